@@ -1,0 +1,28 @@
+#pragma once
+// The planaria command is a set of subcommands, each a thin layer over the
+// library. A subcommand gets the arguments after its name.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace planaria::cli {
+
+struct Command {
+    std::string name;     ///< e.g. "arch"
+    std::string summary;  ///< one line for `planaria --help`
+    std::function<int(const std::vector<std::string>& args)> run;  ///< returns the exit code
+};
+
+/// All subcommands, in the order --help lists them.
+const std::vector<Command>& commands();
+
+// Exit codes shared by all subcommands.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;  ///< the job ran and failed (e.g. a check did not pass)
+constexpr int kExitUsage = 2;    ///< bad command line or bad input file
+
+// Subcommand entry points.
+int arch_command(const std::vector<std::string>& args);
+
+}  // namespace planaria::cli

@@ -1,0 +1,79 @@
+// planaria: the command-line front end of the Planaria virtual prototype.
+#include <cstdlib>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <systemc>
+
+#include <planaria/version.h>
+
+#include "sc_main/command.h"
+
+namespace po = boost::program_options;
+using namespace planaria::cli;
+
+namespace {
+
+void print_help(std::ostream& os) {
+    os << "Usage: planaria [--help] [--version] <command> [<args>]\n\n"
+          "SystemC/TLM-2.0 virtual prototype of Planaria, the fissionable multi-tenant DNN\n"
+          "accelerator (MICRO 2020).\n\nCommands:\n";
+    for (const auto& c : commands()) os << "  " << c.name << std::string(12 - c.name.size(), ' ') << c.summary << "\n";
+    os << "\nRun 'planaria <command> --help' for the options of a command.\n";
+}
+
+}  // namespace
+
+namespace planaria::cli {
+const std::vector<Command>& commands() {
+    static const std::vector<Command> all = {
+        {"arch", "show and check architecture configurations", arch_command},
+    };
+    return all;
+}
+}  // namespace planaria::cli
+
+int sc_main(int argc, char* argv[]) {
+    po::options_description global("Options");
+    global.add_options()("help,h", "print this help")("version", "print the version");
+    po::options_description hidden;
+    hidden.add_options()("command", po::value<std::string>())(
+        "args", po::value<std::vector<std::string>>());
+    po::options_description all;
+    all.add(global).add(hidden);
+    po::positional_options_description positional;
+    positional.add("command", 1).add("args", -1);
+
+    po::variables_map vm;
+    try {
+        po::parsed_options parsed =
+            po::command_line_parser(argc, argv).options(all).positional(positional).allow_unregistered().run();
+        po::store(parsed, vm);
+        if (vm.count("command")) {
+            const std::string name = vm["command"].as<std::string>();
+            std::vector<std::string> rest = po::collect_unrecognized(parsed.options, po::include_positional);
+            rest.erase(rest.begin());  // the command name itself
+            for (const auto& c : commands())
+                if (c.name == name) return c.run(rest);
+            std::cerr << "planaria: error: unknown command '" << name << "'\n\n";
+            print_help(std::cerr);
+            return kExitUsage;
+        }
+    } catch (const po::error& e) {
+        std::cerr << "planaria: error: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    if (vm.count("version")) {
+        std::cout << "planaria " << PLANARIA_VERSION_STRING << " (SystemC " << sc_core::sc_release() << ")\n";
+        return kExitOk;
+    }
+    print_help(vm.count("help") ? std::cout : std::cerr);
+    return vm.count("help") ? kExitOk : kExitUsage;
+}
+
+// Our own main() replaces libsystemc's so the banner can be silenced before
+// the kernel prints it; it would interleave with the command's output.
+int main(int argc, char* argv[]) {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    return sc_core::sc_elab_and_sim(argc, argv);
+}

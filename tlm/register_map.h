@@ -1,0 +1,103 @@
+#pragma once
+// The host-visible register map and the bit encodings of the reconfiguration
+// state: defined here once and documented in README.md ("Register map").
+//
+// All registers are 32 bits wide, little-endian, and accessed with aligned
+// 4-byte transactions only. Bits not named here are reserved: they read as 0
+// and a write that sets one is refused.
+
+#include <cstdint>
+
+namespace planaria::regmap {
+
+// ---------------------------------------------------------------------------
+// Reconfiguration state of one subarray (paper, Section IV-C): 6 bits.
+//   bit 0      activation direction: 0 = west to east, 1 = east to west
+//   bit 1      partial-sum direction: 0 = north to south, 1 = south to north
+//   bits 2..5  neighbour links N, E, S, W switched on
+// ---------------------------------------------------------------------------
+constexpr unsigned kSubarrayStateBits = 6;
+constexpr std::uint32_t kSubarrayStateMask = (1u << kSubarrayStateBits) - 1;
+constexpr std::uint32_t kActivationWestward = 1u << 0;
+constexpr std::uint32_t kPartialSumNorthward = 1u << 1;
+constexpr unsigned kLinkShift = 2;
+
+/// The four neighbour sides, in the order of their link bits.
+enum class Side : unsigned { North = 0, East = 1, South = 2, West = 3 };
+constexpr unsigned kSides = 4;
+constexpr std::uint32_t link_bit(Side s) { return 1u << (kLinkShift + static_cast<unsigned>(s)); }
+constexpr Side opposite(Side s) { return static_cast<Side>((static_cast<unsigned>(s) + 2) % 4); }
+constexpr const char* side_name(Side s) {
+    return s == Side::North ? "north" : s == Side::East ? "east" : s == Side::South ? "south" : "west";
+}
+
+// ---------------------------------------------------------------------------
+// Pod Memory crossbar state of one Fission Pod: for each of the pod's n
+// subarrays a selector of ceil(log2 n) bits (2 bits for 4 subarrays: the
+// paper's 8 bits per pod). Selector i names the Pod Memory buffer pair
+// (activation buffer read through the activation crossbar, output buffer
+// written through the output crossbar) that subarray i of the pod uses when
+// its logical array reads from or writes to Pod Memory. Reset: identity.
+// Up to two 32-bit words per pod.
+// ---------------------------------------------------------------------------
+constexpr unsigned kCrossbarWords = 2;
+
+// ---------------------------------------------------------------------------
+// Address map (byte offsets from the accelerator's base address).
+// ---------------------------------------------------------------------------
+constexpr std::uint64_t kId = 0x0000;          ///< RO  'PLNR' = 0x504C4E52
+constexpr std::uint64_t kVersion = 0x0004;     ///< RO  major<<16 | minor<<8 | patch
+constexpr std::uint64_t kGeometry = 0x0008;    ///< RO  see kGeometry* fields
+constexpr std::uint64_t kControl = 0x0010;     ///< RW  commands, self-clearing, read as 0
+constexpr std::uint64_t kStatus = 0x0014;      ///< RO  see kStatus* bits
+constexpr std::uint64_t kError = 0x0018;       ///< RO  last refused commit (kError* fields)
+constexpr std::uint64_t kNextError = 0x001C;   ///< RO  first rule the next state breaks now
+constexpr std::uint64_t kCommitCount = 0x0020; ///< RO  successful commits since reset
+
+constexpr std::uint32_t kIdValue = 0x504C4E52;
+
+// GEOMETRY fields
+constexpr unsigned kGeometrySubarraysShift = 0;  ///< [7:0]   subarray count
+constexpr unsigned kGeometryPodsShift = 8;       ///< [15:8]  Fission Pod count
+constexpr unsigned kGeometryGridRowsShift = 16;  ///< [23:16] subarray grid rows
+constexpr unsigned kGeometryGridColsShift = 24;  ///< [31:24] subarray grid columns
+
+// CONTROL bits (write 1 to act)
+constexpr std::uint32_t kControlCommit = 1u << 0;      ///< commit next state at the next tile boundary
+constexpr std::uint32_t kControlAbort = 1u << 1;       ///< withdraw a pending commit
+constexpr std::uint32_t kControlClearError = 1u << 2;  ///< clear ERROR
+constexpr std::uint32_t kControlMask = 0x7;
+
+// STATUS bits
+constexpr std::uint32_t kStatusNextValid = 1u << 0;      ///< the next state is realisable
+constexpr std::uint32_t kStatusCommitPending = 1u << 1;  ///< a commit waits for a tile boundary
+constexpr std::uint32_t kStatusError = 1u << 2;          ///< ERROR holds a refused commit
+constexpr unsigned kStatusArraysShift = 8;               ///< [15:8] logical arrays now formed
+
+// ERROR / NEXT_ERROR fields: [7:0] code, [15:8] unit (subarray or pod), [19:16] side
+constexpr unsigned kErrorCodeShift = 0;
+constexpr unsigned kErrorUnitShift = 8;
+constexpr unsigned kErrorSideShift = 16;
+
+// Per-subarray reconfiguration registers: base + stride * subarray
+constexpr std::uint64_t kSubarrayBase = 0x0100;
+constexpr std::uint64_t kSubarrayStride = 0x8;
+constexpr std::uint64_t kSubarrayCurrent = 0x0;  ///< RO  current state (6 bits)
+constexpr std::uint64_t kSubarrayNext = 0x4;     ///< RW  next state (6 bits)
+constexpr unsigned kMaxSubarrays = 64;
+
+// Per-pod crossbar registers: base + stride * pod
+constexpr std::uint64_t kPodBase = 0x0400;
+constexpr std::uint64_t kPodStride = 0x10;
+constexpr std::uint64_t kPodCrossbarCurrent = 0x0;  ///< RO  word 0, 1 at +0x0, +0x4
+constexpr std::uint64_t kPodCrossbarNext = 0x8;     ///< RW  word 0, 1 at +0x8, +0xC
+constexpr unsigned kMaxPods = 16;
+
+constexpr std::uint64_t kReconfigurationEnd = kPodBase + kPodStride * kMaxPods;  ///< 0x0500
+
+constexpr std::uint64_t subarray_current(unsigned i) { return kSubarrayBase + kSubarrayStride * i + kSubarrayCurrent; }
+constexpr std::uint64_t subarray_next(unsigned i) { return kSubarrayBase + kSubarrayStride * i + kSubarrayNext; }
+constexpr std::uint64_t pod_crossbar_current(unsigned p, unsigned word = 0) { return kPodBase + kPodStride * p + kPodCrossbarCurrent + 4 * word; }
+constexpr std::uint64_t pod_crossbar_next(unsigned p, unsigned word = 0) { return kPodBase + kPodStride * p + kPodCrossbarNext + 4 * word; }
+
+}  // namespace planaria::regmap
