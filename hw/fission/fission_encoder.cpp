@@ -19,8 +19,9 @@ std::optional<Side> side_towards(const Floorplan& fp, unsigned from, unsigned to
 
 bool is_row_side(Side s) { return s == Side::East || s == Side::West; }
 
-/// One direction bit per subarray of the array. Straight steps fix it; a
-/// turn joins two subarrays whose bits must differ.
+/// One direction bit per subarray of the array. Straight steps fix it; links
+/// relate the bits of the two subarrays they join: equal across a through
+/// link, different across a turn.
 class DirectionSolver {
 public:
     explicit DirectionSolver(std::size_t n) : bit_(n) {}
@@ -29,31 +30,33 @@ public:
         if (bit_[i] && *bit_[i] != value) throw PlacementError(why);
         bit_[i] = value;
     }
-    void add_turn(std::size_t a, std::size_t b, std::string why) { turns_.push_back({a, b, std::move(why)}); }
+    void relate(std::size_t a, std::size_t b, bool differ, std::string why) {
+        relations_.push_back({a, b, differ, std::move(why)});
+    }
     bool value(std::size_t i) const { return bit_[i].value_or(false); }
 
-    /// Propagates across turns until nothing changes; a turn with both ends
-    /// still free starts flowing from its first subarray (bit 0 to bit 1).
+    /// Propagates along the relations until nothing changes; a group of
+    /// subarrays still free starts at 0 (west to east, north to south).
     void solve() {
         for (;;) {
             bool changed = false;
-            for (const auto& t : turns_) {
-                if (bit_[t.a] && !bit_[t.b]) { fix(t.b, !*bit_[t.a], t.why); changed = true; }
-                else if (bit_[t.b] && !bit_[t.a]) { fix(t.a, !*bit_[t.b], t.why); changed = true; }
-                else if (bit_[t.a] && *bit_[t.a] == *bit_[t.b]) throw PlacementError(t.why);
+            for (const auto& t : relations_) {
+                if (bit_[t.a] && !bit_[t.b]) { fix(t.b, *bit_[t.a] != t.differ, t.why); changed = true; }
+                else if (bit_[t.b] && !bit_[t.a]) { fix(t.a, *bit_[t.b] != t.differ, t.why); changed = true; }
+                else if (bit_[t.a] && (*bit_[t.a] != *bit_[t.b]) != t.differ) throw PlacementError(t.why);
             }
             if (changed) continue;
-            const auto free = std::find_if(turns_.begin(), turns_.end(),
-                                           [&](const Turn& t) { return !bit_[t.a] && !bit_[t.b]; });
-            if (free == turns_.end()) return;
+            const auto free = std::find_if(relations_.begin(), relations_.end(),
+                                           [&](const Relation& t) { return !bit_[t.a] && !bit_[t.b]; });
+            if (free == relations_.end()) return;
             fix(free->a, false, free->why);
         }
     }
 
 private:
-    struct Turn { std::size_t a, b; std::string why; };
+    struct Relation { std::size_t a, b; bool differ; std::string why; };
     std::vector<std::optional<bool>> bit_;
-    std::vector<Turn> turns_;
+    std::vector<Relation> relations_;
 };
 
 }  // namespace
@@ -89,27 +92,23 @@ void encode_array(const Floorplan& fp, const LogicalArray& p, FissionState& stat
         for (unsigned c = 0; c + 1 < cols; ++c) {
             const unsigned a = idx(r, c), b = idx(r, c + 1);
             const Side s = step(p.at(r, c), p.at(r, c + 1));
-            if (!is_row_side(s)) {
-                act.add_turn(a, b, "placement: the activation turn between " + sub(p.at(r, c)) + " and " +
-                                       sub(p.at(r, c + 1)) + " cannot be encoded");
-                continue;
-            }
-            const std::string why = "placement: activations cannot run both ways through " + sub(p.at(r, c));
-            act.fix(a, s == Side::West, why);
-            act.fix(b, s == Side::West, why);
+            const std::string why = "placement: the activation link between " + sub(p.at(r, c)) + " and " +
+                                    sub(p.at(r, c + 1)) + " cannot be encoded";
+            const bool turn = !is_row_side(s);  // a turn flips both direction bits
+            act.relate(a, b, turn, why);
+            ps.relate(a, b, turn, why);
+            if (!turn) act.fix(a, s == Side::West, why);
         }
     for (unsigned c = 0; c < cols; ++c)
         for (unsigned r = 0; r + 1 < rows; ++r) {
             const unsigned a = idx(r, c), b = idx(r + 1, c);
             const Side s = step(p.at(r, c), p.at(r + 1, c));
-            if (is_row_side(s)) {
-                ps.add_turn(a, b, "placement: the partial-sum turn between " + sub(p.at(r, c)) + " and " +
-                                      sub(p.at(r + 1, c)) + " cannot be encoded");
-                continue;
-            }
-            const std::string why = "placement: partial sums cannot run both ways through " + sub(p.at(r, c));
-            ps.fix(a, s == Side::North, why);
-            ps.fix(b, s == Side::North, why);
+            const std::string why = "placement: the partial-sum link between " + sub(p.at(r, c)) + " and " +
+                                    sub(p.at(r + 1, c)) + " cannot be encoded";
+            const bool turn = is_row_side(s);
+            act.relate(a, b, turn, why);
+            ps.relate(a, b, turn, why);
+            if (!turn) ps.fix(a, s == Side::North, why);
         }
     act.solve();
     ps.solve();

@@ -176,6 +176,16 @@ private:
             const bool is_turn = along_row ? sa.partial_sum_northward != sb.partial_sum_northward
                                            : sa.activation_westward != sb.activation_westward;
             if (!is_turn) return true;
+            // A turn is a U-turn of the bus: lane i arrives as lane width-1-i,
+            // so the subarray beyond it must be mirrored in the other
+            // dimension too, or rows (columns) would be swapped.
+            const bool other_flips = along_row ? sa.activation_westward != sb.activation_westward
+                                               : sa.partial_sum_northward != sb.partial_sum_northward;
+            if (!other_flips)
+                return fail(FissionErrorCode::DirectionConflict, a, side,
+                            sub(a) + " and " + sub(b) + " are joined by a turn link, which needs both direction "
+                            "bits to differ, but only the " + (along_row ? "partial-sum" : "activation") +
+                            " directions do");
             // A turn joins same-side edges: east/west edges for activations
             // (a column link), south/north edges for partial sums (a row link).
             const Side first = along_row ? Side::South : Side::East;

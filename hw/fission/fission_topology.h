@@ -10,20 +10,22 @@
 // subarrays it joins (the paper: "the direction of connectivity can be deduced
 // from the direction of the subarray"):
 //
-//  link along a row (east-west)       link along a column (north-south)
-//  - partial-sum directions differ:   - activation directions differ:
-//      partial-sum turn                   activation turn
-//  - else activation directions        - else partial-sum directions
-//    equal: activation through link      equal: partial-sum through link
-//  - else: contradiction               - else: contradiction
+//  - both direction bits equal: a through link. Along a row (east-west) it
+//    carries activations, along a column (north-south) partial sums.
+//  - both direction bits differ: a turn. Along a column it carries
+//    activations, along a row partial sums.
+//  - one bit equal, the other different: a contradiction, refused.
 //
 // A through link joins facing edges (east edge of the west subarray to the
-// west edge of the east one). A turn joins two edges on the same side, which
-// only omni-directional subarrays can use: activations leaving one subarray's
-// east edge enter the other's east edge and flow westward (the snake of the
-// paper's 32x512 and 64x256 configurations). A turn takes the east (for
-// partial sums: south) edges when both are free, else the west (north) ones;
-// data then flows from the subarray whose output edge it is.
+// west edge of the east one), lane i to lane i. A turn joins two edges on the
+// same side, which only omni-directional subarrays can use: activations
+// leaving one subarray's east edge enter the other's east edge and flow
+// westward (the snake of the paper's 32x512 and 64x256 configurations). Like
+// a bent ribbon, a turn mirrors its lanes (lane i arrives as lane width-1-i),
+// so the subarray beyond it is mirrored in the other dimension as well: that
+// is why both bits flip. A turn takes the east (for partial sums: south)
+// edges when both are free, else the west (north) ones; data then flows from
+// the subarray whose output edge it is.
 //
 // The subarrays joined by links must form a rectangular systolic array: every
 // activation chain equally long, every partial-sum chain equally long, and

@@ -24,7 +24,7 @@ namespace planaria {
 
 class ReconfigurationRegisterFile : public sc_core::sc_module {
 public:
-    tlm_utils::simple_target_socket<ReconfigurationRegisterFile> socket;
+    tlm_utils::simple_target_socket_optional<ReconfigurationRegisterFile> socket;  // the host's register interface
 
     ReconfigurationRegisterFile(sc_core::sc_module_name name, const ArchConfig& cfg);
 

@@ -253,6 +253,13 @@ TEST_CASE("states no hardware could realise are refused with the rule and the su
         st.subarray[c] |= regmap::kPartialSumNorthward;
         expect(st, FissionErrorCode::DirectionConflict, a);
     }
+    SECTION("a turn that flips only one direction bit would swap rows") {
+        FissionState st = FissionState::reset(fp);
+        set_link(fp, st, a, Side::South);
+        st.subarray[c] |= regmap::kActivationWestward;  // activation turn, partial sums not mirrored
+        expect(st, FissionErrorCode::DirectionConflict, a);
+        CHECK_THAT(resolve_fission(fp, st).error->message, Catch::Contains("both direction bits"));
+    }
     SECTION("activations circulating around a row ring") {
         FissionState st = FissionState::reset(fp);
         for (unsigned col = 0; col < 4; ++col) set_link(fp, st, fp.subarray_at({0, col}), Side::East);
@@ -279,8 +286,8 @@ TEST_CASE("states no hardware could realise are refused with the rule and the su
         set_link(fp, st, c, Side::South);
         set_link(fp, st, r2, Side::South);
         set_link(fp, st, r2, Side::East);
-        st.subarray[r1] |= regmap::kActivationWestward;
-        st.subarray[r3] |= regmap::kActivationWestward;
+        st.subarray[r1] |= regmap::kActivationWestward | regmap::kPartialSumNorthward;
+        st.subarray[r3] |= regmap::kActivationWestward | regmap::kPartialSumNorthward;
         expect(st, FissionErrorCode::PortConflict, r2);
     }
 }

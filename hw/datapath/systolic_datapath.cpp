@@ -1,0 +1,314 @@
+#include "hw/datapath/systolic_datapath.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+namespace planaria {
+
+SystolicDatapath::SystolicDatapath(sc_core::sc_module_name name, const ArchConfig& cfg)
+    : sc_module(name),
+      cfg_(cfg),
+      regs_("registers", cfg_),
+      activation_ring_("activation_ring_bus", regs_.floorplan(), cfg_.ring_bus.pipeline_stages, cfg_.subarray.rows,
+                       cfg_.data.activation_bits),
+      partial_sum_ring_("partial_sum_ring_bus", regs_.floorplan(), cfg_.ring_bus.pipeline_stages,
+                        cfg_.subarray.cols, cfg_.data.accumulator_bits),
+      clock_period_(cfg_.clock_period_ns(), sc_core::SC_NS),
+      loader_("loader") {
+    for (unsigned i = 0; i < cfg_.subarray.count; ++i) {
+        const std::string n = "subarray_" + std::to_string(i);
+        subarrays_.push_back(std::make_unique<OmniDirectionalSubarray>(n.c_str(), cfg_, i));
+        simd_.push_back(std::make_unique<SimdSegment>(("simd_" + std::to_string(i)).c_str(), cfg_));
+        loader_.bind(subarrays_.back()->weight_bus);
+    }
+    for (unsigned p = 0; p < cfg_.pod.count; ++p) {
+        pods_.push_back(std::make_unique<FissionPod>(("pod_" + std::to_string(p)).c_str(), cfg_, p, regs_));
+        loader_.bind(pods_.back()->memory().port);
+    }
+}
+
+const LogicalArray& SystolicDatapath::array_of(unsigned subarray) const {
+    const FissionTopology& t = topology();
+    return t.arrays.at(t.array_of.at(subarray));
+}
+
+FlowDirection SystolicDatapath::flow_of(unsigned subarray) const {
+    const SubarrayState s = SubarrayState::decode(regs_.current().subarray[subarray]);
+    return {s.activation_westward, s.partial_sum_northward};
+}
+
+// ---------------------------------------------------------------------------
+// Loader
+// ---------------------------------------------------------------------------
+
+namespace {
+void transact(tlm_utils::multi_passthrough_initiator_socket<SystolicDatapath>& socket, unsigned target,
+              tlm::tlm_command cmd, std::uint64_t address, void* data, unsigned length) {
+    // A multi-socket learns its bindings at the end of elaboration.
+    if (target >= socket.size())
+        throw DatapathError("loader: the datapath's sockets work once elaboration is complete (after sc_start)");
+    tlm::tlm_generic_payload trans;
+    trans.set_command(cmd);
+    trans.set_address(address);
+    trans.set_data_ptr(static_cast<unsigned char*>(data));
+    trans.set_data_length(length);
+    trans.set_streaming_width(length);
+    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    socket[target]->b_transport(trans, delay);
+    if (!trans.is_response_ok())
+        throw DatapathError("loader: " + trans.get_response_string() + " at address " + std::to_string(address));
+}
+}  // namespace
+
+void SystolicDatapath::write_weights(const LogicalArray& array, unsigned slot, const std::vector<Weight>& w,
+                                     unsigned k, unsigned n) {
+    const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
+    if (w.size() != std::size_t(k) * n) throw DatapathError("write_weights: W is not K x N");
+    if (k > array.block_rows * rows || n > array.block_cols * cols)
+        throw DatapathError("write_weights: a " + std::to_string(k) + "x" + std::to_string(n) +
+                            " weight tile does not fit the array");
+    if (slot >= subarrays_.front()->pes().slots) throw DatapathError("write_weights: no weight-buffer slot " + std::to_string(slot));
+    for (unsigned i = 0; i < k; ++i)
+        for (unsigned j = 0; j < n; ++j) {
+            const unsigned s = array.at(i / rows, j / cols);
+            const FlowDirection f = flow_of(s);
+            const unsigned pr = f.northward ? rows - 1 - i % rows : i % rows;
+            const unsigned pc = f.westward ? cols - 1 - j % cols : j % cols;
+            Weight value = w[std::size_t(i) * n + j];
+            transact(loader_, s, tlm::TLM_WRITE_COMMAND, subarrays_[s]->pe_address(pr, pc) + slot * sizeof(Weight),
+                     &value, sizeof(Weight));
+        }
+}
+
+void SystolicDatapath::write_activations(const LogicalArray& array, unsigned base, const std::vector<Activation>& a,
+                                         unsigned m, unsigned k) {
+    const unsigned rows = cfg_.subarray.rows;
+    const Floorplan& fp = floorplan();
+    if (a.size() != std::size_t(m) * k) throw DatapathError("write_activations: A is not M x K");
+    if (k > array.block_rows * rows) throw DatapathError("write_activations: K exceeds the array's rows");
+    for (unsigned b = 0; b * rows < k; ++b) {
+        const unsigned s = array.at(b, 0);
+        const FlowDirection f = flow_of(s);
+        PodMemory& mem = pods_[fp.pod_of(s)]->memory();
+        const unsigned buffer = regs_.current().selector[s];
+        if (base + m > mem.activation_entries())
+            throw DatapathError("write_activations: " + std::to_string(m) + " vectors from entry " +
+                                std::to_string(base) + " exceed the activation buffer");
+        std::vector<Activation> entry(mem.activation_banks());
+        for (unsigned v = 0; v < m; ++v) {
+            transact(loader_, unsigned(subarrays_.size()) + fp.pod_of(s), tlm::TLM_READ_COMMAND,
+                     mem.activation_base(buffer) + std::uint64_t(base + v) * entry.size() * sizeof(Activation),
+                     entry.data(), unsigned(entry.size() * sizeof(Activation)));
+            for (unsigned r = 0; r < rows && b * rows + r < k; ++r)
+                entry[f.northward ? rows - 1 - r : r] = a[std::size_t(v) * k + b * rows + r];
+            transact(loader_, unsigned(subarrays_.size()) + fp.pod_of(s), tlm::TLM_WRITE_COMMAND,
+                     mem.activation_base(buffer) + std::uint64_t(base + v) * entry.size() * sizeof(Activation),
+                     entry.data(), unsigned(entry.size() * sizeof(Activation)));
+        }
+    }
+}
+
+std::vector<Accumulator> SystolicDatapath::read_outputs(const LogicalArray& array, unsigned base, unsigned m,
+                                                        unsigned n) {
+    const unsigned cols = cfg_.subarray.cols;
+    const Floorplan& fp = floorplan();
+    if (n > array.block_cols * cols) throw DatapathError("read_outputs: N exceeds the array's columns");
+    std::vector<Accumulator> out(std::size_t(m) * n);
+    for (unsigned c = 0; c * cols < n; ++c) {
+        const unsigned s = array.at(array.block_rows - 1, c);
+        const FlowDirection f = flow_of(s);
+        PodMemory& mem = pods_[fp.pod_of(s)]->memory();
+        const unsigned buffer = regs_.current().selector[s];
+        if (base + m > mem.output_entries()) throw DatapathError("read_outputs: beyond the output buffer");
+        std::vector<Accumulator> entry(mem.output_banks());
+        for (unsigned v = 0; v < m; ++v) {
+            transact(loader_, unsigned(subarrays_.size()) + fp.pod_of(s), tlm::TLM_READ_COMMAND,
+                     mem.output_base(buffer) + std::uint64_t(base + v) * entry.size() * sizeof(Accumulator),
+                     entry.data(), unsigned(entry.size() * sizeof(Accumulator)));
+            for (unsigned j = 0; j < cols && c * cols + j < n; ++j)
+                out[std::size_t(v) * n + c * cols + j] = entry[f.westward ? cols - 1 - j : j];
+        }
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------
+// Tile execution
+// ---------------------------------------------------------------------------
+
+void SystolicDatapath::check_command(const LogicalArray& array, const TileCommand& cmd) const {
+    const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
+    const TileShape& t = cmd.shape;
+    const auto bad = [](const std::string& why) { throw DatapathError("tile command: " + why); };
+    if (t.vectors == 0 || t.rows == 0 || t.cols == 0) bad("empty tile");
+    if (t.rows > array.block_rows * rows) bad("K = " + std::to_string(t.rows) + " exceeds the array's PE rows");
+    if (t.cols > array.block_cols * cols) bad("N = " + std::to_string(t.cols) + " exceeds the array's PE columns");
+    if (cmd.weight_slot >= subarrays_.front()->pes().slots) bad("no weight-buffer slot " + std::to_string(cmd.weight_slot));
+    const PodMemory& mem = pods_.front()->memory();
+    if (std::uint64_t(cmd.activation_base) + t.vectors > mem.activation_entries())
+        bad("activations beyond the activation buffer");
+    if (std::uint64_t(cmd.output_base) + t.vectors > mem.output_entries()) bad("outputs beyond the output buffer");
+    // The array must be one the hardware forms now.
+    const LogicalArray& formed = array_of(array.subarrays.front());
+    if (formed.subarrays != array.subarrays || formed.block_rows != array.block_rows)
+        bad("the subarrays do not form this logical array in the current configuration");
+}
+
+namespace {
+
+/// The ring-bus link that carries data from `from` to `to`, if any.
+const LinkUse* find_link(const FissionTopology& t, unsigned from, unsigned to) {
+    for (const auto& l : t.links)
+        if (l.from == from && l.to == to) return &l;
+    return nullptr;
+}
+
+}  // namespace
+
+TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileCommand& cmd) {
+    check_command(array, cmd);
+    const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
+    const unsigned BR = array.block_rows, BC = array.block_cols;
+    const unsigned M = cmd.shape.vectors, K = cmd.shape.rows, N = cmd.shape.cols;
+    const std::int64_t S = cfg_.ring_bus.pipeline_stages, L = cfg_.pod.crossbar_latency_cycles;
+    const Floorplan& fp = floorplan();
+
+    // Per block of the array: its subarray, flow, links in and out.
+    struct Block {
+        OmniDirectionalSubarray* sub;
+        FlowDirection flow;
+        int act_in = -1, act_out = -1, psum_in = -1, psum_out = -1;  // ring-bus link indices
+        bool act_in_turn = false, psum_in_turn = false;                // the input link mirrors lanes
+        ActivationEdge act_in_v, act_out_v;
+        PartialSumEdge psum_in_v, psum_out_v;
+        Activation* act_buffer = nullptr;  // first column: its activation buffer
+        Accumulator* out_buffer = nullptr; // last row: its output buffer
+        SimdSegment* simd = nullptr;
+    };
+    std::vector<Block> blocks(std::size_t(BR) * BC);
+    for (unsigned r = 0; r < BR; ++r)
+        for (unsigned c = 0; c < BC; ++c) {
+            Block& b = blocks[r * BC + c];
+            const unsigned s = array.at(r, c);
+            b.sub = subarrays_[s].get();
+            b.flow = flow_of(s);
+            b.act_in_v = ActivationEdge(rows);
+            b.act_out_v = ActivationEdge(rows);
+            b.psum_in_v = PartialSumEdge(cols);
+            b.psum_out_v = PartialSumEdge(cols);
+            const auto link = [&](unsigned from, unsigned to) -> const LinkUse& {
+                const LinkUse* l = find_link(topology(), from, to);
+                if (!l) throw DatapathError("no ring-bus link from subarray " + std::to_string(from) + " to " +
+                                            std::to_string(to));
+                return *l;
+            };
+            if (c > 0) {
+                const LinkUse& l = link(array.at(r, c - 1), s);
+                b.act_in = int(activation_ring_.link_index(l));
+                b.act_in_turn = l.is_turn();
+            }
+            if (c + 1 < BC) b.act_out = int(activation_ring_.link_index(link(s, array.at(r, c + 1))));
+            if (r > 0) {
+                const LinkUse& l = link(array.at(r - 1, c), s);
+                b.psum_in = int(partial_sum_ring_.link_index(l));
+                b.psum_in_turn = l.is_turn();
+            }
+            if (r + 1 < BR) b.psum_out = int(partial_sum_ring_.link_index(link(s, array.at(r + 1, c))));
+            PodMemory& mem = pods_[fp.pod_of(s)]->memory();
+            if (c == 0) b.act_buffer = mem.activation_entry(regs_.current().selector[s], 0);
+            if (r == BR - 1) {
+                b.out_buffer = mem.output_entry(regs_.current().selector[s], 0);
+                b.simd = simd_[s].get();
+            }
+            // Top row: partial sums start as valid zeros.
+            if (r == 0) std::fill(b.psum_in_v.valid.begin(), b.psum_in_v.valid.end(), std::uint8_t(1));
+        }
+
+    // Cycle 0: every PE latches its weight; the pipelines start empty.
+    for (auto& b : blocks) {
+        b.sub->latch_weights(cmd.weight_slot);
+        b.sub->clear_pipeline();
+        if (b.act_out >= 0) activation_ring_.clear(unsigned(b.act_out));
+        if (b.psum_out >= 0) partial_sum_ring_.clear(unsigned(b.psum_out));
+    }
+
+    const unsigned act_banks = rows, out_banks = cols;
+    const std::uint64_t write_delay = std::uint64_t(L) + blocks.back().simd->latency(cmd.simd);
+    std::vector<unsigned> written_per_column(N, 0);
+    std::uint64_t written = 0, last_write = 0;
+    const std::uint64_t expected = std::uint64_t(M) * N;
+    // Generous bound, independent of the closed form: a misaligned pipeline
+    // never completes, and must not hang the simulation.
+    const std::uint64_t watchdog =
+        4 * (std::uint64_t(M) + BR * rows + BC * cols + S * (BR + BC) + L) + 64 + write_delay;
+
+    for (std::uint64_t t = 0; written < expected; ++t) {
+        if (t > watchdog)
+            throw DatapathError("tile did not complete: " + std::to_string(written) + " of " +
+                                std::to_string(expected) + " outputs after " + std::to_string(t) + " cycles");
+        for (unsigned r = 0; r < BR; ++r)
+            for (unsigned c = 0; c < BC; ++c) {
+                Block& b = blocks[r * BC + c];
+                if (c == 0) {
+                    // Skewed read of the activation buffer, through the crossbar (L cycles).
+                    for (unsigned p = 0; p < rows; ++p) {
+                        const unsigned i = r * rows + (b.flow.northward ? rows - 1 - p : p);
+                        const std::int64_t m = std::int64_t(t) - L - std::int64_t(i) - S * r;
+                        const bool valid = m >= 0 && m < std::int64_t(M);
+                        b.act_in_v.valid[p] = valid;
+                        b.act_in_v.value[p] =
+                            valid && i < K ? b.act_buffer[(cmd.activation_base + std::size_t(m)) * act_banks + p] : 0;
+                    }
+                } else {
+                    activation_ring_.pop(unsigned(b.act_in), t, b.act_in_v, b.act_in_turn);
+                }
+                if (r > 0) partial_sum_ring_.pop(unsigned(b.psum_in), t, b.psum_in_v, b.psum_in_turn);
+                b.sub->step(b.flow, b.act_in_v, b.psum_in_v, b.act_out_v, b.psum_out_v);
+                if (b.act_out >= 0) activation_ring_.push(unsigned(b.act_out), t, b.act_out_v);
+                if (b.psum_out >= 0) partial_sum_ring_.push(unsigned(b.psum_out), t, b.psum_out_v);
+                if (r + 1 < BR) continue;
+                // Last row: outputs through the SIMD segment and the output crossbar.
+                unsigned lanes = 0;
+                for (unsigned p = 0; p < cols; ++p) {
+                    if (!b.psum_out_v.valid[p]) continue;
+                    const unsigned j = c * cols + (b.flow.westward ? cols - 1 - p : p);
+                    if (j >= N) continue;
+                    const unsigned m = written_per_column[j]++;
+                    if (m >= M) throw DatapathError("tile produced more outputs than vectors");
+                    Accumulator& slot = b.out_buffer[(cmd.output_base + std::size_t(m)) * out_banks + p];
+                    const Accumulator sum = cmd.accumulate ? slot + b.psum_out_v.value[p] : b.psum_out_v.value[p];
+                    slot = b.simd->apply(cmd.simd, sum);
+                    ++lanes;
+                    ++written;
+                    last_write = t + write_delay;
+                }
+                if (cmd.simd.op != SimdOp::None) b.simd->count(lanes);
+            }
+    }
+    // Energy counters of the Pod Memory banks.
+    for (unsigned r = 0; r < BR; ++r) {
+        PodMemory& mem = pods_[fp.pod_of(array.at(r, 0))]->memory();
+        mem.activation_bits_read += std::uint64_t(M) * std::min(rows, K > r * rows ? K - r * rows : 0u) *
+                                    cfg_.data.activation_bits;
+    }
+    for (unsigned c = 0; c < BC; ++c) {
+        PodMemory& mem = pods_[fp.pod_of(array.at(BR - 1, c))]->memory();
+        const unsigned used = std::min(cols, N > c * cols ? N - c * cols : 0u);
+        mem.output_bits_written += std::uint64_t(M) * used * cfg_.pod.output_buffer.bank_width_bits;
+        if (cmd.accumulate) mem.output_bits_read += std::uint64_t(M) * used * cfg_.pod.output_buffer.bank_width_bits;
+    }
+    TileRun run;
+    run.cycles = 1 + last_write + 1;  // the latch cycle, stream cycles 0..last_write
+    run.macs = std::uint64_t(M) * K * N;
+    return run;
+}
+
+TileRun SystolicDatapath::run_tile(const LogicalArray& array, const TileCommand& cmd) {
+    const TileRun run = compute_tile(array, cmd);
+    sc_core::wait(clock_period_ * double(run.cycles));
+    return run;
+}
+
+}  // namespace planaria

@@ -1,0 +1,59 @@
+#pragma once
+// The closed form for the cycles of one tile on a logical array, derived from
+// the microarchitecture of the cycle-accurate datapath. The cycle-accurate
+// model is tested to take exactly this many cycles; the tile-level model and
+// the compiler's cost model call this function, so the levels cannot drift.
+//
+// A logical array of BR x BC subarrays (rows x cols PEs each) computes
+// O[M x N] = A[M x K] * W[K x N] with K <= BR*rows and N <= BC*cols. PE (i, j)
+// of the logical array holds W[i][j] and handles activation vector m at cycle
+//
+//     T(m, i, j) = L + m + i + j + S * (i / rows) + S * (j / cols)
+//
+// (stream cycles, after the weight latch), where S is the number of ring-bus
+// pipeline registers on a link and L the Pod Memory crossbar latency: each
+// PE-to-PE hop is one cycle, each ring-bus link adds S, and the activation
+// crossbar adds L before the first column. The activation for logical row i
+// is read from Pod Memory at m + i + S * (i / rows) (the skew). Partial sums
+// leave the bottom of the whole array: they cross all BR*rows PE rows,
+// whatever K is; activations only need to reach column N - 1. Outputs then
+// pass the SIMD segment (P cycles, 0 when bypassed) and the output crossbar
+// (L cycles) into the output buffer. Hence
+//
+//     cycles = 1                              weight latch
+//            + M                              one activation vector per cycle
+//            + (BR*rows - 1) + L              fill: down the PE rows, through the crossbar
+//            + (N - 1)                        drain: across to the last used column
+//            + S * ((BR - 1) + (ceil(N / cols) - 1))   ring-bus registers crossed
+//            + L + P                          write-back
+//
+// Weights come from the PEs' private weight buffers (filled beforehand over
+// the weight bus, overlapped with earlier tiles by the tile-level model).
+
+#include <cstdint>
+
+#include "hw/config/arch_config.h"
+
+namespace planaria {
+
+struct ArrayShape {
+    unsigned block_rows = 1;  ///< subarrays along the partial-sum flow
+    unsigned block_cols = 1;  ///< subarrays along the activation flow
+};
+
+struct TileShape {
+    unsigned vectors = 1;  ///< M: activation vectors streamed through
+    unsigned rows = 1;     ///< K: reduction length (PE rows holding weights)
+    unsigned cols = 1;     ///< N: outputs per vector (PE columns holding weights)
+};
+
+struct TileCycles {
+    std::uint64_t latch = 0, stream = 0, fill = 0, drain = 0, ring_bus = 0, write_back = 0;
+    std::uint64_t total() const { return latch + stream + fill + drain + ring_bus + write_back; }
+};
+
+/// Cycles of one tile; `simd_active` when the SIMD segment is not bypassed.
+/// Throws std::invalid_argument when the tile does not fit the array.
+TileCycles tile_cycles(const ArchConfig& cfg, ArrayShape array, TileShape tile, bool simd_active);
+
+}  // namespace planaria
