@@ -1,13 +1,14 @@
 // planaria arch: show and check architecture configurations.
+#include <iomanip>
 #include <iostream>
 
 #include <boost/program_options.hpp>
 
 #include "hw/config/arch_summary.h"
 #include "hw/config/arch_yaml.h"
+#include "hw/fission/fission_configurations.h"
+#include "sc_main/cli_support.h"
 #include "sc_main/command.h"
-
-namespace po = boost::program_options;
 
 namespace planaria::cli {
 
@@ -21,10 +22,46 @@ struct ArchOptions {
 
 const char* kArchUsage =
     "Usage: planaria arch show [FILE] [--set PATH=VALUE]...\n"
-    "       planaria arch check FILE...\n\n"
-    "show   print the validated, fully expanded architecture (the built-in Planaria\n"
-    "       design point when no FILE is given) and its derived figures\n"
-    "check  validate files; print one line per file\n";
+    "       planaria arch check FILE...\n"
+    "       planaria arch configs [FILE] [--subarrays K]\n"
+    "       planaria arch scenarios [FILE] [--list]\n\n"
+    "show       print the validated, fully expanded architecture (the built-in Planaria\n"
+    "           design point when no FILE is given) and its derived figures\n"
+    "check      validate files; print one line per file\n"
+    "configs    the fission configurations (rows x cols - clusters) a logical accelerator\n"
+    "           of K subarrays can form (all K when not given); * = omni-directional\n"
+    "scenarios  the ways all subarrays can be divided among concurrent logical accelerators\n";
+
+int print_configs(const ArchConfig& cfg, unsigned only) {
+    const Floorplan fp(cfg);
+    unsigned total = 0;
+    for (unsigned k = 1; k <= fp.subarrays(); ++k) {
+        if (only && k != only) continue;
+        const auto configs = enumerate_configurations(fp, canonical_region(fp, k));
+        total += unsigned(configs.size());
+        std::cout << std::setw(3) << k << " subarrays (" << configs.size() << "):";
+        for (const auto& c : configs) std::cout << " " << c.name(cfg) << (c.omni_directional ? "*" : "");
+        std::cout << "\n";
+    }
+    if (!only) std::cout << total << " configurations in all; * needs omni-directional flow (turn links)\n";
+    return kExitOk;
+}
+
+int print_scenarios(const ArchConfig& cfg, bool list) {
+    const Floorplan fp(cfg);
+    const auto scenarios = enumerate_scenarios(fp);
+    if (list) {
+        for (const auto& s : scenarios) {
+            for (std::size_t i = 0; i < s.sizes.size(); ++i) std::cout << (i ? "+" : "") << s.sizes[i];
+            std::cout << "\n";
+        }
+    }
+    std::cout << scenarios.size() << " fission scenarios: divisions of the " << fp.subarrays()
+              << " subarrays among 1 to " << fp.subarrays()
+              << " concurrent logical accelerators, each placed on subarrays that form one array together\n"
+              << "(the paper counts 65 for its design; see README, \"Fission scenarios\")\n";
+    return kExitOk;
+}
 
 ArchConfig load(const std::string& file, const std::vector<std::string>& sets) {
     std::vector<ArchOverride> overrides;
@@ -38,25 +75,12 @@ ArchConfig load(const std::string& file, const std::vector<std::string>& sets) {
 int arch_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
     opts.add_options()("help,h", "print this help")(
-        "set", po::value<std::vector<std::string>>(), "override one key, e.g. --set subarray.rows=64");
-    po::options_description hidden;
-    hidden.add_options()("action", po::value<std::string>())("files", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description positional;
-    positional.add("action", 1).add("files", -1);
-
+        "set", po::value<std::vector<std::string>>(), "override one key, e.g. --set subarray.rows=64")(
+        "subarrays", po::value<unsigned>()->default_value(0), "configs: only this many subarrays")(
+        "list", "scenarios: list every division");
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    } catch (const po::error& e) {
-        std::cerr << "planaria arch: error: " << e.what() << "\n" << kArchUsage;
-        return kExitUsage;
-    }
-    if (vm.count("help") || !vm.count("action")) {
-        (vm.count("help") ? std::cout : std::cerr) << kArchUsage << "\n" << opts;
-        return vm.count("help") ? kExitOk : kExitUsage;
-    }
+    if (auto exit = parse_arguments("arch", args, opts, {{"action"}, {"files", true}}, {"action"}, kArchUsage, vm))
+        return *exit;
     const std::string action = vm["action"].as<std::string>();
     const auto files = vm.count("files") ? vm["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
     const auto sets = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -73,6 +97,21 @@ int arch_command(const std::vector<std::string>& args) {
                       << to_yaml(cfg) << "\n"
                       << arch_summary(cfg);
             return kExitOk;
+        }
+        if (action == "configs" || action == "scenarios") {
+            if (files.size() > 1) {
+                std::cerr << "planaria arch " << action << ": error: one FILE at most\n";
+                return kExitUsage;
+            }
+            const ArchConfig cfg = load(files.empty() ? "" : files.front(), sets);
+            if (action == "scenarios") return print_scenarios(cfg, vm.count("list") > 0);
+            const unsigned k = vm["subarrays"].as<unsigned>();
+            if (k > cfg.subarray.count) {
+                std::cerr << "planaria arch configs: error: --subarrays " << k << ": the chip has "
+                          << cfg.subarray.count << "\n";
+                return kExitUsage;
+            }
+            return print_configs(cfg, k);
         }
         if (action == "check") {
             if (files.empty()) {

@@ -24,5 +24,7 @@ constexpr int kExitUsage = 2;    ///< bad command line or bad input file
 
 // Subcommand entry points.
 int arch_command(const std::vector<std::string>& args);
+int bench_command(const std::vector<std::string>& args);
+int trace_command(const std::vector<std::string>& args);
 
 }  // namespace planaria::cli

@@ -28,37 +28,25 @@ namespace planaria::cli {
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = {
         {"arch", "show and check architecture configurations", arch_command},
+        {"bench", "measure the speed of the model", bench_command},
+        {"trace", "write a VCD trace of a small cycle-accurate run", trace_command},
     };
     return all;
 }
 }  // namespace planaria::cli
 
 int sc_main(int argc, char* argv[]) {
+    // Global options come before the command; everything after the command
+    // name belongs to the command (so `planaria arch show --help` is the
+    // command's help).
+    int command_at = 1;
+    while (command_at < argc && argv[command_at][0] == '-') ++command_at;
+
     po::options_description global("Options");
     global.add_options()("help,h", "print this help")("version", "print the version");
-    po::options_description hidden;
-    hidden.add_options()("command", po::value<std::string>())(
-        "args", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(global).add(hidden);
-    po::positional_options_description positional;
-    positional.add("command", 1).add("args", -1);
-
     po::variables_map vm;
     try {
-        po::parsed_options parsed =
-            po::command_line_parser(argc, argv).options(all).positional(positional).allow_unregistered().run();
-        po::store(parsed, vm);
-        if (vm.count("command")) {
-            const std::string name = vm["command"].as<std::string>();
-            std::vector<std::string> rest = po::collect_unrecognized(parsed.options, po::include_positional);
-            rest.erase(rest.begin());  // the command name itself
-            for (const auto& c : commands())
-                if (c.name == name) return c.run(rest);
-            std::cerr << "planaria: error: unknown command '" << name << "'\n\n";
-            print_help(std::cerr);
-            return kExitUsage;
-        }
+        po::store(po::parse_command_line(command_at, argv, global), vm);
     } catch (const po::error& e) {
         std::cerr << "planaria: error: " << e.what() << "\n";
         return kExitUsage;
@@ -66,6 +54,15 @@ int sc_main(int argc, char* argv[]) {
     if (vm.count("version")) {
         std::cout << "planaria " << PLANARIA_VERSION_STRING << " (SystemC " << sc_core::sc_release() << ")\n";
         return kExitOk;
+    }
+    if (command_at < argc && !vm.count("help")) {
+        const std::string name = argv[command_at];
+        const std::vector<std::string> rest(argv + command_at + 1, argv + argc);
+        for (const auto& c : commands())
+            if (c.name == name) return c.run(rest);
+        std::cerr << "planaria: error: unknown command '" << name << "'\n\n";
+        print_help(std::cerr);
+        return kExitUsage;
     }
     print_help(vm.count("help") ? std::cout : std::cerr);
     return vm.count("help") ? kExitOk : kExitUsage;

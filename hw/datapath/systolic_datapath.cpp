@@ -28,6 +28,88 @@ SystolicDatapath::SystolicDatapath(sc_core::sc_module_name name, const ArchConfi
     }
 }
 
+SystolicDatapath::~SystolicDatapath() = default;
+
+// ---------------------------------------------------------------------------
+// Cycle-by-cycle trace of one subarray
+// ---------------------------------------------------------------------------
+
+struct SystolicDatapath::Trace {
+    VcdWriter* vcd;
+    unsigned subarray;
+    std::vector<std::pair<unsigned, unsigned>> pes;
+    std::vector<unsigned> act_in, act_out, psum_in, psum_out;  // one variable per lane
+    unsigned act_in_valid, act_out_valid, psum_in_valid, psum_out_valid;
+    std::vector<unsigned> pe_act, pe_psum, pe_weight;
+};
+
+void SystolicDatapath::trace(VcdWriter* vcd, unsigned subarray, const std::vector<std::pair<unsigned, unsigned>>& pes) {
+    if (!vcd) {
+        trace_.reset();
+        return;
+    }
+    const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
+    if (subarray >= subarrays_.size()) throw DatapathError("trace: no subarray " + std::to_string(subarray));
+    // Valid bits of one edge form one vector variable of at most 64 lanes.
+    const unsigned lanes_r = std::min(rows, 64u), lanes_c = std::min(cols, 64u);
+    auto t = std::make_unique<Trace>();
+    t->vcd = vcd;
+    t->subarray = subarray;
+    t->pes = pes;
+    const std::string scope = "subarray_" + std::to_string(subarray);
+    const unsigned abits = cfg_.data.activation_bits, pbits = cfg_.data.accumulator_bits;
+    for (unsigned r = 0; r < lanes_r; ++r) {
+        t->act_in.push_back(vcd->declare(scope, "act_in_" + std::to_string(r), abits));
+        t->act_out.push_back(vcd->declare(scope, "act_out_" + std::to_string(r), abits));
+    }
+    for (unsigned c = 0; c < lanes_c; ++c) {
+        t->psum_in.push_back(vcd->declare(scope, "psum_in_" + std::to_string(c), pbits));
+        t->psum_out.push_back(vcd->declare(scope, "psum_out_" + std::to_string(c), pbits));
+    }
+    t->act_in_valid = vcd->declare(scope, "act_in_valid", lanes_r);
+    t->act_out_valid = vcd->declare(scope, "act_out_valid", lanes_r);
+    t->psum_in_valid = vcd->declare(scope, "psum_in_valid", lanes_c);
+    t->psum_out_valid = vcd->declare(scope, "psum_out_valid", lanes_c);
+    for (const auto& [r, c] : pes) {
+        if (r >= rows || c >= cols) throw DatapathError("trace: no PE " + std::to_string(r) + "," + std::to_string(c));
+        const std::string pe = scope + ".pe_" + std::to_string(r) + "_" + std::to_string(c);
+        t->pe_act.push_back(vcd->declare(pe, "activation", abits));
+        t->pe_psum.push_back(vcd->declare(pe, "accumulator", pbits));
+        t->pe_weight.push_back(vcd->declare(pe, "weight", cfg_.data.weight_bits));
+    }
+    trace_ = std::move(t);
+}
+
+void SystolicDatapath::record(std::uint64_t cycle, const ActivationEdge& act_in, const PartialSumEdge& psum_in,
+                              const ActivationEdge& act_out, const PartialSumEdge& psum_out) {
+    Trace& t = *trace_;
+    const std::uint64_t time = std::uint64_t(cycle * cfg_.clock_period_ns() * 1000.0 + 0.5);  // ps
+    const auto lanes = [&](const std::vector<std::uint8_t>& valid, unsigned n) {
+        std::uint64_t bits = 0;
+        for (unsigned i = 0; i < n; ++i) bits |= std::uint64_t(valid[i] & 1) << i;
+        return bits;
+    };
+    for (unsigned r = 0; r < t.act_in.size(); ++r) {
+        t.vcd->change(time, t.act_in[r], std::uint64_t(std::int64_t(act_in.value[r])));
+        t.vcd->change(time, t.act_out[r], std::uint64_t(std::int64_t(act_out.value[r])));
+    }
+    for (unsigned c = 0; c < t.psum_in.size(); ++c) {
+        t.vcd->change(time, t.psum_in[c], std::uint64_t(psum_in.value[c]));
+        t.vcd->change(time, t.psum_out[c], std::uint64_t(psum_out.value[c]));
+    }
+    t.vcd->change(time, t.act_in_valid, lanes(act_in.valid, unsigned(t.act_in.size())));
+    t.vcd->change(time, t.act_out_valid, lanes(act_out.valid, unsigned(t.act_out.size())));
+    t.vcd->change(time, t.psum_in_valid, lanes(psum_in.valid, unsigned(t.psum_in.size())));
+    t.vcd->change(time, t.psum_out_valid, lanes(psum_out.valid, unsigned(t.psum_out.size())));
+    const PeState& st = subarrays_[t.subarray]->pes();
+    for (std::size_t k = 0; k < t.pes.size(); ++k) {
+        const unsigned pe = t.pes[k].first * st.cols + t.pes[k].second;
+        t.vcd->change(time, t.pe_act[k], std::uint64_t(std::int64_t(st.activation[pe])));
+        t.vcd->change(time, t.pe_psum[k], std::uint64_t(st.psum[pe]));
+        t.vcd->change(time, t.pe_weight[k], std::uint64_t(std::int64_t(st.weight[pe])));
+    }
+}
+
 const LogicalArray& SystolicDatapath::array_of(unsigned subarray) const {
     const FissionTopology& t = topology();
     return t.arrays.at(t.array_of.at(subarray));
@@ -266,6 +348,8 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
                 }
                 if (r > 0) partial_sum_ring_.pop(unsigned(b.psum_in), t, b.psum_in_v, b.psum_in_turn);
                 b.sub->step(b.flow, b.act_in_v, b.psum_in_v, b.act_out_v, b.psum_out_v);
+                if (trace_ && b.sub->index() == trace_->subarray)
+                    record(cycles_run_ + 1 + t, b.act_in_v, b.psum_in_v, b.act_out_v, b.psum_out_v);
                 if (b.act_out >= 0) activation_ring_.push(unsigned(b.act_out), t, b.act_out_v);
                 if (b.psum_out >= 0) partial_sum_ring_.push(unsigned(b.psum_out), t, b.psum_out_v);
                 if (r + 1 < BR) continue;
@@ -301,6 +385,7 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
     }
     TileRun run;
     run.cycles = 1 + last_write + 1;  // the latch cycle, stream cycles 0..last_write
+    cycles_run_ += run.cycles;
     run.macs = std::uint64_t(M) * K * N;
     return run;
 }

@@ -29,6 +29,7 @@
 #include "hw/ringbus/ring_bus.h"
 #include "hw/simd/simd_segment.h"
 #include "hw/subarray/omni_directional_subarray.h"
+#include "testbench/vcd_writer.h"
 
 namespace planaria {
 
@@ -55,6 +56,7 @@ struct TileRun {
 class SystolicDatapath : public sc_core::sc_module {
 public:
     SystolicDatapath(sc_core::sc_module_name name, const ArchConfig& cfg);
+    ~SystolicDatapath() override;
 
     const ArchConfig& config() const { return cfg_; }
     ReconfigurationRegisterFile& registers() { return regs_; }
@@ -84,8 +86,16 @@ public:
     /// compute_tile, then waits the tile's cycles: call from a SystemC process.
     TileRun run_tile(const LogicalArray& array, const TileCommand& cmd);
 
+    /// Traces, cycle by cycle, the edges of `subarray` and the registers of
+    /// the listed PEs (row, column) into `vcd` whenever a tile runs on it.
+    /// Meant for small runs; pass nullptr to stop.
+    void trace(VcdWriter* vcd, unsigned subarray, const std::vector<std::pair<unsigned, unsigned>>& pes = {});
+
 private:
+    struct Trace;
     FlowDirection flow_of(unsigned subarray) const;
+    void record(std::uint64_t cycle, const ActivationEdge& act_in, const PartialSumEdge& psum_in,
+                const ActivationEdge& act_out, const PartialSumEdge& psum_out);
     void check_command(const LogicalArray& array, const TileCommand& cmd) const;
 
     ArchConfig cfg_;
@@ -98,6 +108,8 @@ private:
     sc_core::sc_time clock_period_;
     /// The loader's initiator, bound to the subarrays' weight buses and the pods' memories.
     tlm_utils::multi_passthrough_initiator_socket<SystolicDatapath> loader_;
+    std::unique_ptr<Trace> trace_;
+    std::uint64_t cycles_run_ = 0;  ///< all tiles so far: the trace's time base
 };
 
 }  // namespace planaria

@@ -20,6 +20,21 @@ std::vector<GridPos> snake(unsigned rows, unsigned cols) {
     return order;
 }
 
+/// Bounds a placement search by the number of cells it tries, so that large
+/// floorplans (64 subarrays and more) stay fast; a search that runs out
+/// reports "no placement". Counted in steps, not time: results stay
+/// deterministic.
+class SearchBudget {
+public:
+    explicit SearchBudget(std::uint64_t steps) : left_(steps) {}
+    bool spend() { return left_ ? (--left_, true) : false; }
+
+private:
+    std::uint64_t left_;
+};
+
+constexpr std::uint64_t kSearchSteps = 20000;
+
 /// Depth-first search for one cluster: every block_rows x block_cols array on
 /// free subarrays that contains the lowest free subarray (so that a search
 /// placing several clusters never tries the same division twice) and that the
@@ -32,8 +47,10 @@ public:
 
     /// Without `allow_turns`, activations may only step along grid rows and
     /// partial sums along grid columns (no omni-directional turn links).
-    ClusterSearch(const Floorplan& fp, const std::set<unsigned>& free, unsigned br, unsigned bc, bool allow_turns)
-        : fp_(fp), free_(free), br_(br), bc_(bc), allow_turns_(allow_turns), cells_(std::size_t(br) * bc) {}
+    ClusterSearch(const Floorplan& fp, const std::set<unsigned>& free, unsigned br, unsigned bc, bool allow_turns,
+                  SearchBudget& budget)
+        : fp_(fp), free_(free), br_(br), bc_(bc), allow_turns_(allow_turns), budget_(budget),
+          cells_(std::size_t(br) * bc) {}
 
     bool run(const FissionState& state, const Visit& visit) {
         if (free_.size() < cells_.size()) return false;
@@ -50,12 +67,13 @@ public:
 private:
     /// Fills cell `n` (row-major) of the cluster.
     bool grow(unsigned n) {
+        if (!budget_.spend()) return false;
         if (n == cells_.size()) return finish();
         const unsigned r = n / bc_, c = n % bc_;
         const unsigned anchor = c > 0 ? cells_[n - 1] : cells_[n - bc_];
         std::vector<unsigned> options;
-        for (unsigned k = 0; k < regmap::kSides; ++k) {
-            const regmap::Side side = regmap::Side(k);
+        // Downstream sides first: a plain grid is found before wrap-arounds.
+        for (regmap::Side side : {regmap::Side::East, regmap::Side::South, regmap::Side::West, regmap::Side::North}) {
             const bool along_row = side == regmap::Side::East || side == regmap::Side::West;
             if (!allow_turns_ && along_row != (c > 0)) continue;
             const auto nb = fp_.neighbour(anchor, side);
@@ -98,6 +116,7 @@ private:
     const std::set<unsigned>& free_;
     unsigned br_, bc_;
     bool allow_turns_;
+    SearchBudget& budget_;
     std::vector<unsigned> cells_;
     unsigned lowest_ = 0;
     const FissionState* state_ = nullptr;
@@ -106,13 +125,13 @@ private:
 
 /// Places `clusters` clusters of one shape on exactly the free subarrays.
 bool place_clusters(const Floorplan& fp, std::set<unsigned>& free, unsigned br, unsigned bc, bool allow_turns,
-                    const FissionState& state, std::vector<LogicalArray>& placed) {
+                    const FissionState& state, std::vector<LogicalArray>& placed, SearchBudget& budget) {
     if (free.empty()) return true;
     const std::set<unsigned> snapshot = free;
-    return ClusterSearch(fp, snapshot, br, bc, allow_turns).run(state, [&](const LogicalArray& c, const FissionState& next) {
+    return ClusterSearch(fp, snapshot, br, bc, allow_turns, budget).run(state, [&](const LogicalArray& c, const FissionState& next) {
         for (unsigned s : c.subarrays) free.erase(s);
         placed.push_back(c);
-        if (place_clusters(fp, free, br, bc, allow_turns, next, placed)) return true;
+        if (place_clusters(fp, free, br, bc, allow_turns, next, placed, budget)) return true;
         placed.pop_back();
         for (unsigned s : c.subarrays) free.insert(s);
         return false;
@@ -132,6 +151,15 @@ std::vector<unsigned> canonical_region(const Floorplan& fp, unsigned k) {
     return order;
 }
 
+const FissionConfiguration* squarest_single_array(const std::vector<FissionConfiguration>& configs) {
+    const FissionConfiguration* best = nullptr;
+    for (const auto& c : configs)
+        if (c.clusters == 1 &&
+            (!best || std::max(c.block_rows, c.block_cols) < std::max(best->block_rows, best->block_cols)))
+            best = &c;
+    return best;
+}
+
 std::vector<LogicalArray> find_placement(const Floorplan& fp, const std::vector<unsigned>& region, unsigned br,
                                          unsigned bc, unsigned clusters, const FissionState& base) {
     if (region.size() != std::size_t(br) * bc * clusters) return {};
@@ -139,7 +167,8 @@ std::vector<LogicalArray> find_placement(const Floorplan& fp, const std::vector<
     for (bool allow_turns : {false, true}) {
         std::set<unsigned> free(region.begin(), region.end());
         std::vector<LogicalArray> placed;
-        if (place_clusters(fp, free, br, bc, allow_turns, base, placed)) return placed;
+        SearchBudget budget(kSearchSteps);
+        if (place_clusters(fp, free, br, bc, allow_turns, base, placed, budget)) return placed;
     }
     return {};
 }
@@ -174,7 +203,7 @@ namespace {
 
 /// Places tenants of the remaining sizes on exactly the free subarrays.
 bool place_tenants(const Floorplan& fp, std::set<unsigned>& free, std::vector<unsigned>& remaining,
-                   const FissionState& state, std::vector<LogicalArray>& placed) {
+                   const FissionState& state, std::vector<LogicalArray>& placed, SearchBudget& budget) {
     if (remaining.empty()) return free.empty();
     const std::set<unsigned> snapshot = free;
     for (std::size_t i = 0; i < remaining.size(); ++i) {
@@ -182,12 +211,12 @@ bool place_tenants(const Floorplan& fp, std::set<unsigned>& free, std::vector<un
         const unsigned k = remaining[i];
         for (unsigned br = 1; br <= k; ++br) {
             if (k % br) continue;
-            const bool found = ClusterSearch(fp, snapshot, br, k / br, true)
+            const bool found = ClusterSearch(fp, snapshot, br, k / br, true, budget)
                                    .run(state, [&](const LogicalArray& c, const FissionState& next) {
                                        for (unsigned s : c.subarrays) free.erase(s);
                                        remaining.erase(remaining.begin() + std::ptrdiff_t(i));
                                        placed.push_back(c);
-                                       if (place_tenants(fp, free, remaining, next, placed)) return true;
+                                       if (place_tenants(fp, free, remaining, next, placed, budget)) return true;
                                        placed.pop_back();
                                        remaining.insert(remaining.begin() + std::ptrdiff_t(i), k);
                                        for (unsigned s : c.subarrays) free.insert(s);
@@ -225,7 +254,13 @@ std::vector<FissionScenario> enumerate_scenarios(const Floorplan& fp) {
         for (unsigned s = 0; s < fp.subarrays(); ++s) free.insert(s);
         std::vector<unsigned> remaining = sizes;
         std::vector<LogicalArray> placed;
-        if (place_tenants(fp, free, remaining, reset, placed)) out.push_back({sizes, placed});
+        SearchBudget budget(kSearchSteps);
+        if (!place_tenants(fp, free, remaining, reset, placed, budget)) continue;
+        // arrays[i] serves the tenant of sizes[i] (largest first).
+        std::stable_sort(placed.begin(), placed.end(), [](const LogicalArray& a, const LogicalArray& b) {
+            return a.subarrays.size() > b.subarrays.size();
+        });
+        out.push_back({sizes, placed});
     }
     return out;
 }

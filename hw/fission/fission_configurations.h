@@ -41,6 +41,10 @@ std::vector<unsigned> canonical_region(const Floorplan& fp, unsigned k);
 /// then block_rows. Deterministic.
 std::vector<FissionConfiguration> enumerate_configurations(const Floorplan& fp, const std::vector<unsigned>& region);
 
+/// The one-cluster configuration closest to square (ties: fewer block rows),
+/// or nullptr when there is none.
+const FissionConfiguration* squarest_single_array(const std::vector<FissionConfiguration>& configs);
+
 /// A placement of `clusters` arrays of block_rows x block_cols on `region`
 /// (empty if none exists). The state returned by place_array for each
 /// cluster, applied in order to `base`, forms them.

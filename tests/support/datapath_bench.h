@@ -6,17 +6,18 @@
 
 #include "hw/datapath/systolic_datapath.h"
 #include "hw/fission/fission_encoder.h"
-#include "support/tlm_test_host.h"
+#include "sched/reconfiguration_driver.h"
 
 namespace planaria::test {
 
 struct DatapathBench {
     ArchConfig cfg;
-    TestHost host{"host"};
     SystolicDatapath dp;
+    ReconfigurationDriver driver;
 
-    explicit DatapathBench(const ArchConfig& c = ArchConfig{}) : cfg(c), dp("datapath", cfg) {
-        host.socket.bind(dp.registers().socket);
+    explicit DatapathBench(const ArchConfig& c = ArchConfig{})
+        : cfg(c), dp("datapath", cfg), driver("host", dp.floorplan()) {
+        driver.socket.bind(dp.registers().socket);
         sc_core::sc_start(sc_core::SC_ZERO_TIME);  // complete elaboration: the sockets' bindings
     }
 
@@ -31,21 +32,10 @@ struct DatapathBench {
     }
 
     void program(const FissionState& st) {
-        const Floorplan& fp = dp.floorplan();
-        for (unsigned i = 0; i < fp.subarrays(); ++i)
-            if (host.write(regmap::subarray_next(i), st.subarray[i]) != tlm::TLM_OK_RESPONSE)
-                throw std::runtime_error("register write failed");
-        for (unsigned p = 0; p < fp.pods(); ++p) {
-            std::uint64_t bits = 0;
-            for (unsigned slot = 0; slot < fp.subarrays_per_pod(); ++slot)
-                bits |= std::uint64_t(st.selector[fp.subarray_of(p, slot)]) << (slot * fp.selector_bits());
-            host.write(regmap::pod_crossbar_next(p, 0), std::uint32_t(bits));
-            if (fp.selector_bits() * fp.subarrays_per_pod() > 32)
-                host.write(regmap::pod_crossbar_next(p, 1), std::uint32_t(bits >> 32));
-        }
-        host.write(regmap::kControl, regmap::kControlCommit);
+        driver.program(st);
+        driver.commit();
         dp.registers().tile_boundary();
-        if (host.read(regmap::kStatus) & regmap::kStatusError)
+        if (driver.read(regmap::kStatus) & regmap::kStatusError)
             throw std::runtime_error("commit refused: " + dp.registers().refused()->message);
     }
 };

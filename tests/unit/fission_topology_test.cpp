@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "hw/config/arch_yaml.h"
-#include "hw/fission/fission_encoder.h"
+#include "hw/fission/fission_configurations.h"
 
 using namespace planaria;
 using regmap::Side;
@@ -321,4 +321,60 @@ TEST_CASE("crossbar selectors beyond the pod's buffers are refused", "[fission]"
     REQUIRE_FALSE(r.ok());
     CHECK(r.error->code == FissionErrorCode::BadSelector);
     CHECK(r.error->unit == 1);  // pod 1
+}
+
+TEST_CASE("a whole chip of 16 subarrays has the paper's 15 configurations, six omni-directional", "[fission]") {
+    const ArchConfig cfg;
+    const Floorplan fp{cfg};
+    const auto configs = enumerate_configurations(fp, canonical_region(fp, 16));
+    std::vector<std::string> names, omni;
+    for (const auto& c : configs) {
+        names.push_back(c.name(cfg));
+        if (c.omni_directional) omni.push_back(c.name(cfg));
+        CHECK(c.subarrays() == 16);
+        // The placement is what the hardware forms.
+        FissionState st = FissionState::reset(fp);
+        for (const auto& a : c.placement) st = place_array(fp, a, st);
+        const auto r = resolve_fission(fp, st);
+        REQUIRE(r.ok());
+        CHECK(r.topology.arrays.size() == c.clusters);
+    }
+    CHECK(names == std::vector<std::string>{"32x512-1", "64x256-1", "128x128-1", "256x64-1", "512x32-1", "32x256-2",
+                                            "64x128-2", "128x64-2", "256x32-2", "32x128-4", "64x64-4", "128x32-4",
+                                            "32x64-8", "64x32-8", "32x32-16"});
+    CHECK(omni == std::vector<std::string>{"32x512-1", "64x256-1", "256x64-1", "512x32-1", "32x256-2", "256x32-2"});
+}
+
+TEST_CASE("canonical regions are connected prefixes: a pod, then the next", "[fission]") {
+    const Floorplan fp{ArchConfig{}};
+    CHECK(canonical_region(fp, 4) == std::vector<unsigned>{0, 1, 3, 2});
+    CHECK(canonical_region(fp, 6) == std::vector<unsigned>{0, 1, 3, 2, 4, 5});
+    CHECK(canonical_region(fp, 16).size() == 16);
+    // Every k has at least the k independent subarrays and one array over all of them.
+    for (unsigned k = 1; k <= 16; ++k) {
+        INFO(k);
+        const auto configs = enumerate_configurations(fp, canonical_region(fp, k));
+        REQUIRE_FALSE(configs.empty());
+        CHECK(configs.back().clusters == k);
+        CHECK(configs.front().clusters == 1);
+    }
+}
+
+TEST_CASE("every division of the chip among tenants can be placed", "[fission]") {
+    const Floorplan fp{ArchConfig{}};
+    const auto scenarios = enumerate_scenarios(fp);
+    // Every partition of 16 (there are 231): cutting the snake through all
+    // subarrays into consecutive pieces places any of them.
+    CHECK(scenarios.size() == 231);
+    for (const auto& s : scenarios) {
+        FissionState st = FissionState::reset(fp);
+        unsigned total = 0;
+        for (std::size_t i = 0; i < s.arrays.size(); ++i) {
+            CHECK(s.arrays[i].subarrays.size() == s.sizes[i]);
+            total += s.sizes[i];
+            st = place_array(fp, s.arrays[i], st);
+        }
+        CHECK(total == 16);
+        CHECK(resolve_fission(fp, st).ok());
+    }
 }

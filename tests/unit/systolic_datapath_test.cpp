@@ -321,6 +321,6 @@ TEST_CASE("refused configurations never reach the datapath", "[datapath][regfile
         // Still the 128x128 array, still exact.
         REQUIRE(b.dp.topology().arrays.size() == 1);
         check_gemm(b, whole, 4, 128, 128, rng());
-        b.host.write(regmap::kControl, regmap::kControlClearError);
+        b.driver.write(regmap::kControl, regmap::kControlClearError);
     }
 }

@@ -1,0 +1,139 @@
+// planaria bench: speed of the model, measured (never asserted in tests).
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <random>
+
+#include <boost/program_options.hpp>
+
+#include "hw/datapath/systolic_datapath.h"
+#include "hw/fission/fission_configurations.h"
+#include "sc_main/cli_support.h"
+#include "sc_main/command.h"
+#include "sched/reconfiguration_driver.h"
+
+namespace planaria::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Measurement {
+    std::string what;
+    std::uint64_t tiles = 0, cycles = 0, pe_cycles = 0;
+    double seconds = 0;
+};
+
+void print(const Measurement& m) {
+    std::cout << "  " << std::left << std::setw(34) << m.what << std::right << std::setw(8) << m.tiles << " tiles "
+              << std::setw(10) << m.cycles << " cycles " << std::fixed << std::setprecision(3) << std::setw(8)
+              << m.seconds << " s " << std::setprecision(1) << std::setw(8) << m.pe_cycles / m.seconds / 1e6
+              << " M PE-cycles/s " << std::setprecision(0) << std::setw(9) << m.cycles / m.seconds
+              << " cycles/s\n";
+}
+
+/// Fills the weights and activations of `array` with random values.
+void load_random(SystolicDatapath& dp, const LogicalArray& array, unsigned vectors, std::mt19937& rng) {
+    const ArchConfig& cfg = dp.config();
+    const unsigned k = array.block_rows * cfg.subarray.rows, n = array.block_cols * cfg.subarray.cols;
+    std::uniform_int_distribution<int> d(-32768, 32767);
+    std::vector<Weight> w(std::size_t(k) * n);
+    for (auto& v : w) v = Weight(d(rng));
+    std::vector<Activation> a(std::size_t(vectors) * k);
+    for (auto& v : a) v = Activation(d(rng));
+    dp.write_weights(array, 0, w, k, n);
+    dp.write_activations(array, 0, a, vectors, k);
+}
+
+/// Runs full tiles of `vectors` on each array until `seconds` have passed.
+Measurement run_tiles(SystolicDatapath& dp, const std::vector<LogicalArray>& arrays, unsigned vectors,
+                      double seconds, std::string what) {
+    const ArchConfig& cfg = dp.config();
+    Measurement m;
+    m.what = std::move(what);
+    const auto start = Clock::now();
+    do {
+        for (const auto& array : arrays) {
+            TileCommand cmd;
+            cmd.shape = {vectors, array.block_rows * cfg.subarray.rows, array.block_cols * cfg.subarray.cols};
+            const TileRun run = dp.compute_tile(array, cmd);
+            m.cycles += run.cycles;
+            m.pe_cycles += run.cycles * array.subarrays.size() * cfg.subarray.rows * cfg.subarray.cols;
+            ++m.tiles;
+        }
+        m.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    } while (m.seconds < seconds);
+    return m;
+}
+
+int bench_datapath(const ArchConfig& cfg, double seconds) {
+    const auto t0 = Clock::now();
+    SystolicDatapath dp("datapath", cfg);
+    ReconfigurationDriver host("host", dp.floorplan());
+    host.socket.bind(dp.registers().socket);
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    const double elaboration = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::cout << "Cycle-accurate datapath (" << cfg.name << ", " << cfg.pe_count() << " PEs), elaboration "
+              << std::fixed << std::setprecision(2) << elaboration << " s\n";
+
+    const Floorplan& fp = dp.floorplan();
+    std::mt19937 rng(1);
+    // As many vectors as both buffers hold: the longest tile the hardware runs.
+    const unsigned vectors = std::min(dp.pod(0).memory().activation_entries(), dp.pod(0).memory().output_entries());
+    // The whole chip as one array (the squarest whole-chip configuration).
+    const auto configs = enumerate_configurations(fp, canonical_region(fp, fp.subarrays()));
+    const FissionConfiguration* whole = squarest_single_array(configs);
+    {
+        FissionState st = FissionState::reset(fp);
+        for (const auto& c : whole->placement) st = place_array(fp, c, st);
+        host.program(st);
+        host.commit();
+        dp.registers().tile_boundary();
+    }
+    load_random(dp, whole->placement.front(), vectors, rng);
+    const Measurement big = run_tiles(dp, whole->placement, vectors, seconds,
+                                      "one " + whole->name(cfg) + " array");
+    print(big);
+
+    // Every subarray its own array.
+    {
+        host.program(FissionState::reset(fp));
+        host.commit();
+        dp.registers().tile_boundary();
+    }
+    std::vector<LogicalArray> singles = dp.topology().arrays;
+    for (const auto& a : singles) load_random(dp, a, vectors, rng);
+    const Measurement small = run_tiles(dp, singles, vectors, seconds,
+                                        std::to_string(singles.size()) + " independent " +
+                                            std::to_string(cfg.subarray.rows) + "x" +
+                                            std::to_string(cfg.subarray.cols) + " arrays");
+    print(small);
+    std::cout << "  target: 300 M PE-cycles/s on one core\n";
+    return kExitOk;
+}
+
+const char* kBenchUsage =
+    "Usage: planaria bench datapath [--arch FILE] [--set PATH=VALUE]... [--seconds S]\n\n"
+    "datapath  PE-cycles per second of the cycle-accurate datapath, real values flowing,\n"
+    "          for the whole chip as one logical array and for independent subarrays\n";
+
+}  // namespace
+
+int bench_command(const std::vector<std::string>& args) {
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "print this help")("seconds", po::value<double>()->default_value(2.0),
+                                                    "minimum run time per measurement");
+    add_arch_options(opts);
+    po::variables_map vm;
+    if (auto exit = parse_arguments("bench", args, opts, {{"what"}}, {"what"}, kBenchUsage, vm)) return *exit;
+    return guarded("bench", [&] {
+        const std::string what = vm["what"].as<std::string>();
+        if (what != "datapath") {
+            std::cerr << "planaria bench: error: unknown benchmark '" << what << "'\n" << kBenchUsage;
+            return kExitUsage;
+        }
+        return bench_datapath(arch_from_options(vm), vm["seconds"].as<double>());
+    });
+}
+
+}  // namespace planaria::cli

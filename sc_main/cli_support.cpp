@@ -1,0 +1,71 @@
+#include "sc_main/cli_support.h"
+
+#include <iostream>
+
+#include "compiler/model.h"
+#include "hw/config/arch_yaml.h"
+#include "sc_main/command.h"
+
+namespace planaria::cli {
+
+std::optional<int> parse_arguments(const std::string& command, const std::vector<std::string>& args,
+                                   const po::options_description& opts, const std::vector<Positional>& positionals,
+                                   const std::vector<std::string>& required, const char* usage,
+                                   po::variables_map& vm) {
+    po::options_description hidden;
+    po::positional_options_description pos;
+    for (const auto& p : positionals) {
+        if (p.repeats) hidden.add_options()(p.name.c_str(), po::value<std::vector<std::string>>());
+        else hidden.add_options()(p.name.c_str(), po::value<std::string>());
+        pos.add(p.name.c_str(), p.repeats ? -1 : 1);
+    }
+    po::options_description all;
+    all.add(opts).add(hidden);
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        std::cerr << "planaria " << command << ": error: " << e.what() << "\n\n" << usage;
+        return kExitUsage;
+    }
+    if (vm.count("help")) {
+        std::cout << usage << "\n" << opts;
+        return kExitOk;
+    }
+    for (const auto& r : required)
+        if (!vm.count(r)) {
+            std::cerr << usage << "\n" << opts;
+            return kExitUsage;
+        }
+    return std::nullopt;
+}
+
+void add_arch_options(po::options_description& opts) {
+    opts.add_options()("arch", po::value<std::string>(), "architecture YAML (default: the Planaria design point)")(
+        "set", po::value<std::vector<std::string>>(), "override one architecture key, e.g. subarray.rows=64");
+}
+
+ArchConfig arch_from_options(const po::variables_map& vm) {
+    std::vector<ArchOverride> overrides;
+    if (vm.count("set"))
+        for (const auto& s : vm["set"].as<std::vector<std::string>>()) overrides.push_back(ArchOverride::parse(s));
+    return vm.count("arch") ? load_arch_file(vm["arch"].as<std::string>(), overrides)
+                            : parse_arch("", "<built-in planaria>", overrides);
+}
+
+int guarded(const std::string& command, const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const ConfigError& e) {
+        std::cerr << "planaria: error: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const ModelError& e) {
+        std::cerr << "planaria: error: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "planaria " << command << ": error: " << e.what() << "\n";
+        return kExitFailure;
+    }
+}
+
+}  // namespace planaria::cli

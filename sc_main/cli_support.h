@@ -1,0 +1,40 @@
+#pragma once
+// What the subcommands share: argument parsing with Boost.Program_options,
+// the architecture options (--arch, --set) and error reporting.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "hw/config/arch_config.h"
+
+namespace planaria::cli {
+
+namespace po = boost::program_options;
+
+struct Positional {
+    std::string name;
+    bool repeats = false;  ///< takes all remaining positional arguments
+};
+
+/// Parses `args` into `vm`. Returns an exit code when the command must not
+/// run (--help was given, or the arguments are wrong: usage printed), or
+/// nullopt. Positionals listed in `required` must be present.
+std::optional<int> parse_arguments(const std::string& command, const std::vector<std::string>& args,
+                                   const po::options_description& opts, const std::vector<Positional>& positionals,
+                                   const std::vector<std::string>& required, const char* usage,
+                                   po::variables_map& vm);
+
+/// Adds --arch FILE and --set PATH=VALUE.
+void add_arch_options(po::options_description& opts);
+/// The architecture the options name (the built-in design point without --arch).
+ArchConfig arch_from_options(const po::variables_map& vm);
+
+/// Runs `body`, turning exceptions into a message and an exit code:
+/// configuration and model errors are usage errors (2), others failures (1).
+int guarded(const std::string& command, const std::function<int()>& body);
+
+}  // namespace planaria::cli
