@@ -26,5 +26,9 @@ constexpr int kExitUsage = 2;    ///< bad command line or bad input file
 int arch_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
 int trace_command(const std::vector<std::string>& args);
+int compile_command(const std::vector<std::string>& args);
+
+/// The model files of the zoo (scenarios/models, or $PLANARIA_MODELS), sorted.
+std::vector<std::string> zoo_models();
 
 }  // namespace planaria::cli

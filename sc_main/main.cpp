@@ -30,6 +30,7 @@ const std::vector<Command>& commands() {
         {"arch", "show and check architecture configurations", arch_command},
         {"bench", "measure the speed of the model", bench_command},
         {"trace", "write a VCD trace of a small cycle-accurate run", trace_command},
+        {"compile", "compile DNN models into bundles", compile_command},
     };
     return all;
 }

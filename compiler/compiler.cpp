@@ -1,0 +1,279 @@
+#include "compiler/compiler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace planaria {
+
+Objective parse_objective(const std::string& text) {
+    if (text == "cycles") return Objective::Cycles;
+    if (text == "edp") return Objective::EnergyDelay;
+    throw std::invalid_argument("objective '" + text + "': expected cycles or edp");
+}
+
+const char* to_string(Objective o) { return o == Objective::Cycles ? "cycles" : "edp"; }
+
+std::uint64_t Compilation::cycles() const {
+    std::uint64_t c = 0;
+    for (const auto& l : layers) c += l.cost.cycles;
+    return c;
+}
+
+double Compilation::energy_pj() const {
+    double e = 0;
+    for (const auto& l : layers) e += l.cost.energy.total();
+    return e;
+}
+
+Compiler::Compiler(const ArchConfig& cfg, CompileOptions options)
+    : cfg_(cfg), options_(options), floorplan_(cfg), cost_(cfg, cfg.subarray.count) {}
+
+namespace {
+
+/// Element-wise work fused into the write-back of GEMM layer `i`.
+std::uint64_t fused_ops_after(const std::vector<LayerWork>& work, std::size_t i) {
+    std::uint64_t ops = 0;
+    for (std::size_t j = i + 1; j < work.size() && work[j].fused; ++j) ops += work[j].simd_ops;
+    return ops;
+}
+
+bool better(Objective objective, const LayerCost& a, const LayerCost& b) {
+    if (objective == Objective::EnergyDelay) {
+        const double ea = a.energy.total() * double(a.cycles), eb = b.energy.total() * double(b.cycles);
+        if (ea != eb) return ea < eb;
+    } else if (a.cycles != b.cycles) {
+        return a.cycles < b.cycles;
+    }
+    return a.energy.total() < b.energy.total();  // ties: the cheaper; then the earlier configuration
+}
+
+std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+Compilation Compiler::plan(const Model& model, const std::vector<LayerWork>& work, unsigned k) const {
+    Compilation c;
+    c.k = k;
+    c.configurations = enumerate_configurations(floorplan_, canonical_region(floorplan_, k));
+    for (std::size_t i = 0; i < work.size(); ++i) {
+        LayerChoice choice;
+        choice.layer = i;
+        const LayerWork& w = work[i];
+        if (w.fused) {
+            // Its cycles and memory traffic are the producer's; only energy remains.
+            choice.cost.energy.simd = 0;
+        } else if (!w.has_gemm()) {
+            choice.cost = cost_.simd_layer(w, k);
+        } else {
+            const std::uint64_t fused = fused_ops_after(work, i);
+            for (std::size_t f = 0; f < c.configurations.size(); ++f) {
+                const LayerCost cost = cost_.gemm_layer(w, c.configurations[f], k, fused);
+                if (choice.configuration < 0 || better(options_.objective, cost, choice.cost)) {
+                    choice.configuration = int(f);
+                    choice.cost = cost;
+                }
+            }
+        }
+        c.layers.push_back(choice);
+    }
+    (void)model;
+    return c;
+}
+
+// ---------------------------------------------------------------------------
+// Code generation
+// ---------------------------------------------------------------------------
+
+namespace {
+
+// Off-chip memory layout the loader prepares for a compiled DNN: every
+// layer's weights and output tensor in tiled order, one after the other.
+constexpr std::uint64_t kWeightsBase = 0x1000'0000ull;
+constexpr std::uint64_t kTensorsBase = 0x8000'0000ull;
+
+Instruction make(Opcode op, std::uint64_t a64 = 0, std::uint32_t a32 = 0, std::uint16_t a16 = 0,
+                 std::uint8_t flags = 0) {
+    Instruction i;
+    i.opcode = op;
+    i.a64 = a64;
+    i.a32 = a32;
+    i.a16 = a16;
+    i.flags = flags;
+    return i;
+}
+
+std::uint32_t clamp32(std::uint64_t v) { return std::uint32_t(std::min<std::uint64_t>(v, 0xFFFF'FFFFull)); }
+
+}  // namespace
+
+std::vector<Instruction> Compiler::program(const Model& model, const std::vector<LayerWork>& work,
+                                           const Compilation& c, unsigned position) const {
+    std::vector<Instruction> out;
+    const std::vector<unsigned> region = canonical_region(floorplan_, c.k);
+    const unsigned me = region.at(position);
+    const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
+    const std::uint64_t max_vectors = cost_.max_tile_vectors();
+    const unsigned slots = unsigned(cost_.weight_slots());
+    std::uint64_t weight_base = kWeightsBase, tensor_base = kTensorsBase;
+    std::uint32_t barrier = 0;
+    unsigned slot = 0;
+
+    for (std::size_t i = 0; i < work.size(); ++i) {
+        const LayerWork& w = work[i];
+        const LayerChoice& choice = c.layers[i];
+        out.push_back(make(Opcode::LayerBoundary, 0, std::uint32_t(i)));
+        if (w.fused) continue;
+        if (!w.has_gemm()) {
+            // Element-wise work, shared evenly by the k subarrays' SIMD segments.
+            const std::uint64_t in_share = ceil_div(w.input_bytes + w.weight_bytes, c.k);
+            const std::uint64_t out_share = ceil_div(w.output_bytes, c.k);
+            if (in_share) out.push_back(make(Opcode::LoadActivations, tensor_base + position * in_share, clamp32(in_share)));
+            out.push_back(make(Opcode::Simd, ceil_div(w.simd_ops, c.k), 0, 0));
+            if (out_share) out.push_back(make(Opcode::Store, tensor_base + position * out_share, clamp32(out_share)));
+            tensor_base += w.output_bytes;
+            continue;
+        }
+        const FissionConfiguration& config = c.configurations.at(std::size_t(choice.configuration));
+        // Which cluster am I in, and where?
+        unsigned cluster = 0, my_r = 0, my_c = 0;
+        for (unsigned q = 0; q < config.placement.size(); ++q) {
+            const auto& a = config.placement[q];
+            const auto it = std::find(a.subarrays.begin(), a.subarrays.end(), me);
+            if (it == a.subarrays.end()) continue;
+            cluster = q;
+            const unsigned idx = unsigned(it - a.subarrays.begin());
+            my_r = idx / a.block_cols;
+            my_c = idx % a.block_cols;
+        }
+        const unsigned cluster_size = config.block_rows * config.block_cols;
+        const std::uint64_t R = config.pe_rows(cfg_), C = config.pe_cols(cfg_);
+        const bool simd = fused_ops_after(work, i) > 0;
+        for (const GemmWork& g : w.gemms) {
+            const std::uint64_t nk = ceil_div(g.k, R), nn = ceil_div(g.n, C), nm = ceil_div(g.m, max_vectors);
+            const std::uint64_t units = nm * nn * g.instances;
+            const std::uint64_t clusters = std::min<std::uint64_t>(config.clusters, units);
+            const std::size_t body_start = out.size();
+            // Off-chip layout of the tiled tensors (the loader prepares it):
+            // weight tile (inst, n, kt), activation tile (inst, m, kt), output tile (inst, n, m).
+            const auto act_addr = [&](std::uint64_t inst, std::uint64_t m, std::uint64_t kt) {
+                return tensor_base + ((inst * nm + m) * nk + kt) * max_vectors * R * 2;
+            };
+            const auto out_addr = [&](std::uint64_t inst, std::uint64_t n, std::uint64_t m) {
+                return tensor_base + g.m * g.k * 2 * g.instances + ((inst * nn + n) * nm + m) * max_vectors * C * 2;
+            };
+            // Units are dealt round-robin: (instance, n tile, m chunk), m fastest.
+            // My units of one (instance, n) group are m = first, first + clusters, ...
+            for (std::uint64_t group = 0; cluster < clusters && group < g.instances * nn; ++group) {
+                const std::uint64_t inst = group / nn, n = group % nn;
+                const std::uint64_t group_first_unit = group * nm;
+                std::uint64_t m_first = (cluster + clusters - group_first_unit % clusters) % clusters;
+                if (m_first >= nm) continue;
+                const std::uint64_t nt = std::min(C, g.n - n * C);
+                const std::uint64_t my_cols = nt > my_c * cols ? std::min<std::uint64_t>(cols, nt - my_c * cols) : 0;
+                // The weights of this n tile stay in the PEs for all my m chunks.
+                std::vector<unsigned> kslot(nk);
+                for (std::uint64_t kt_i = 0; kt_i < nk; ++kt_i) {
+                    const std::uint64_t kt = std::min(R, g.k - kt_i * R);
+                    const std::uint64_t my_rows = kt > my_r * rows ? std::min<std::uint64_t>(rows, kt - my_r * rows) : 0;
+                    kslot[kt_i] = slot;
+                    out.push_back(make(Opcode::LoadWeights, weight_base + ((inst * nn + n) * nk + kt_i) * R * C * 2,
+                                       clamp32(my_rows * my_cols * 2), std::uint16_t(slot)));
+                    slot = (slot + 1) % slots;
+                }
+                // My m chunks, in runs of equal size: one loop per run.
+                for (std::uint64_t m = m_first; m < nm;) {
+                    const std::uint64_t size = g.m * (m + 1) / nm - g.m * m / nm;
+                    std::uint64_t count = 0;
+                    for (std::uint64_t x = m; x < nm && g.m * (x + 1) / nm - g.m * x / nm == size; x += clusters) ++count;
+                    count = std::min<std::uint64_t>(count, 0xFFFF);
+                    std::vector<Instruction> body;
+                    for (std::uint64_t kt_i = 0; kt_i < nk; ++kt_i) {
+                        const std::uint64_t kt = std::min(R, g.k - kt_i * R);
+                        const std::uint64_t my_rows =
+                            kt > my_r * rows ? std::min<std::uint64_t>(rows, kt - my_r * rows) : 0;
+                        if (my_c == 0)
+                            body.push_back(make(Opcode::LoadActivations, act_addr(inst, m, kt_i),
+                                                clamp32(size * my_rows * 2), std::uint16_t(kt_i % 2 ? max_vectors : 0)));
+                        const std::uint64_t shape = size | kt << 16 | nt << 32 | std::uint64_t(kslot[kt_i]) << 48;
+                        const std::uint16_t simd_op = simd && kt_i + 1 == nk ? std::uint16_t(3) : std::uint16_t(0);
+                        body.push_back(make(Opcode::Compute, shape, std::uint32_t(kt_i % 2 ? max_vectors : 0), simd_op,
+                                            kt_i > 0 ? 1 : 0));
+                        if (cluster_size > 1) body.push_back(make(Opcode::Sync, 0, barrier++, std::uint16_t(cluster_size)));
+                    }
+                    if (my_r + 1 == config.block_rows && my_cols)
+                        body.push_back(make(Opcode::Store, out_addr(inst, n, m), clamp32(size * my_cols * 2)));
+                    if (count > 1) {
+                        const std::uint64_t act_stride = clusters * nk * max_vectors * R * 2;
+                        const std::uint64_t out_stride = clusters * max_vectors * C * 2;
+                        out.push_back(make(Opcode::Loop, (act_stride & 0xFFFF'FFFFull) | out_stride << 32,
+                                           std::uint32_t(body.size()), std::uint16_t(count)));
+                    }
+                    out.insert(out.end(), body.begin(), body.end());
+                    m += count * clusters;
+                }
+            }
+            // Sequential repetitions (LSTM steps) repeat the whole body, reading
+            // and writing the next step's vectors.
+            if (g.sequential > 1 && out.size() > body_start) {
+                const std::uint32_t body = std::uint32_t(out.size() - body_start);
+                const std::uint64_t steps = std::min<std::uint64_t>(g.sequential, 0xFFFF);
+                const std::uint64_t step_bytes = g.m * g.k * 2 * g.instances;
+                out.insert(out.begin() + std::ptrdiff_t(body_start),
+                           make(Opcode::Loop, (step_bytes & 0xFFFF'FFFFull) | step_bytes << 32, body,
+                                std::uint16_t(steps)));
+            }
+            weight_base += g.k * g.n * 2 * g.instances;
+        }
+        tensor_base += w.output_bytes;
+    }
+    out.push_back(make(Opcode::End));
+    (void)model;
+    return out;
+}
+
+Bundle Compiler::compile(const Model& model) const {
+    const std::vector<LayerWork> work = lower(model);
+    Bundle b;
+    b.model_key = model.key;
+    b.model_name = model.name;
+    b.arch_name = cfg_.name;
+    b.model_macs = model.macs();
+    b.model_params = model.params();
+    const unsigned max_k = options_.max_subarrays ? std::min(options_.max_subarrays, cfg_.subarray.count)
+                                                  : cfg_.subarray.count;
+    for (unsigned k = 1; k <= max_k; ++k) {
+        const Compilation c = plan(model, work, k);
+        CompiledForK out;
+        out.table.subarrays = k;
+        for (const LayerChoice& choice : c.layers) {
+            const Layer& l = model.layers[choice.layer];
+            LayerEntry e;
+            e.layer = l.name;
+            if (choice.configuration >= 0) {
+                const auto& f = c.configurations[std::size_t(choice.configuration)];
+                e.configuration = f.name(cfg_);
+                e.block_rows = f.block_rows;
+                e.block_cols = f.block_cols;
+                e.clusters = f.clusters;
+            } else {
+                e.configuration = work[choice.layer].fused ? "fused" : "simd";
+            }
+            e.tiles = choice.cost.tiles;
+            e.cycles = choice.cost.cycles;
+            e.cycles_per_tile = e.tiles ? ceil_div(e.cycles, e.tiles) : 0;
+            e.compute_cycles = choice.cost.compute_cycles;
+            e.dram_bytes = choice.cost.dram_bytes;
+            e.macs = choice.cost.macs;
+            e.energy_pj = choice.cost.energy.total();
+            out.table.layers.push_back(std::move(e));
+        }
+        if (options_.instructions) {
+            for (unsigned p = 0; p < k; ++p) out.programs.push_back({p, program(model, work, c, p)});
+        }
+        b.per_k.push_back(std::move(out));
+    }
+    return b;
+}
+
+}  // namespace planaria

@@ -1,0 +1,70 @@
+#pragma once
+// The Planaria compiler (paper Section IV-C, Fig. 11(a)): for a DNN and an
+// architecture, for every subarray count k = 1..N, the fission configuration
+// of each layer, its tiles and cycles (the configuration table) and the
+// macro-instruction stream of each subarray (the binary).
+//
+// For each k the logical accelerator is compiled for its canonical region
+// (hw/fission/fission_configurations.h); every configuration that region can
+// form is costed per layer (compiler/cost_model.h) and the best is kept by
+// the objective. Deterministic: no hash or iteration order enters the result.
+
+#include <string>
+#include <vector>
+
+#include "compiler/bundle.h"
+#include "compiler/cost_model.h"
+#include "compiler/model.h"
+
+namespace planaria {
+
+enum class Objective { Cycles, EnergyDelay };
+
+Objective parse_objective(const std::string& text);  ///< "cycles" | "edp"; throws std::invalid_argument
+const char* to_string(Objective o);
+
+struct CompileOptions {
+    Objective objective = Objective::Cycles;
+    unsigned max_subarrays = 0;       ///< compile k = 1..max (0: all subarrays of the chip)
+    bool instructions = true;         ///< emit the instruction streams (off: tables only)
+};
+
+/// One layer's decision on k subarrays, with its cost.
+struct LayerChoice {
+    std::size_t layer = 0;
+    int configuration = -1;           ///< index into the configurations of k; -1: SIMD-only
+    LayerCost cost;
+};
+
+/// The configurations and per-layer choices for one k (the compiler's working view).
+struct Compilation {
+    unsigned k = 0;
+    std::vector<FissionConfiguration> configurations;
+    std::vector<LayerChoice> layers;
+    std::uint64_t cycles() const;
+    double energy_pj() const;
+};
+
+class Compiler {
+public:
+    Compiler(const ArchConfig& cfg, CompileOptions options = {});
+
+    /// The choices for one k.
+    Compilation plan(const Model& model, const std::vector<LayerWork>& work, unsigned k) const;
+    /// The whole bundle.
+    Bundle compile(const Model& model) const;
+
+    const ArchConfig& config() const { return cfg_; }
+    const CostModel& cost_model() const { return cost_; }
+
+private:
+    std::vector<Instruction> program(const Model& model, const std::vector<LayerWork>& work,
+                                     const Compilation& c, unsigned position) const;
+
+    ArchConfig cfg_;
+    CompileOptions options_;
+    Floorplan floorplan_;
+    CostModel cost_;
+};
+
+}  // namespace planaria

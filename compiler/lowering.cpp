@@ -1,0 +1,92 @@
+#include "compiler/lowering.h"
+
+namespace planaria {
+
+namespace {
+
+constexpr std::uint64_t kValueBytes = 2;  // 16-bit activations and weights
+
+bool is_fusable(LayerType t) {
+    switch (t) {
+        case LayerType::BatchNorm: case LayerType::Relu: case LayerType::Relu6: case LayerType::LeakyRelu:
+        case LayerType::Sigmoid: case LayerType::Swish: case LayerType::Tanh:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::uint64_t input_bytes(const Layer& l) {
+    std::uint64_t b = 0;
+    for (const auto& s : l.in) b += s.elements() * kValueBytes;
+    return b;
+}
+
+}  // namespace
+
+std::vector<LayerWork> lower(const Model& model) {
+    std::vector<LayerWork> out;
+    out.reserve(model.layers.size());
+    // How many layers read each layer's output: a fused layer must be the only reader.
+    std::vector<unsigned> readers(model.layers.size(), 0);
+    for (const auto& l : model.layers)
+        for (int i : l.inputs)
+            if (i >= 0) ++readers[std::size_t(i)];
+
+    for (std::size_t i = 0; i < model.layers.size(); ++i) {
+        const Layer& l = model.layers[i];
+        LayerWork w;
+        w.layer = i;
+        w.simd_ops = l.simd_ops;
+        const TensorShape in = l.in.front();
+        switch (l.type) {
+            case LayerType::Conv:
+                w.gemms.push_back({l.out.h * l.out.w, in.c / l.groups * l.kh * l.kw, l.out_channels / l.groups,
+                                   l.groups, 1, false});
+                break;
+            case LayerType::DepthwiseConv:
+                w.gemms.push_back({l.out.h * l.out.w, std::uint64_t(l.kh) * l.kw, l.multiplier, in.c, 1, false});
+                break;
+            case LayerType::FullyConnected:
+                w.gemms.push_back({l.per_position ? in.h * in.w : 1, l.per_position ? in.c : in.elements(),
+                                   l.out_channels, 1, 1, false});
+                break;
+            case LayerType::Lstm:
+                w.gemms.push_back({1, in.c + l.hidden, 4 * l.hidden, 1, in.w * (l.bidirectional ? 2 : 1), false});
+                break;
+            case LayerType::Attention: {
+                const TensorShape q = l.in[0], mem = l.in[1];
+                const std::uint64_t units = l.units ? l.units : q.c;
+                w.gemms.push_back({mem.w, mem.c, units, 1, 1, false});  // memory projection
+                w.gemms.push_back({q.w, q.c, units, 1, 1, false});      // query projection
+                w.gemms.push_back({q.w, units, mem.w, 1, 1, true});     // scores
+                w.gemms.push_back({q.w, mem.w, mem.c, 1, 1, true});     // context
+                break;
+            }
+            default:
+                break;
+        }
+        // Fusion: element-wise work straight after a GEMM layer (or a chain of
+        // fused layers) that nobody else reads.
+        if (is_fusable(l.type) && i > 0 && l.inputs.size() == 1 && l.inputs.front() == int(i - 1) &&
+            readers[i - 1] == 1 && (out.back().has_gemm() || out.back().fused)) {
+            w.fused = true;
+        } else {
+            w.input_bytes = l.type == LayerType::Embedding ? in.elements() * kValueBytes : input_bytes(l);
+            w.output_bytes = l.out.elements() * kValueBytes;
+            w.weight_bytes = l.params * kValueBytes;
+            // A lookup reads one row of the table per token, not the table.
+            if (l.type == LayerType::Embedding) w.weight_bytes = l.out.elements() * kValueBytes;
+        }
+        // The fused chain writes its output instead of the GEMM layer.
+        if (w.fused) {
+            LayerWork* producer = &out.back();
+            for (std::size_t j = out.size(); j-- > 0 && out[j].fused;) producer = &out[j - 1];
+            producer->output_bytes = l.out.elements() * kValueBytes;
+        }
+        out.push_back(std::move(w));
+    }
+    return out;
+}
+
+}  // namespace planaria

@@ -1,0 +1,53 @@
+#pragma once
+// Lowering: what each layer asks of the hardware, independent of how many
+// subarrays run it.
+//
+//  - convolution and fully connected layers are weight-stationary GEMMs:
+//    O[M x N] = A[M x K] * W[K x N] with M output positions, K = in/groups *
+//    kh * kw and N = out/groups, once per group;
+//  - a depth-wise convolution is one GEMM per channel (M positions, K = kh*kw,
+//    N = multiplier): the paper's Section VI-B2 maps each channel to one
+//    column of an independent array, so channels run side by side only on
+//    separate clusters;
+//  - an LSTM is, per direction and time step, one GEMM of a single vector
+//    ([x_t, h_t-1] times the four gate matrices), the steps one after another;
+//  - attention is four GEMMs (memory and query projections, scores, context),
+//    the last two with activations as the stationary operand;
+//  - everything else is element-wise work on the SIMD segments. Batch norm and
+//    activations that directly follow a GEMM layer are fused into its
+//    write-back (no extra memory traffic); pooling, additions, products,
+//    softmax and detection decode read and write their tensors.
+//
+// Activations and weights are 16-bit; layers exchange tensors through
+// off-chip memory.
+
+#include <cstdint>
+#include <vector>
+
+#include "compiler/model.h"
+
+namespace planaria {
+
+struct GemmWork {
+    std::uint64_t m = 0, k = 0, n = 0;  ///< one GEMM
+    std::uint64_t instances = 1;        ///< independent GEMMs of this shape (groups, channels)
+    std::uint64_t sequential = 1;       ///< repetitions that must run one after another (LSTM steps)
+    bool weights_are_activations = false;  ///< the stationary operand is computed, not a parameter
+    std::uint64_t macs() const { return m * k * n * instances * sequential; }
+};
+
+struct LayerWork {
+    std::size_t layer = 0;              ///< index in Model::layers
+    std::vector<GemmWork> gemms;        ///< empty for SIMD-only layers
+    std::uint64_t simd_ops = 0;         ///< element-wise operations (fused ones included)
+    bool fused = false;                 ///< runs in the write-back of the previous GEMM layer
+    std::uint64_t input_bytes = 0;      ///< read from off-chip memory (the layer's inputs)
+    std::uint64_t output_bytes = 0;     ///< written to off-chip memory
+    std::uint64_t weight_bytes = 0;     ///< parameters read from off-chip memory
+    bool has_gemm() const { return !gemms.empty(); }
+};
+
+/// One LayerWork per model layer, in order.
+std::vector<LayerWork> lower(const Model& model);
+
+}  // namespace planaria
