@@ -1,0 +1,61 @@
+// planaria report: the paper's single-DNN studies with this model's numbers.
+#include <filesystem>
+#include <iostream>
+
+#include "compiler/compiler.h"
+#include "hw/config/arch_yaml.h"
+#include "sc_main/cli_support.h"
+#include "sc_main/command.h"
+#include "testbench/paper_reports.h"
+
+namespace planaria::cli {
+
+namespace {
+const char* kReportUsage =
+    "Usage: planaria report table2|fig17|fig18|all [--out-dir DIR] [--objective cycles|edp]\n\n"
+    "table2  share of each DNN's layers picking each fission configuration (whole chip)\n"
+    "fig17   single-DNN speedup and energy against the monolithic 128x128 array\n"
+    "fig18   energy-delay product of 16x16, 32x32 and 64x64 subarrays\n"
+    "Each prints a table and writes DIR/<name>.csv (default results/).\n";
+
+std::string arch_file(const std::string& name) {
+    return std::string(PLANARIA_SOURCE_DIR) + "/scenarios/arch/" + name + ".yaml";
+}
+}  // namespace
+
+int report_command(const std::vector<std::string>& args) {
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "print this help")(
+        "out-dir", po::value<std::string>()->default_value("results"), "where the CSV files go")(
+        "objective", po::value<std::string>()->default_value("cycles"), "per-layer choice: cycles or edp");
+    po::variables_map vm;
+    if (auto exit = parse_arguments("report", args, opts, {{"what"}}, {"what"}, kReportUsage, vm)) return *exit;
+    return guarded("report", [&] {
+        const std::string what = vm["what"].as<std::string>();
+        if (what != "table2" && what != "fig17" && what != "fig18" && what != "all") {
+            std::cerr << "planaria report: error: unknown report '" << what << "'\n" << kReportUsage;
+            return kExitUsage;
+        }
+        const Objective objective = parse_objective(vm["objective"].as<std::string>());
+        std::vector<Model> models;
+        for (const auto& f : zoo_models()) models.push_back(load_model_file(f));
+        const std::string dir = vm["out-dir"].as<std::string>();
+        std::filesystem::create_directories(dir);
+        const ArchConfig planaria = load_arch_file(arch_file("planaria"));
+        const auto emit = [&](const ReportTable& t, const std::string& name) {
+            std::cout << t.to_text() << "-> " << dir << "/" << name << ".csv\n\n";
+            t.write_csv(dir + "/" + name + ".csv");
+        };
+        if (what == "table2" || what == "all") emit(table2(planaria, models, objective), "table2");
+        if (what == "fig17" || what == "all")
+            emit(fig17(planaria, load_arch_file(arch_file("monolithic")), models, objective), "fig17");
+        if (what == "fig18" || what == "all") {
+            const std::vector<ArchConfig> designs = {load_arch_file(arch_file("granularity-16")), planaria,
+                                                     load_arch_file(arch_file("granularity-64"))};
+            emit(fig18(designs, 1, models, objective), "fig18");
+        }
+        return kExitOk;
+    });
+}
+
+}  // namespace planaria::cli
