@@ -181,6 +181,16 @@ LayerCost CostModel::gemm_layer(const LayerWork& work, const FissionConfiguratio
         e.dram = cfg_.energy.dram_pj_per_bit * double(first + later * (reps - 1)) * 8;
         total.energy += e;
     }
+    // Parameters outside the GEMM operands (biases, batch-norm scale and
+    // shift) are fetched once, for the SIMD segments.
+    std::uint64_t gemm_weight_bytes = 0;
+    for (const GemmWork& g : work.gemms)
+        if (!g.weights_are_activations) gemm_weight_bytes += g.k * g.n * 2 * g.instances;
+    if (work.weight_bytes > gemm_weight_bytes) {
+        const std::uint64_t extra = work.weight_bytes - gemm_weight_bytes;
+        total.dram_bytes += extra;
+        total.energy.dram += cfg_.energy.dram_pj_per_bit * double(extra) * 8;
+    }
     total.energy.simd = cfg_.energy.simd_op_pj * double(work.simd_ops + fused_simd_ops);
     total.energy.leakage = leakage_pj(total.cycles, k);
     return total;

@@ -83,6 +83,7 @@ std::vector<LayerWork> lower(const Model& model) {
             LayerWork* producer = &out.back();
             for (std::size_t j = out.size(); j-- > 0 && out[j].fused;) producer = &out[j - 1];
             producer->output_bytes = l.out.elements() * kValueBytes;
+            producer->weight_bytes += l.params * kValueBytes;  // batch-norm scale and shift for the SIMD unit
         }
         out.push_back(std::move(w));
     }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <functional>
+#include <set>
 
 #include "hw/fission/fission_configurations.h"
 #include "support/datapath_bench.h"
@@ -323,4 +324,44 @@ TEST_CASE("refused configurations never reach the datapath", "[datapath][regfile
         check_gemm(b, whole, 4, 128, 128, rng());
         b.driver.write(regmap::kControl, regmap::kControlClearError);
     }
+}
+
+TEST_CASE("a logical array spanning pods owns exactly the Pod Memory its configuration connects", "[datapath][pod]") {
+    // The rule: row block b reads the activation buffer that its first
+    // subarray selects, column block c writes the output buffer that its last
+    // subarray selects, each in that subarray's own pod; no other buffer is used.
+    DatapathBench b;
+    const Floorplan& fp = b.dp.floorplan();
+    const LogicalArray array = rect_array(fp, 1, 1, 2, 2);  // one subarray in each of the four pods
+    b.form({array});
+    std::vector<std::vector<Activation>> before_act;
+    std::vector<std::vector<Accumulator>> before_out;
+    const auto snapshot = [&](auto& acts, auto& outs) {
+        acts.clear();
+        outs.clear();
+        for (unsigned p = 0; p < 4; ++p)
+            for (unsigned buf = 0; buf < 4; ++buf) {
+                PodMemory& m = b.dp.pod(p).memory();
+                acts.emplace_back(m.activation_entry(buf, 0), m.activation_entry(buf, 16));  // entries 0..15
+                outs.emplace_back(m.output_entry(buf, 0), m.output_entry(buf, 16));
+            }
+    };
+    snapshot(before_act, before_out);
+    check_gemm(b, array, 2, 64, 64, 11);  // activations at entries 5-6, outputs at entries 7-8
+    std::vector<std::vector<Activation>> after_act;
+    std::vector<std::vector<Accumulator>> after_out;
+    snapshot(after_act, after_out);
+    std::set<unsigned> act_changed, out_changed;
+    for (unsigned i = 0; i < 16; ++i) {
+        if (after_act[i] != before_act[i]) act_changed.insert(i);
+        if (after_out[i] != before_out[i]) out_changed.insert(i);
+    }
+    // Identity selectors: a subarray's own buffer is pod * 4 + slot.
+    const auto own = [&](unsigned s) { return fp.pod_of(s) * 4 + b.dp.registers().current().selector[s]; };
+    CHECK(act_changed == std::set<unsigned>{own(array.at(0, 0)), own(array.at(1, 0))});
+    CHECK(out_changed == std::set<unsigned>{own(array.at(1, 0)), own(array.at(1, 1))});
+    // Spanning pods means exactly one buffer per pod involved here, and the four pods differ.
+    std::set<unsigned> pods;
+    for (unsigned s : array.subarrays) pods.insert(fp.pod_of(s));
+    CHECK(pods.size() == 4);
 }
