@@ -13,8 +13,15 @@ namespace planaria::test {
 struct TestHost : sc_core::sc_module {
     tlm_utils::simple_initiator_socket<TestHost> socket{"socket"};
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;  ///< accumulated annotation
+    sc_dt::uint64 invalid_start = 1, invalid_end = 0;  ///< last DMI invalidation received
 
-    explicit TestHost(sc_core::sc_module_name name) : sc_module(name) {}
+    explicit TestHost(sc_core::sc_module_name name) : sc_module(name) {
+        socket.register_invalidate_direct_mem_ptr(this, &TestHost::invalidate);
+    }
+    void invalidate(sc_dt::uint64 start, sc_dt::uint64 end) {
+        invalid_start = start;
+        invalid_end = end;
+    }
 
     tlm::tlm_response_status transact(tlm::tlm_command cmd, std::uint64_t address, unsigned char* data,
                                       unsigned length, unsigned char* byte_enables = nullptr,

@@ -1,0 +1,122 @@
+#include "tlm/channel_memory.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace planaria {
+
+ChannelMemory::ChannelMemory(sc_core::sc_module_name name, std::uint64_t size_bytes, double bandwidth_gbps,
+                             double latency_ns, unsigned burst_limit_bytes)
+    : sc_module(name), socket("socket"), size_(size_bytes),
+      // GB/s = bytes per ns.
+      per_byte_(1.0 / bandwidth_gbps, sc_core::SC_NS), latency_(latency_ns, sc_core::SC_NS),
+      burst_limit_(burst_limit_bytes) {
+    socket.register_b_transport(this, &ChannelMemory::b_transport);
+    socket.register_transport_dbg(this, &ChannelMemory::transport_dbg);
+    socket.register_get_direct_mem_ptr(this, &ChannelMemory::get_direct_mem_ptr);
+}
+
+unsigned char* ChannelMemory::page(std::uint64_t index, bool allocate) {
+    const auto it = pages_.find(index);
+    if (it != pages_.end()) return it->second.get();
+    if (!allocate) return nullptr;
+    auto fresh = std::make_unique<unsigned char[]>(kPageBytes);
+    std::memset(fresh.get(), 0, kPageBytes);
+    return (pages_[index] = std::move(fresh)).get();
+}
+
+void ChannelMemory::copy(std::uint64_t address, unsigned char* data, std::uint64_t n, bool write) {
+    while (n) {
+        const std::uint64_t offset = address % kPageBytes;
+        const std::uint64_t chunk = std::min(n, kPageBytes - offset);
+        unsigned char* p = page(address / kPageBytes, write);
+        if (write) std::memcpy(p + offset, data, chunk);
+        else if (p) std::memcpy(data, p + offset, chunk);
+        else std::memset(data, 0, chunk);  // never written: zeros, without allocating
+        address += chunk;
+        data += chunk;
+        n -= chunk;
+    }
+}
+
+void ChannelMemory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    const tlm::tlm_command cmd = trans.get_command();
+    const std::uint64_t address = trans.get_address();
+    const unsigned length = trans.get_data_length();
+    const unsigned width = trans.get_streaming_width() ? trans.get_streaming_width() : length;
+    unsigned char* data = trans.get_data_ptr();
+    if (cmd == tlm::TLM_IGNORE_COMMAND) {
+        trans.set_response_status(tlm::TLM_OK_RESPONSE);
+        return;
+    }
+    if (!data || length == 0 || address >= size_ || width > size_ - address) {
+        trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return;
+    }
+    if (burst_limit_ && length > burst_limit_) {
+        trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+        return;
+    }
+    const unsigned char* be = trans.get_byte_enable_ptr();
+    const unsigned be_length = trans.get_byte_enable_length();
+    if (be && be_length == 0) {
+        trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        return;
+    }
+    const bool write = cmd == tlm::TLM_WRITE_COMMAND;
+    if (!be && width == length) {
+        copy(address, data, length, write);
+    } else {
+        for (unsigned i = 0; i < length; ++i) {
+            if (be && be[i % be_length] != TLM_BYTE_ENABLED) continue;
+            copy(address + i % width, data + i, 1, write);
+        }
+    }
+    (write ? bytes_written_ : bytes_read_) += length;
+
+    // The channel serves requests one after another.
+    const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
+    const sc_core::sc_time start = std::max(arrival, free_at_);
+    const sc_core::sc_time transfer = per_byte_ * double(length);
+    free_at_ = start + transfer;
+    busy_ += transfer;
+    delay = free_at_ + latency_ - sc_core::sc_time_stamp();
+    trans.set_dmi_allowed(true);
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned ChannelMemory::transport_dbg(tlm::tlm_generic_payload& trans) {
+    const std::uint64_t address = trans.get_address();
+    unsigned char* data = trans.get_data_ptr();
+    if (!data || address >= size_ || (!trans.is_read() && !trans.is_write())) return 0;
+    const unsigned n = unsigned(std::min<std::uint64_t>(trans.get_data_length(), size_ - address));
+    copy(address, data, n, trans.is_write());
+    return n;
+}
+
+bool ChannelMemory::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+    const std::uint64_t address = trans.get_address();
+    if (address >= size_) {
+        dmi.allow_none();
+        return false;
+    }
+    // One page at a time: the store is sparse, so a page is the largest run
+    // of contiguous host memory.
+    const std::uint64_t index = address / kPageBytes;
+    dmi.allow_read_write();
+    dmi.set_dmi_ptr(page(index, true));
+    dmi.set_start_address(index * kPageBytes);
+    dmi.set_end_address(std::min(size_, (index + 1) * kPageBytes) - 1);
+    dmi.set_read_latency(latency_);
+    dmi.set_write_latency(latency_);
+    dmi_granted_ = true;
+    return true;
+}
+
+void ChannelMemory::invalidate_all() {
+    if (!dmi_granted_) return;
+    dmi_granted_ = false;
+    socket->invalidate_direct_mem_ptr(0, ~sc_dt::uint64(0));
+}
+
+}  // namespace planaria
