@@ -20,6 +20,7 @@ bool is_valid_opcode(std::uint8_t byte) {
         case Opcode::LayerBoundary:
         case Opcode::End:
         case Opcode::Loop:
+        case Opcode::Configure:
             return true;
     }
     return false;
@@ -76,6 +77,7 @@ const char* to_string(Opcode op) {
         case Opcode::LayerBoundary: return "layer_boundary";
         case Opcode::End: return "end";
         case Opcode::Loop: return "loop";
+        case Opcode::Configure: return "configure";
     }
     return "?";
 }

@@ -92,18 +92,10 @@ namespace {
 constexpr std::uint64_t kWeightsBase = 0x1000'0000ull;
 constexpr std::uint64_t kTensorsBase = 0x8000'0000ull;
 
-Instruction make(Opcode op, std::uint64_t a64 = 0, std::uint32_t a32 = 0, std::uint16_t a16 = 0,
-                 std::uint8_t flags = 0) {
-    Instruction i;
-    i.opcode = op;
-    i.a64 = a64;
-    i.a32 = a32;
-    i.a16 = a16;
-    i.flags = flags;
-    return i;
-}
 
 std::uint32_t clamp32(std::uint64_t v) { return std::uint32_t(std::min<std::uint64_t>(v, 0xFFFF'FFFFull)); }
+
+constexpr std::uint8_t kSyncTenant = 1;  // Sync flags bit 0: all the tenant's subarrays, not one cluster
 
 }  // namespace
 
@@ -118,23 +110,37 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
     std::uint64_t weight_base = kWeightsBase, tensor_base = kTensorsBase;
     std::uint32_t barrier = 0;
     unsigned slot = 0;
+    int configured = -1;
 
     for (std::size_t i = 0; i < work.size(); ++i) {
         const LayerWork& w = work[i];
         const LayerChoice& choice = c.layers[i];
-        out.push_back(make(Opcode::LayerBoundary, 0, std::uint32_t(i)));
+        out.push_back(Instruction::of(Opcode::LayerBoundary, 0, std::uint32_t(i)));
+        // Cluster barriers are numbered per layer: the members of a cluster run
+        // the same tiles of a layer, whatever clusters they were in before.
+        barrier = std::uint32_t(i) << 20;
         if (w.fused) continue;
         if (!w.has_gemm()) {
             // Element-wise work, shared evenly by the k subarrays' SIMD segments.
             const std::uint64_t in_share = ceil_div(w.input_bytes + w.weight_bytes, c.k);
             const std::uint64_t out_share = ceil_div(w.output_bytes, c.k);
-            if (in_share) out.push_back(make(Opcode::LoadActivations, tensor_base + position * in_share, clamp32(in_share)));
-            out.push_back(make(Opcode::Simd, ceil_div(w.simd_ops, c.k), 0, 0));
-            if (out_share) out.push_back(make(Opcode::Store, tensor_base + position * out_share, clamp32(out_share)));
+            if (in_share) out.push_back(Instruction::of(Opcode::LoadActivations, tensor_base + position * in_share, clamp32(in_share)));
+            out.push_back(Instruction::of(Opcode::Simd, ceil_div(w.simd_ops, c.k), 0, 0));
+            if (out_share) out.push_back(Instruction::of(Opcode::Store, tensor_base + position * out_share, clamp32(out_share)));
             tensor_base += w.output_bytes;
             continue;
         }
         const FissionConfiguration& config = c.configurations.at(std::size_t(choice.configuration));
+        // The tenant re-fissions its subarrays when a layer needs another
+        // configuration: every subarray states its part, and a tenant-wide
+        // barrier applies them together.
+        if (choice.configuration != configured) {
+            FissionState st = FissionState::reset(floorplan_);
+            for (const auto& cluster_array : config.placement) st = place_array(floorplan_, cluster_array, st);
+            out.push_back(Instruction::of(Opcode::Configure, 0, st.selector[me], std::uint16_t(st.subarray[me])));
+            out.push_back(Instruction::of(Opcode::Sync, 0, std::uint32_t(i), std::uint16_t(c.k), kSyncTenant));
+            configured = choice.configuration;
+        }
         // Which cluster am I in, and where?
         unsigned cluster = 0, my_r = 0, my_c = 0;
         for (unsigned q = 0; q < config.placement.size(); ++q) {
@@ -177,7 +183,7 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                     const std::uint64_t kt = std::min(R, g.k - kt_i * R);
                     const std::uint64_t my_rows = kt > my_r * rows ? std::min<std::uint64_t>(rows, kt - my_r * rows) : 0;
                     kslot[kt_i] = slot;
-                    out.push_back(make(Opcode::LoadWeights, weight_base + ((inst * nn + n) * nk + kt_i) * R * C * 2,
+                    out.push_back(Instruction::of(Opcode::LoadWeights, weight_base + ((inst * nn + n) * nk + kt_i) * R * C * 2,
                                        clamp32(my_rows * my_cols * 2), std::uint16_t(slot)));
                     slot = (slot + 1) % slots;
                 }
@@ -193,20 +199,19 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                         const std::uint64_t my_rows =
                             kt > my_r * rows ? std::min<std::uint64_t>(rows, kt - my_r * rows) : 0;
                         if (my_c == 0)
-                            body.push_back(make(Opcode::LoadActivations, act_addr(inst, m, kt_i),
-                                                clamp32(size * my_rows * 2), std::uint16_t(kt_i % 2 ? max_vectors : 0)));
+                            body.push_back(Instruction::of(Opcode::LoadActivations, act_addr(inst, m, kt_i),
+                                                clamp32(size * my_rows * 2), std::uint16_t(size)));
                         const std::uint64_t shape = size | kt << 16 | nt << 32 | std::uint64_t(kslot[kt_i]) << 48;
                         const std::uint16_t simd_op = simd && kt_i + 1 == nk ? std::uint16_t(3) : std::uint16_t(0);
-                        body.push_back(make(Opcode::Compute, shape, std::uint32_t(kt_i % 2 ? max_vectors : 0), simd_op,
-                                            kt_i > 0 ? 1 : 0));
-                        if (cluster_size > 1) body.push_back(make(Opcode::Sync, 0, barrier++, std::uint16_t(cluster_size)));
+                        body.push_back(Instruction::of(Opcode::Compute, shape, 0, simd_op, kt_i > 0 ? 1 : 0));
+                        if (cluster_size > 1) body.push_back(Instruction::of(Opcode::Sync, 0, barrier++, std::uint16_t(cluster_size)));
                     }
                     if (my_r + 1 == config.block_rows && my_cols)
-                        body.push_back(make(Opcode::Store, out_addr(inst, n, m), clamp32(size * my_cols * 2)));
+                        body.push_back(Instruction::of(Opcode::Store, out_addr(inst, n, m), clamp32(size * my_cols * 2)));
                     if (count > 1) {
                         const std::uint64_t act_stride = clusters * nk * max_vectors * R * 2;
                         const std::uint64_t out_stride = clusters * max_vectors * C * 2;
-                        out.push_back(make(Opcode::Loop, (act_stride & 0xFFFF'FFFFull) | out_stride << 32,
+                        out.push_back(Instruction::of(Opcode::Loop, (act_stride & 0xFFFF'FFFFull) | out_stride << 32,
                                            std::uint32_t(body.size()), std::uint16_t(count)));
                     }
                     out.insert(out.end(), body.begin(), body.end());
@@ -220,14 +225,14 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                 const std::uint64_t steps = std::min<std::uint64_t>(g.sequential, 0xFFFF);
                 const std::uint64_t step_bytes = g.m * g.k * 2 * g.instances;
                 out.insert(out.begin() + std::ptrdiff_t(body_start),
-                           make(Opcode::Loop, (step_bytes & 0xFFFF'FFFFull) | step_bytes << 32, body,
+                           Instruction::of(Opcode::Loop, (step_bytes & 0xFFFF'FFFFull) | step_bytes << 32, body,
                                 std::uint16_t(steps)));
             }
             weight_base += g.k * g.n * 2 * g.instances;
         }
         tensor_base += w.output_bytes;
     }
-    out.push_back(make(Opcode::End));
+    out.push_back(Instruction::of(Opcode::End));
     (void)model;
     return out;
 }

@@ -53,6 +53,16 @@ ArchConfig arch_from_options(const po::variables_map& vm) {
                             : parse_arch("", "<built-in planaria>", overrides);
 }
 
+std::vector<std::string> model_files(const po::variables_map& vm) {
+    std::vector<std::string> files =
+        vm.count("models") ? vm["models"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (vm.count("all")) {
+        const auto zoo = zoo_models();
+        files.insert(files.end(), zoo.begin(), zoo.end());
+    }
+    return files;
+}
+
 int guarded(const std::string& command, const std::function<int()>& body) {
     try {
         return body();

@@ -33,6 +33,10 @@ void add_arch_options(po::options_description& opts);
 /// The architecture the options name (the built-in design point without --arch).
 ArchConfig arch_from_options(const po::variables_map& vm);
 
+/// The model files named on the command line (positional "models") and,
+/// with --all, every model of the zoo (scenarios/models or $PLANARIA_MODELS).
+std::vector<std::string> model_files(const po::variables_map& vm);
+
 /// Runs `body`, turning exceptions into a message and an exit code:
 /// configuration and model errors are usage errors (2), others failures (1).
 int guarded(const std::string& command, const std::function<int()>& body);

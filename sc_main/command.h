@@ -28,6 +28,7 @@ int bench_command(const std::vector<std::string>& args);
 int trace_command(const std::vector<std::string>& args);
 int compile_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
+int replay_command(const std::vector<std::string>& args);
 
 /// The model files of the zoo (scenarios/models, or $PLANARIA_MODELS), sorted.
 std::vector<std::string> zoo_models();

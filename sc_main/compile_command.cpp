@@ -49,12 +49,7 @@ int compile_command(const std::vector<std::string>& args) {
     po::variables_map vm;
     if (auto exit = parse_arguments("compile", args, opts, {{"models", true}}, {}, kCompileUsage, vm)) return *exit;
     return guarded("compile", [&] {
-        std::vector<std::string> models = vm.count("models") ? vm["models"].as<std::vector<std::string>>()
-                                                             : std::vector<std::string>{};
-        if (vm.count("all")) {
-            const auto zoo = zoo_models();
-            models.insert(models.end(), zoo.begin(), zoo.end());
-        }
+        const std::vector<std::string> models = model_files(vm);
         if (models.empty()) {
             std::cerr << kCompileUsage;
             return kExitUsage;

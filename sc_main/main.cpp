@@ -32,6 +32,7 @@ const std::vector<Command>& commands() {
         {"trace", "write a VCD trace of a small cycle-accurate run", trace_command},
         {"compile", "compile DNN models into bundles", compile_command},
         {"report", "the paper's single-DNN studies with this model's numbers", report_command},
+        {"replay", "run compiled DNNs on the chip-level model", replay_command},
     };
     return all;
 }

@@ -2,21 +2,27 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 namespace planaria {
 
-ChannelMemory::ChannelMemory(sc_core::sc_module_name name, std::uint64_t size_bytes, double bandwidth_gbps,
+template <unsigned W>
+ChannelMemory<W>::ChannelMemory(sc_core::sc_module_name name, std::uint64_t size_bytes, double bandwidth_gbps,
                              double latency_ns, unsigned burst_limit_bytes)
     : sc_module(name), socket("socket"), size_(size_bytes),
       // GB/s = bytes per ns.
       per_byte_(1.0 / bandwidth_gbps, sc_core::SC_NS), latency_(latency_ns, sc_core::SC_NS),
-      burst_limit_(burst_limit_bytes) {
+      burst_limit_(burst_limit_bytes),
+      // Slots of 4 ns: short against a tile, long against one burst.
+      slot_bytes_(4.0 * bandwidth_gbps), slot_(4.0, sc_core::SC_NS) {
     socket.register_b_transport(this, &ChannelMemory::b_transport);
     socket.register_transport_dbg(this, &ChannelMemory::transport_dbg);
     socket.register_get_direct_mem_ptr(this, &ChannelMemory::get_direct_mem_ptr);
 }
 
-unsigned char* ChannelMemory::page(std::uint64_t index, bool allocate) {
+template <unsigned W>
+unsigned char* ChannelMemory<W>::page(std::uint64_t index, bool allocate) {
     const auto it = pages_.find(index);
     if (it != pages_.end()) return it->second.get();
     if (!allocate) return nullptr;
@@ -25,7 +31,8 @@ unsigned char* ChannelMemory::page(std::uint64_t index, bool allocate) {
     return (pages_[index] = std::move(fresh)).get();
 }
 
-void ChannelMemory::copy(std::uint64_t address, unsigned char* data, std::uint64_t n, bool write) {
+template <unsigned W>
+void ChannelMemory<W>::copy(std::uint64_t address, unsigned char* data, std::uint64_t n, bool write) {
     while (n) {
         const std::uint64_t offset = address % kPageBytes;
         const std::uint64_t chunk = std::min(n, kPageBytes - offset);
@@ -39,7 +46,8 @@ void ChannelMemory::copy(std::uint64_t address, unsigned char* data, std::uint64
     }
 }
 
-void ChannelMemory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+template <unsigned W>
+void ChannelMemory<W>::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
     const tlm::tlm_command cmd = trans.get_command();
     const std::uint64_t address = trans.get_address();
     const unsigned length = trans.get_data_length();
@@ -74,18 +82,62 @@ void ChannelMemory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_tim
     }
     (write ? bytes_written_ : bytes_read_) += length;
 
-    // The channel serves requests one after another.
-    const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
-    const sc_core::sc_time start = std::max(arrival, free_at_);
-    const sc_core::sc_time transfer = per_byte_ * double(length);
-    free_at_ = start + transfer;
-    busy_ += transfer;
-    delay = free_at_ + latency_ - sc_core::sc_time_stamp();
+    const sc_core::sc_time moved = book(sc_core::sc_time_stamp() + delay, length);
+    busy_ += per_byte_ * double(length);
+    delay = moved + latency_ - sc_core::sc_time_stamp();
     trans.set_dmi_allowed(true);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-unsigned ChannelMemory::transport_dbg(tlm::tlm_generic_payload& trans) {
+template <unsigned W>
+std::uint64_t ChannelMemory<W>::first_open(std::uint64_t slot) {
+    // Full slots point past themselves; follow, and shorten the path behind.
+    std::uint64_t root = slot;
+    for (auto it = next_open_.find(root); it != next_open_.end(); it = next_open_.find(root)) root = it->second;
+    while (slot != root) {
+        auto it = next_open_.find(slot);
+        slot = it->second;
+        it->second = root;
+    }
+    return root;
+}
+
+template <unsigned W>
+sc_core::sc_time ChannelMemory<W>::book(const sc_core::sc_time& arrival, std::uint64_t bytes) {
+    // Slots before the present take no more requests: forget them now and then.
+    const std::uint64_t now_slot = std::uint64_t(sc_core::sc_time_stamp() / slot_);
+    if (++requests_ % 4096 == 0) {
+        calendar_.erase(calendar_.begin(), calendar_.lower_bound(now_slot));
+        for (auto it = next_open_.begin(); it != next_open_.end();)
+            it = it->first < now_slot ? next_open_.erase(it) : std::next(it);
+    }
+    // The request starts at its arrival, within its first slot, and fills
+    // the free capacity of the slots from there on.
+    std::uint64_t slot = std::uint64_t(arrival / slot_);
+    double position = (arrival - slot_ * double(slot)) / slot_ * slot_bytes_;  // bytes into the slot
+    double left = double(bytes);
+    for (;;) {
+        const std::uint64_t open = first_open(slot);
+        if (open != slot) position = 0;
+        slot = open;
+        double& booked = calendar_[slot];
+        const double start = std::max(booked, position);
+        const double free = slot_bytes_ - start;
+        if (free >= left) {
+            booked = start + left;
+            if (booked >= slot_bytes_ * (1 - 1e-12)) next_open_[slot] = slot + 1;
+            return slot_ * (double(slot) + booked / slot_bytes_);
+        }
+        if (free > 0) left -= free;
+        booked = slot_bytes_;
+        next_open_[slot] = slot + 1;
+        ++slot;
+        position = 0;
+    }
+}
+
+template <unsigned W>
+unsigned ChannelMemory<W>::transport_dbg(tlm::tlm_generic_payload& trans) {
     const std::uint64_t address = trans.get_address();
     unsigned char* data = trans.get_data_ptr();
     if (!data || address >= size_ || (!trans.is_read() && !trans.is_write())) return 0;
@@ -94,7 +146,8 @@ unsigned ChannelMemory::transport_dbg(tlm::tlm_generic_payload& trans) {
     return n;
 }
 
-bool ChannelMemory::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+template <unsigned W>
+bool ChannelMemory<W>::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
     const std::uint64_t address = trans.get_address();
     if (address >= size_) {
         dmi.allow_none();
@@ -113,10 +166,24 @@ bool ChannelMemory::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm
     return true;
 }
 
-void ChannelMemory::invalidate_all() {
+template <unsigned W>
+void ChannelMemory<W>::load(std::uint64_t address, const void* data, std::uint64_t bytes) {
+    if (address > size_ || bytes > size_ - address)
+        throw std::out_of_range(std::string(name()) + ": load of " + std::to_string(bytes) + " bytes at " +
+                                std::to_string(address) + " leaves the memory");
+    copy(address, static_cast<unsigned char*>(const_cast<void*>(data)), bytes, true);
+}
+
+template <unsigned W>
+void ChannelMemory<W>::invalidate_all() {
     if (!dmi_granted_) return;
     dmi_granted_ = false;
     socket->invalidate_direct_mem_ptr(0, ~sc_dt::uint64(0));
 }
+
+template class ChannelMemory<32>;
+template class ChannelMemory<64>;
+template class ChannelMemory<128>;
+template class ChannelMemory<256>;
 
 }  // namespace planaria

@@ -3,11 +3,15 @@
 // user's memory model: a sparse byte store (pages allocated on first write;
 // untouched memory reads as zero) and the channel's timing.
 //
-// Timing (loosely timed): the channel serves one request after another. A
-// request arriving at t (simulation time plus the annotated delay) starts when
-// the channel is free, occupies it for bytes / bandwidth, and its data is
-// there `latency` later. Requests of different initiators sharing a channel
-// therefore slow each other down by exactly the time the channel is busy.
+// Timing (loosely timed): the channel moves at most `bandwidth` bytes per unit
+// of time. It keeps a calendar of how many bytes it moves in each short slot
+// of time (a few nanoseconds): a request arriving at t (simulation time plus
+// the annotated delay) fills the free capacity of the slots from t on, and
+// its data is there `latency` after its last byte. Requests of different
+// initiators sharing a channel therefore slow each other down by the time the
+// channel is busy; and because the calendar can still be filled before a
+// later-dated request, temporally decoupled initiators that run ahead of one
+// another do not leave the channel idle.
 //
 // Base protocol: reads and writes with byte enables and streaming width;
 // TLM_ADDRESS_ERROR_RESPONSE outside [0, size); TLM_BURST_ERROR_RESPONSE for a
@@ -16,6 +20,7 @@
 // withdrawn with invalidate_direct_mem_ptr when asked to.
 
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <vector>
 
@@ -25,9 +30,10 @@
 
 namespace planaria {
 
+template <unsigned BUSWIDTH = 32>
 class ChannelMemory : public sc_core::sc_module {
 public:
-    tlm_utils::simple_target_socket<ChannelMemory> socket;
+    tlm_utils::simple_target_socket<ChannelMemory, BUSWIDTH> socket;
 
     /// `burst_limit_bytes` 0: no limit.
     ChannelMemory(sc_core::sc_module_name name, std::uint64_t size_bytes, double bandwidth_gbps, double latency_ns,
@@ -40,6 +46,9 @@ public:
     const sc_core::sc_time& busy_time() const { return busy_; }
     /// Withdraws every DMI pointer granted so far (e.g. before reloading data).
     void invalidate_all();
+    /// Backdoor initialisation (a loader filling memory before the run): no
+    /// time, no traffic counted. Throws std::out_of_range beyond the memory.
+    void load(std::uint64_t address, const void* data, std::uint64_t bytes);
 
     static constexpr std::uint64_t kPageBytes = 1 << 20;
 
@@ -56,7 +65,17 @@ private:
     sc_core::sc_time per_byte_, latency_;
     unsigned burst_limit_;
     std::map<std::uint64_t, std::unique_ptr<unsigned char[]>> pages_;
-    sc_core::sc_time free_at_ = sc_core::SC_ZERO_TIME, busy_ = sc_core::SC_ZERO_TIME;
+    /// Books `bytes` from `arrival` on; returns when the last byte has moved.
+    sc_core::sc_time book(const sc_core::sc_time& arrival, std::uint64_t bytes);
+
+    double slot_bytes_;                        ///< capacity of one calendar slot
+    sc_core::sc_time slot_;                    ///< length of one calendar slot
+    std::map<std::uint64_t, double> calendar_; ///< slot index -> bytes booked
+    std::unordered_map<std::uint64_t, std::uint64_t> next_open_;  ///< full slot -> a later slot, maybe open
+    std::uint64_t requests_ = 0;
+    /// The first slot at or after `slot` with capacity left.
+    std::uint64_t first_open(std::uint64_t slot);
+    sc_core::sc_time busy_ = sc_core::SC_ZERO_TIME;
     std::uint64_t bytes_read_ = 0, bytes_written_ = 0;
     bool dmi_granted_ = false;
 };

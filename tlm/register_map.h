@@ -95,6 +95,46 @@ constexpr unsigned kMaxPods = 16;
 
 constexpr std::uint64_t kReconfigurationEnd = kPodBase + kPodStride * kMaxPods;  ///< 0x0500
 
+// ---------------------------------------------------------------------------
+// Accelerator block (the chip-level model adds these to the map above).
+// ---------------------------------------------------------------------------
+constexpr std::uint64_t kIrqStatus = 0x0800;   ///< RW1C bit 0 completion, bit 1 error
+constexpr std::uint64_t kIrqEnable = 0x0804;   ///< RW   same bits: which raise the interrupt line
+constexpr std::uint64_t kDoneMask = 0x0808;    ///< RW1C bit i: sequencer i reached END (two words: 0x808, 0x80C)
+constexpr std::uint64_t kChipCycles = 0x0810;  ///< RO   accelerator cycles since reset (low word; high at +4)
+constexpr std::uint32_t kIrqCompletion = 1u << 0;
+constexpr std::uint32_t kIrqError = 1u << 1;
+
+// Per-subarray sequencer registers: base + stride * subarray
+constexpr std::uint64_t kSequencerBase = 0x1000;
+constexpr std::uint64_t kSequencerStride = 0x40;
+constexpr std::uint64_t kSeqProgramLo = 0x00;  ///< RW  program base address, low word
+constexpr std::uint64_t kSeqProgramHi = 0x04;  ///< RW  program base address, high word
+constexpr std::uint64_t kSeqDoorbell = 0x08;   ///< RW  write 1: start at the program base (reads 0)
+constexpr std::uint64_t kSeqStatus = 0x0C;     ///< RO  bit 0 busy, bit 1 done, bit 2 error, bit 3 parked at a tile boundary
+constexpr std::uint64_t kSeqPc = 0x10;         ///< RO  index of the next instruction
+constexpr std::uint64_t kSeqTenant = 0x14;     ///< RW  tenant id carried on the sequencer's memory traffic
+constexpr std::uint64_t kSeqTiles = 0x18;      ///< RO  tiles computed
+constexpr std::uint64_t kSeqLayer = 0x1C;      ///< RO  last layer boundary passed
+constexpr std::uint64_t kSeqBusyLo = 0x20;     ///< RO  cycles the subarray computed, low word
+constexpr std::uint64_t kSeqBusyHi = 0x24;
+constexpr std::uint64_t kSeqBytesLo = 0x28;    ///< RO  bytes moved on the off-chip channel, low word
+constexpr std::uint64_t kSeqBytesHi = 0x2C;
+constexpr std::uint64_t kSeqError = 0x30;      ///< RO  why the sequencer stopped (kSeqError* codes)
+
+constexpr std::uint32_t kSeqStatusBusy = 1u << 0;
+constexpr std::uint32_t kSeqStatusDone = 1u << 1;
+constexpr std::uint32_t kSeqStatusError = 1u << 2;
+constexpr std::uint32_t kSeqStatusParked = 1u << 3;
+
+constexpr std::uint32_t kSeqErrorNone = 0;
+constexpr std::uint32_t kSeqErrorBadInstruction = 1;  ///< an opcode the sequencer does not know
+constexpr std::uint32_t kSeqErrorMemory = 2;          ///< a fetch, load or store got an error response
+constexpr std::uint32_t kSeqErrorTile = 3;            ///< a tile does not fit the logical array it runs on
+constexpr std::uint32_t kSeqErrorConfiguration = 4;   ///< the configuration its tenant staged was refused
+
+constexpr std::uint64_t sequencer(unsigned i, std::uint64_t reg) { return kSequencerBase + kSequencerStride * i + reg; }
+
 constexpr std::uint64_t subarray_current(unsigned i) { return kSubarrayBase + kSubarrayStride * i + kSubarrayCurrent; }
 constexpr std::uint64_t subarray_next(unsigned i) { return kSubarrayBase + kSubarrayStride * i + kSubarrayNext; }
 constexpr std::uint64_t pod_crossbar_current(unsigned p, unsigned word = 0) { return kPodBase + kPodStride * p + kPodCrossbarCurrent + 4 * word; }

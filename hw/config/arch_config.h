@@ -67,7 +67,7 @@ struct OffchipConfig {
     unsigned channels = 4;                ///< one per Fission Pod on Planaria
     double bandwidth_gbps = 62.5;         ///< per channel (GB/s, 10^9 bytes per second)
     double latency_ns = 100.0;            ///< first-word latency of a request
-    unsigned burst_bytes = 64;            ///< largest single transfer on a channel
+    unsigned burst_bytes = 4096;          ///< largest single TLM transaction on a channel (DMA transfers are cut into these)
 };
 
 struct InstructionBufferConfig {

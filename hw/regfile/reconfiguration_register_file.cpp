@@ -123,6 +123,28 @@ void ReconfigurationRegisterFile::tile_boundary() {
     committed_.notify(sc_core::SC_ZERO_TIME);
 }
 
+std::optional<FissionError> ReconfigurationRegisterFile::apply_local(const std::vector<LocalChange>& changes) {
+    FissionState candidate = current_;
+    for (const auto& c : changes) {
+        if (c.subarray >= floorplan_.subarrays())
+            return FissionError{FissionErrorCode::MissingNeighbour, c.subarray, regmap::Side::North,
+                                "no subarray " + std::to_string(c.subarray)};
+        candidate.subarray[c.subarray] = c.state;
+        candidate.selector[c.subarray] = c.selector;
+    }
+    FissionResolution r = resolve_fission(floorplan_, candidate);
+    if (!r.ok()) return r.error;
+    current_ = candidate;
+    topology_ = std::move(r.topology);
+    for (const auto& c : changes) {
+        next_.subarray[c.subarray] = c.state;
+        next_.selector[c.subarray] = c.selector;
+    }
+    revalidate_next();
+    committed_.notify(sc_core::SC_ZERO_TIME);
+    return std::nullopt;
+}
+
 void ReconfigurationRegisterFile::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
     bank_.access(trans);
     delay += access_time_;

@@ -31,6 +31,19 @@ public:
     // ---- hardware side ----
     /// Called when every running tile has finished: applies a pending commit.
     void tile_boundary();
+
+    /// A tenant re-fissions its own subarrays between layers (its sequencers'
+    /// Configure instructions, at a barrier of all of them): the subarrays
+    /// take the given states and selectors in the current state at once, and
+    /// in the next state too, so that a later commit for other tenants keeps
+    /// them. Refused, changing nothing, if the chip's state would not be
+    /// realisable.
+    struct LocalChange {
+        unsigned subarray;
+        std::uint32_t state;
+        unsigned selector;
+    };
+    std::optional<FissionError> apply_local(const std::vector<LocalChange>& changes);
     bool commit_pending() const { return commit_pending_; }
     const FissionState& current() const { return current_; }
     const FissionState& next() const { return next_; }

@@ -29,7 +29,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 constexpr Opcode kAllOpcodes[] = {Opcode::LoadWeights, Opcode::LoadActivations, Opcode::Compute, Opcode::Simd,
                                   Opcode::Store,       Opcode::Sync,            Opcode::LayerBoundary, Opcode::End,
-                                  Opcode::Loop};
+                                  Opcode::Loop,        Opcode::Configure};
 
 // Written independently of the library so the test pins the format, not the
 // implementation.
@@ -249,7 +249,7 @@ TEST_CASE("a bundle instruction's bytes are laid out as documented", "[bundle]")
 }
 
 TEST_CASE("decoding a bundle instruction names a bad opcode byte", "[bundle]") {
-    for (std::uint8_t bad : {std::uint8_t(0x00), std::uint8_t(0x0a), std::uint8_t(0xff)}) {
+    for (std::uint8_t bad : {std::uint8_t(0x00), std::uint8_t(0x0b), std::uint8_t(0xff)}) {
         std::array<std::uint8_t, 16> bytes{};
         bytes[0] = bad;
         char hex[8];
@@ -273,6 +273,7 @@ TEST_CASE("bundle opcodes have their assembler names", "[bundle]") {
     CHECK(std::string(to_string(Opcode::LayerBoundary)) == "layer_boundary");
     CHECK(std::string(to_string(Opcode::End)) == "end");
     CHECK(std::string(to_string(Opcode::Loop)) == "loop");
+    CHECK(std::string(to_string(Opcode::Configure)) == "configure");
 }
 
 TEST_CASE("a bundle's configuration table sums its layers", "[bundle]") {

@@ -16,7 +16,7 @@ namespace {
 struct Bench {
     TestHost host{"host"};
     // 62.5 GB/s (one Planaria channel), 100 ns, 64-byte bursts, 64 MiB.
-    ChannelMemory mem{"memory", 64ull << 20, 62.5, 100.0, 64};
+    ChannelMemory<> mem{"memory", 64ull << 20, 62.5, 100.0, 64};
     Bench() { host.socket.bind(mem.socket); }
 };
 
@@ -40,7 +40,7 @@ TEST_CASE("channel memory: reads return what was written, untouched memory is ze
     CHECK(fresh == std::vector<unsigned char>(64, 0));
     // Across a page boundary.
     auto across = bytes(48, 100);
-    const std::uint64_t edge = ChannelMemory::kPageBytes - 16;
+    const std::uint64_t edge = ChannelMemory<>::kPageBytes - 16;
     CHECK(b.host.transact(tlm::TLM_WRITE_COMMAND, edge, across.data(), 48) == tlm::TLM_OK_RESPONSE);
     std::vector<unsigned char> check(48, 0);
     CHECK(b.host.transact(tlm::TLM_READ_COMMAND, edge, check.data(), 48) == tlm::TLM_OK_RESPONSE);
@@ -96,7 +96,7 @@ TEST_CASE("channel memory: debug access and DMI, with invalidation", "[memory]")
     REQUIRE(b.host.socket->get_direct_mem_ptr(t, dmi));
     CHECK(dmi.is_read_write_allowed());
     CHECK(dmi.get_start_address() == 0);
-    CHECK(dmi.get_end_address() == ChannelMemory::kPageBytes - 1);
+    CHECK(dmi.get_end_address() == ChannelMemory<>::kPageBytes - 1);
     CHECK(dmi.get_dmi_ptr()[0x2000] == 3);
     CHECK(dmi.get_read_latency() == sc_time(100, SC_NS));
     b.mem.invalidate_all();
@@ -149,8 +149,8 @@ TEST_CASE("channel memory: two initiators sharing the channel slow each other by
         }
     };
     // With latency 0 the channel is the only cost: sharing it doubles the time.
-    ChannelMemory mem("memory", 1 << 24, 62.5, 0.0);
-    tlm_utils::simple_target_socket<ChannelMemory>& target = mem.socket;
+    ChannelMemory<> mem("memory", 1 << 24, 62.5, 0.0);
+    tlm_utils::simple_target_socket<ChannelMemory<>>& target = mem.socket;
     Reader a("a", 0), c("c", 1 << 20);
     // One target socket, two initiators: a simple router is the user's job;
     // here a multi-passthrough socket in front of the memory plays it.

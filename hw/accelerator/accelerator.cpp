@@ -1,0 +1,219 @@
+#include "hw/accelerator/accelerator.h"
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+namespace planaria {
+
+namespace rm = regmap;
+
+template <unsigned W>
+Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg)
+    : sc_module(name),
+      host("host"),
+      memory("memory", cfg.offchip.channels),
+      irq("irq"),
+      cfg_(cfg),
+      regs_("registers", cfg_),
+      to_registers_("to_registers"),
+      access_time_(cfg_.host.register_access_cycles * cfg_.clock_period_ns(), sc_core::SC_NS),
+      program_base_(cfg_.subarray.count, 0),
+      tenant_(cfg_.subarray.count, 0),
+      parked_(cfg_.subarray.count, false),
+      staged_(cfg_.subarray.count) {
+    tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(cfg_.host.quantum_ns, sc_core::SC_NS));
+    host.register_b_transport(this, &Accelerator::b_transport);
+    host.register_transport_dbg(this, &Accelerator::transport_dbg);
+    host.register_get_direct_mem_ptr(this, &Accelerator::get_direct_mem_ptr);
+    to_registers_.bind(regs_.socket);
+    for (unsigned s = 0; s < cfg_.subarray.count; ++s)
+        sequencers_.push_back(
+            std::make_unique<SubarraySequencer>(("sequencer_" + std::to_string(s)).c_str(), cfg_, s,
+                                                static_cast<SequencerServices&>(*this)));
+    build_register_map();
+    SC_METHOD(drive_irq);
+    sensitive << irq_changed_;
+    dont_initialize();
+}
+
+template <unsigned W>
+void Accelerator<W>::build_register_map() {
+    bank_.add_read_write(rm::kIrqStatus, "IRQ_STATUS", rm::kIrqCompletion | rm::kIrqError,
+                         [this] { return irq_status_; },
+                         [this](std::uint32_t v) { irq_status_ &= ~v; update_irq(); }, /*side_effects=*/true);
+    bank_.add_read_write(rm::kIrqEnable, "IRQ_ENABLE", rm::kIrqCompletion | rm::kIrqError,
+                         [this] { return irq_enable_; }, [this](std::uint32_t v) { irq_enable_ = v; update_irq(); });
+    for (unsigned word = 0; word < 2; ++word)
+        bank_.add_read_write(rm::kDoneMask + 4 * word, "DONE_MASK" + std::to_string(word), 0xFFFF'FFFFu,
+                             [this, word] { return std::uint32_t(done_mask_ >> (32 * word)); },
+                             [this, word](std::uint32_t v) { done_mask_ &= ~(std::uint64_t(v) << (32 * word)); },
+                             /*side_effects=*/true);
+    for (unsigned word = 0; word < 2; ++word)
+        bank_.add_read_only(rm::kChipCycles + 4 * word, "CHIP_CYCLES" + std::to_string(word), [this, word] {
+            const auto cycles = std::uint64_t(sc_core::sc_time_stamp() / sc_core::sc_time(cfg_.clock_period_ns(), sc_core::SC_NS));
+            return std::uint32_t(cycles >> (32 * word));
+        });
+    for (unsigned s = 0; s < cfg_.subarray.count; ++s) {
+        const std::string n = "SEQUENCER[" + std::to_string(s) + "].";
+        SubarraySequencer& q = *sequencers_[s];
+        bank_.add_read_write(rm::sequencer(s, rm::kSeqProgramLo), n + "PROGRAM_LO", 0xFFFF'FFFFu,
+                             [this, s] { return std::uint32_t(program_base_[s]); },
+                             [this, s](std::uint32_t v) { program_base_[s] = (program_base_[s] & ~0xFFFF'FFFFull) | v; });
+        bank_.add_read_write(rm::sequencer(s, rm::kSeqProgramHi), n + "PROGRAM_HI", 0xFFFF'FFFFu,
+                             [this, s] { return std::uint32_t(program_base_[s] >> 32); },
+                             [this, s](std::uint32_t v) {
+                                 program_base_[s] = (program_base_[s] & 0xFFFF'FFFFull) | std::uint64_t(v) << 32;
+                             });
+        bank_.add_read_write(rm::sequencer(s, rm::kSeqDoorbell), n + "DOORBELL", 1u, [] { return 0u; },
+                             [this, s](std::uint32_t v) {
+                                 if (!v) return;
+                                 done_mask_ &= ~(std::uint64_t(1) << s);
+                                 sequencers_[s]->start(program_base_[s], tenant_[s]);
+                             },
+                             /*side_effects=*/true);
+        bank_.add_read_only(rm::sequencer(s, rm::kSeqStatus), n + "STATUS", [this, s, &q] {
+            return (q.busy() ? rm::kSeqStatusBusy : 0) | (q.done() ? rm::kSeqStatusDone : 0) |
+                   (q.error() ? rm::kSeqStatusError : 0) | (parked_[s] ? rm::kSeqStatusParked : 0);
+        });
+        bank_.add_read_only(rm::sequencer(s, rm::kSeqPc), n + "PC", [&q] { return std::uint32_t(q.pc()); });
+        bank_.add_read_write(rm::sequencer(s, rm::kSeqTenant), n + "TENANT", 0xFFFF'FFFFu,
+                             [this, s] { return tenant_[s]; }, [this, s](std::uint32_t v) { tenant_[s] = v; });
+        bank_.add_read_only(rm::sequencer(s, rm::kSeqTiles), n + "TILES", [&q] { return std::uint32_t(q.tiles()); });
+        bank_.add_read_only(rm::sequencer(s, rm::kSeqLayer), n + "LAYER", [&q] { return q.layer(); });
+        bank_.add_read_only(rm::sequencer(s, rm::kSeqBusyLo), n + "BUSY_LO",
+                            [&q] { return std::uint32_t(q.busy_cycles()); });
+        bank_.add_read_only(rm::sequencer(s, rm::kSeqBusyHi), n + "BUSY_HI",
+                            [&q] { return std::uint32_t(q.busy_cycles() >> 32); });
+        bank_.add_read_only(rm::sequencer(s, rm::kSeqBytesLo), n + "BYTES_LO",
+                            [&q] { return std::uint32_t(q.bytes_moved()); });
+        bank_.add_read_only(rm::sequencer(s, rm::kSeqBytesHi), n + "BYTES_HI",
+                            [&q] { return std::uint32_t(q.bytes_moved() >> 32); });
+        bank_.add_read_only(rm::sequencer(s, rm::kSeqError), n + "ERROR", [&q] { return q.error(); });
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Host interface
+// ---------------------------------------------------------------------------
+
+template <unsigned W>
+void Accelerator<W>::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    if (trans.get_address() < rm::kReconfigurationEnd) {
+        to_registers_->b_transport(trans, delay);
+        // A commit requested on an idle chip (or with every tenant at a
+        // tile boundary) happens at once.
+        if (trans.is_write() && trans.get_address() == rm::kControl && trans.is_response_ok()) try_commit();
+        return;
+    }
+    bank_.access(trans);
+    delay += access_time_;
+}
+
+template <unsigned W>
+unsigned Accelerator<W>::transport_dbg(tlm::tlm_generic_payload& trans) {
+    if (trans.get_address() < rm::kReconfigurationEnd) return to_registers_->transport_dbg(trans);
+    return bank_.debug_access(trans);
+}
+
+template <unsigned W>
+bool Accelerator<W>::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+    dmi.allow_none();  // registers have side effects
+    return false;
+}
+
+template <unsigned W>
+void Accelerator<W>::update_irq() {
+    irq_changed_.notify(sc_core::SC_ZERO_TIME);
+}
+
+template <unsigned W>
+void Accelerator<W>::drive_irq() {
+    irq.write((irq_status_ & irq_enable_) != 0);
+}
+
+template <unsigned W>
+void Accelerator<W>::try_commit() {
+    if (!regs_.commit_pending()) return;
+    for (unsigned s = 0; s < sequencers_.size(); ++s)
+        if (sequencers_[s]->busy() && !parked_[s]) return;
+    regs_.tile_boundary();
+    if (regs_.refused()) {
+        irq_status_ |= rm::kIrqError;
+        update_irq();
+    }
+    reconfigured_.notify(sc_core::SC_ZERO_TIME);
+}
+
+// ---------------------------------------------------------------------------
+// Services to the sequencers
+// ---------------------------------------------------------------------------
+
+template <unsigned W>
+void Accelerator<W>::channel_transport(unsigned subarray, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    memory[channel_of(subarray)]->b_transport(trans, delay);
+}
+
+template <unsigned W>
+const LogicalArray& Accelerator<W>::array_of(unsigned subarray) const {
+    const FissionTopology& t = regs_.topology();
+    return t.arrays.at(t.array_of.at(subarray));
+}
+
+template <unsigned W>
+void Accelerator<W>::stage_configuration(unsigned subarray, std::uint32_t state, unsigned selector) {
+    staged_[subarray] = ReconfigurationRegisterFile::LocalChange{subarray, state, selector};
+}
+
+template <unsigned W>
+bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint32_t id, unsigned parties,
+                             bool tenant_wide, sc_core::sc_time& compute_done) {
+    const unsigned group = tenant_wide ? ~0u : array_of(subarray).subarrays.front();
+    const auto key = std::make_tuple(tenant, group, id);
+    auto& slot = barriers_[key];
+    if (!slot) slot = std::make_shared<Barrier>();
+    const std::shared_ptr<Barrier> b = slot;
+    b->members.push_back(subarray);
+    b->compute_done = std::max(b->compute_done, compute_done);
+    if (++b->arrived >= parties) {
+        barriers_.erase(key);
+        // The tenant's re-fission, if its members staged one, happens now:
+        // all of them stand at this tile boundary.
+        std::vector<ReconfigurationRegisterFile::LocalChange> changes;
+        for (unsigned m : b->members)
+            if (staged_[m]) changes.push_back(*staged_[m]), staged_[m].reset();
+        if (!changes.empty() && regs_.apply_local(changes)) b->ok = false;
+        b->released.notify(sc_core::SC_ZERO_TIME);
+        sc_core::wait(b->released);  // everyone leaves in the same delta
+        compute_done = b->compute_done;
+        return b->ok;
+    }
+    // Waiting here is standing at a tile boundary: a commit may go ahead.
+    parked_[subarray] = true;
+    try_commit();
+    sc_core::wait(b->released);
+    parked_[subarray] = false;
+    compute_done = b->compute_done;
+    return b->ok;
+}
+
+template <unsigned W>
+void Accelerator<W>::tile_boundary(unsigned subarray) {
+    parked_[subarray] = true;
+    try_commit();
+    while (regs_.commit_pending()) sc_core::wait(reconfigured_);
+    parked_[subarray] = false;
+}
+
+template <unsigned W>
+void Accelerator<W>::finished(unsigned subarray, bool error) {
+    done_mask_ |= std::uint64_t(1) << subarray;
+    irq_status_ |= error ? rm::kIrqError : rm::kIrqCompletion;
+    update_irq();
+    try_commit();
+}
+
+template class Accelerator<32>;
+template class Accelerator<64>;
+template class Accelerator<128>;
+template class Accelerator<256>;
+
+}  // namespace planaria

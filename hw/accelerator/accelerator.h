@@ -1,0 +1,96 @@
+#pragma once
+// The Planaria accelerator as one sc_module for a user's SoC (tile level,
+// loosely timed with temporal decoupling):
+//
+//  - `host`: a TLM-2.0 target socket (base protocol) with the register map of
+//    tlm/register_map.h: the reconfiguration registers, per-subarray
+//    sequencer registers (program base, doorbell, status, PC, tenant,
+//    performance counters), interrupt status and enable;
+//  - `memory[c]`: one TLM-2.0 initiator socket per off-chip channel (one per
+//    Fission Pod by default); all traffic, instruction fetch included, goes
+//    through them, tagged with a TenantExtension;
+//  - `irq`: raised while an enabled interrupt (completion, error) is pending.
+//
+// Inside, one SubarraySequencer per subarray executes the compiler's
+// instruction streams. A commit of the reconfiguration registers takes
+// effect at a tile boundary: busy sequencers stop after their tile in flight,
+// and the commit happens when all of them have stopped (or at once when the
+// chip is idle).
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "hw/regfile/reconfiguration_register_file.h"
+#include "hw/sequencer/subarray_sequencer.h"
+#include "tlm/register_bank.h"
+
+namespace planaria {
+
+template <unsigned BUSWIDTH = 64>
+class Accelerator : public sc_core::sc_module, private SequencerServices {
+public:
+    tlm_utils::simple_target_socket<Accelerator, BUSWIDTH> host;
+    sc_core::sc_vector<tlm_utils::simple_initiator_socket<Accelerator, BUSWIDTH>> memory;
+    sc_core::sc_out<bool> irq;
+
+    Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg);
+
+    const ArchConfig& config() const { return cfg_; }
+    ReconfigurationRegisterFile& registers() { return regs_; }
+    SubarraySequencer& sequencer(unsigned i) { return *sequencers_.at(i); }
+    /// The channel subarray `s` reaches memory through.
+    unsigned channel_of(unsigned s) const { return regs_.floorplan().pod_of(s) / cfg_.pods_per_channel(); }
+
+private:
+    SC_HAS_PROCESS(Accelerator);
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+    unsigned transport_dbg(tlm::tlm_generic_payload& trans);
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+    void build_register_map();
+    void update_irq();
+    /// The one process that drives `irq` (register writes and sequencers only request it).
+    void drive_irq();
+    /// Applies a pending commit if every busy sequencer stands at a tile boundary.
+    void try_commit();
+
+    // SequencerServices
+    void channel_transport(unsigned subarray, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
+    const LogicalArray& array_of(unsigned subarray) const override;
+    void stage_configuration(unsigned subarray, std::uint32_t state, unsigned selector) override;
+    bool barrier(unsigned subarray, std::uint32_t tenant, std::uint32_t id, unsigned parties, bool tenant_wide,
+                 sc_core::sc_time& compute_done) override;
+    bool reconfiguration_pending() const override { return regs_.commit_pending(); }
+    void tile_boundary(unsigned subarray) override;
+    void finished(unsigned subarray, bool error) override;
+
+    struct Barrier {
+        unsigned arrived = 0;
+        std::vector<unsigned> members;
+        sc_core::sc_event released;
+        sc_core::sc_time compute_done = sc_core::SC_ZERO_TIME;
+        bool ok = true;
+    };
+
+    ArchConfig cfg_;
+    ReconfigurationRegisterFile regs_;
+    tlm_utils::simple_initiator_socket<Accelerator, 32> to_registers_;
+    std::vector<std::unique_ptr<SubarraySequencer>> sequencers_;
+    RegisterBank bank_;
+    sc_core::sc_time access_time_;
+    std::vector<std::uint64_t> program_base_;
+    std::vector<std::uint32_t> tenant_;
+    std::vector<bool> parked_;
+    std::vector<std::optional<ReconfigurationRegisterFile::LocalChange>> staged_;
+    std::map<std::tuple<std::uint32_t, unsigned, std::uint32_t>, std::shared_ptr<Barrier>> barriers_;
+    sc_core::sc_event reconfigured_, irq_changed_;
+    std::uint32_t irq_status_ = 0, irq_enable_ = 0;
+    std::uint64_t done_mask_ = 0;
+};
+
+}  // namespace planaria

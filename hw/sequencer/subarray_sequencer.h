@@ -1,0 +1,125 @@
+#pragma once
+// The sequencer of one subarray (paper Section IV-C: "each subarray has a
+// designated PC and a designated 4 KB instruction buffer"): it fetches its
+// macro-instruction stream from off-chip memory into the instruction buffer,
+// prefetching the next buffer-full while the current one drains, and
+// executes it at tile level:
+//
+//  - loads and stores are DMA transfers on the subarray's off-chip channel
+//    (real TLM transactions, so tenants sharing a channel slow each other);
+//    reads and writes queue in order on the sequencer's DMA engine without
+//    waiting for their data, and overlap compute: a tile starts when its
+//    operands have arrived and the datapath is free; the activation buffer
+//    is a circular buffer, so a load waits only for room;
+//  - a tile's compute time is the datapath's closed form (tile_timing.h) for
+//    the logical array the subarray belongs to in the current configuration;
+//  - sync is a barrier of the cluster's subarrays; after every tile the
+//    sequencer stops at the tile boundary if a reconfiguration is pending.
+//
+// The sequencer is loosely timed: it runs ahead of simulation time in its
+// local time and synchronises with a quantum keeper (quantum from the
+// architecture), at barriers and at the end.
+
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "compiler/bundle.h"
+#include "hw/config/arch_config.h"
+#include "hw/fission/fission_topology.h"
+
+namespace planaria {
+
+/// What a sequencer needs from the chip around it.
+class SequencerServices {
+public:
+    virtual ~SequencerServices() = default;
+    /// A transaction on the off-chip channel of `subarray`'s pod. `delay`
+    /// is the local time offset in, the completion out.
+    virtual void channel_transport(unsigned subarray, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) = 0;
+    /// The logical array `subarray` belongs to now.
+    virtual const LogicalArray& array_of(unsigned subarray) const = 0;
+    /// A Configure instruction: `subarray`'s state for the coming layer.
+    virtual void stage_configuration(unsigned subarray, std::uint32_t state, unsigned selector) = 0;
+    /// Barrier of `parties` sequencers: all the tenant's (`tenant_wide`) or
+    /// those of `subarray`'s current cluster. Returns when all have arrived,
+    /// with the configurations they staged applied (false if those were
+    /// refused) and `compute_done` raised to the latest of theirs: the
+    /// members agree on when their tiles end without waiting for it, so their
+    /// DMA engines can prefetch the next tile meanwhile.
+    virtual bool barrier(unsigned subarray, std::uint32_t tenant, std::uint32_t id, unsigned parties,
+                         bool tenant_wide, sc_core::sc_time& compute_done) = 0;
+    /// A commit of the reconfiguration registers waits for a tile boundary.
+    virtual bool reconfiguration_pending() const = 0;
+    /// Called at a tile boundary (simulation time = the sequencer's time)
+    /// while a reconfiguration is pending: returns once it is done.
+    virtual void tile_boundary(unsigned subarray) = 0;
+    /// The program ended (error: it stopped on an error).
+    virtual void finished(unsigned subarray, bool error) = 0;
+};
+
+class SubarraySequencer : public sc_core::sc_module {
+public:
+    SubarraySequencer(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned subarray,
+                      SequencerServices& services);
+
+    /// Starts the program at `base` (ignored while busy: returns false).
+    bool start(std::uint64_t base, std::uint32_t tenant);
+
+    bool busy() const { return busy_; }
+    bool done() const { return done_; }
+    std::uint32_t error() const { return error_; }
+    std::uint64_t pc() const { return pc_; }
+    std::uint64_t tiles() const { return tiles_; }
+    std::uint64_t busy_cycles() const { return busy_cycles_; }
+    std::uint64_t bytes_moved() const { return bytes_; }
+    std::uint32_t layer() const { return layer_; }
+    std::uint32_t tenant() const { return tenant_; }
+    /// Simulation time the last program ended.
+    const sc_core::sc_time& finished_at() const { return finished_at_; }
+
+private:
+    SC_HAS_PROCESS(SubarraySequencer);
+    void thread();
+    void execute();
+    /// Instruction `index` of the program, fetching buffer-fulls as needed.
+    Instruction fetch(std::uint64_t index);
+    /// A DMA transfer of `bytes` at `address` starting no earlier than
+    /// `not_before` (absolute); returns its completion (absolute).
+    sc_core::sc_time dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time not_before);
+    sc_core::sc_time now() const { return sc_core::sc_time_stamp() + keeper_.get_local_time(); }
+    void fail(std::uint32_t code);
+
+    const ArchConfig cfg_;
+    unsigned subarray_;
+    SequencerServices& services_;
+    sc_core::sc_time period_;
+    unsigned buffer_entries_;
+    std::uint64_t act_entries_;  ///< vectors the activation buffer holds
+    tlm_utils::tlm_quantumkeeper keeper_;
+    sc_core::sc_event start_;
+
+    std::uint64_t base_ = 0;
+    std::uint32_t tenant_ = 0;
+    bool busy_ = false, done_ = false;
+    std::uint32_t error_ = 0;
+    std::uint64_t pc_ = 0, tiles_ = 0, busy_cycles_ = 0, bytes_ = 0;
+    std::uint32_t layer_ = 0;
+    sc_core::sc_time finished_at_;
+
+    // Instruction buffer: the buffer-full being executed and the prefetched one.
+    struct Chunk {
+        std::uint64_t index = ~0ull;
+        sc_core::sc_time ready;
+        std::vector<std::uint8_t> bytes;
+    };
+    Chunk chunks_[2];
+    /// Reads buffer-full `index` of the program into `chunk`; returns when it is there.
+    sc_core::sc_time dma_into(Chunk& chunk, std::uint64_t index);
+    std::vector<unsigned char> scratch_;  ///< DMA data in timing-only runs
+};
+
+}  // namespace planaria

@@ -1,0 +1,69 @@
+#pragma once
+// Replay of compiled bundles on the chip-level model, stand-alone: the
+// Accelerator, one ChannelMemory per off-chip channel, and a host process
+// that loads each tenant's programs, programs the sequencers over the
+// register interface, rings the doorbells at the tenant's arrival time and
+// waits for the completion interrupt. Timing only: the programs are fetched
+// and executed for real, the data they move is not checked.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/bundle.h"
+#include "hw/accelerator/accelerator.h"
+#include "tlm/channel_memory.h"
+
+namespace planaria {
+
+struct ReplayJob {
+    const Bundle* bundle = nullptr;
+    unsigned subarrays = 0;        ///< k: the bundle's programs for k subarrays
+    unsigned pod_offset = 0;       ///< the canonical region moved by this many pods (along the pod snake)
+    sc_core::sc_time arrival;      ///< when the host rings the doorbells
+    bool after_previous = false;   ///< instead: when the previous job has finished (its subarrays may be reused)
+};
+
+struct ReplayResult {
+    std::string model;
+    unsigned subarrays = 0;
+    sc_core::sc_time arrival, finish;
+    std::uint64_t tiles = 0, busy_cycles = 0, bytes = 0;
+    bool error = false;
+    double latency_ms() const { return (finish - arrival).to_seconds() * 1e3; }
+};
+
+/// The physical subarrays of a job: the canonical region of k moved by whole pods.
+std::vector<unsigned> job_region(const Floorplan& fp, unsigned k, unsigned pod_offset);
+
+class ReplayPlatform : public sc_core::sc_module {
+public:
+    ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& cfg);
+
+    /// Adds a job; call before sc_start. Throws std::invalid_argument for a
+    /// job whose region leaves the chip or overlaps an earlier job's.
+    void add(const ReplayJob& job);
+    const std::vector<ReplayResult>& results() const { return results_; }
+    Accelerator<64>& accelerator() { return accel_; }
+    ChannelMemory<64>& memory(unsigned channel) { return *memories_.at(channel); }
+
+private:
+    SC_HAS_PROCESS(ReplayPlatform);
+    void host_thread();
+    void write(std::uint64_t address, std::uint32_t value);
+    std::uint32_t read(std::uint64_t address);
+
+    ArchConfig cfg_;
+    Accelerator<64> accel_;
+    std::vector<std::unique_ptr<ChannelMemory<64>>> memories_;
+    tlm_utils::simple_initiator_socket<ReplayPlatform, 64> host_;
+    sc_core::sc_signal<bool> irq_;
+    std::vector<ReplayJob> jobs_;
+    std::vector<ReplayResult> results_;
+    std::vector<std::vector<unsigned>> regions_;
+    std::vector<std::vector<std::uint64_t>> bases_;  ///< program base of each job's subarrays
+    std::uint64_t next_program_ = 0;
+    sc_core::sc_time register_delay_;
+};
+
+}  // namespace planaria

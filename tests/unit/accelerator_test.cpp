@@ -1,0 +1,220 @@
+// The chip-level model: host registers, sequencers running instruction
+// streams, interrupts, reconfiguration at tile boundaries, channel sharing,
+// and whole compiled DNNs against the compiler's estimate.
+#include <catch2/catch.hpp>
+
+#include "compiler/compiler.h"
+#include "hw/config/arch_yaml.h"
+#include "hw/datapath/tile_timing.h"
+#include "support/tlm_test_host.h"
+#include "testbench/replay.h"
+
+using namespace planaria;
+using namespace planaria::regmap;
+using planaria::test::TestHost;
+
+namespace {
+
+/// An accelerator with stand-alone memories and a register host.
+struct Chip {
+    ArchConfig cfg;
+    TestHost host{"host"};
+    Accelerator<32> accel;
+    std::vector<std::unique_ptr<ChannelMemory<32>>> memories;
+    sc_core::sc_signal<bool> irq{"irq"};
+
+    explicit Chip(const ArchConfig& c = ArchConfig{}) : cfg(c), accel("accelerator", cfg) {
+        host.socket.bind(accel.host);
+        accel.irq.bind(irq);
+        for (unsigned ch = 0; ch < cfg.offchip.channels; ++ch) {
+            memories.push_back(std::make_unique<ChannelMemory<32>>(("memory_" + std::to_string(ch)).c_str(),
+                                                                   1ull << 32, cfg.offchip.bandwidth_gbps,
+                                                                   cfg.offchip.latency_ns));
+            accel.memory[ch].bind(memories.back()->socket);
+        }
+    }
+
+    void load_program(unsigned subarray, std::uint64_t base, const std::vector<Instruction>& program) {
+        std::vector<std::uint8_t> bytes;
+        for (const auto& in : program) {
+            const auto e = in.encode();
+            bytes.insert(bytes.end(), e.begin(), e.end());
+        }
+        memories[accel.channel_of(subarray)]->load(base, bytes.data(), bytes.size());
+        REQUIRE(host.write(sequencer(subarray, kSeqProgramLo), std::uint32_t(base)) == tlm::TLM_OK_RESPONSE);
+        REQUIRE(host.write(sequencer(subarray, kSeqProgramHi), std::uint32_t(base >> 32)) == tlm::TLM_OK_RESPONSE);
+    }
+};
+
+
+Model zoo(const std::string& key) {
+    return load_model_file(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/models/" + key + ".yaml");
+}
+
+}  // namespace
+
+TEST_CASE("accelerator: a program of one tile runs, counts and interrupts", "[accelerator]") {
+    Chip chip;
+    // One 32x32 tile: 20 vectors, K = 32, N = 32, on subarray 5.
+    const std::vector<Instruction> program = {
+        Instruction::of(Opcode::LayerBoundary, 0, 7),
+        Instruction::of(Opcode::LoadWeights, 0x10000, 32 * 32 * 2, 0),
+        Instruction::of(Opcode::LoadActivations, 0x20000, 20 * 32 * 2, 20),
+        Instruction::of(Opcode::Compute, 20 | 32ull << 16 | 32ull << 32),
+        Instruction::of(Opcode::Store, 0x30000, 20 * 32 * 2),
+        Instruction::of(Opcode::End),
+    };
+    chip.load_program(5, 0x100000, program);
+    REQUIRE(chip.host.write(kIrqEnable, kIrqCompletion | kIrqError) == tlm::TLM_OK_RESPONSE);
+    REQUIRE(chip.host.write(sequencer(5, kSeqTenant), 42) == tlm::TLM_OK_RESPONSE);
+    REQUIRE(chip.host.write(sequencer(5, kSeqDoorbell), 1) == tlm::TLM_OK_RESPONSE);
+    CHECK(chip.host.read(sequencer(5, kSeqStatus)) & kSeqStatusBusy);
+    sc_core::sc_start();
+    CHECK(chip.irq.read());
+    CHECK(chip.host.read(kIrqStatus) == kIrqCompletion);
+    CHECK(chip.host.read(kDoneMask) == 1u << 5);
+    const std::uint32_t status = chip.host.read(sequencer(5, kSeqStatus));
+    CHECK(status == kSeqStatusDone);
+    CHECK(chip.host.read(sequencer(5, kSeqTiles)) == 1);
+    CHECK(chip.host.read(sequencer(5, kSeqLayer)) == 7);
+    CHECK(chip.host.read(sequencer(5, kSeqPc)) == program.size());
+    const std::uint64_t cycles = tile_cycles(chip.cfg, {1, 1}, {20, 32, 32}, false).total();
+    CHECK(chip.host.read(sequencer(5, kSeqBusyLo)) == cycles);
+    // Loads, store and the instruction fetch (a buffer-full and its prefetch) crossed the channel.
+    const std::uint64_t data = 32 * 32 * 2 + 20 * 32 * 2 * 2;
+    CHECK(chip.host.read(sequencer(5, kSeqBytesLo)) == data + 2 * chip.cfg.instruction_buffer.bytes);
+    CHECK(chip.memories[chip.accel.channel_of(5)]->bytes_written() == 20 * 32 * 2);
+    // Clearing the interrupt lowers the line.
+    chip.host.write(kIrqStatus, kIrqCompletion);
+    sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_NS));
+    CHECK_FALSE(chip.irq.read());
+    CHECK(chip.host.read(kIrqStatus) == 0);
+    chip.host.write(kDoneMask, 1u << 5);
+    CHECK(chip.host.read(kDoneMask) == 0);
+}
+
+TEST_CASE("accelerator: bad programs stop with an error, not a crash", "[accelerator]") {
+    Chip chip;
+    chip.host.write(kIrqEnable, kIrqError);
+    // Subarray 0: a tile wider than its 32x32 array. Subarray 4: an unknown opcode.
+    chip.load_program(0, 0x100000, {Instruction::of(Opcode::Compute, 4 | 64ull << 16 | 32ull << 32), Instruction::of(Opcode::End)});
+    std::vector<std::uint8_t> garbage(16, 0);
+    garbage[0] = 0xEE;
+    chip.memories[chip.accel.channel_of(4)]->load(0x200000, garbage.data(), garbage.size());
+    chip.host.write(sequencer(4, kSeqProgramLo), 0x200000);
+    chip.host.write(sequencer(0, kSeqDoorbell), 1);
+    chip.host.write(sequencer(4, kSeqDoorbell), 1);
+    sc_core::sc_start();
+    CHECK(chip.irq.read());
+    CHECK(chip.host.read(kIrqStatus) & kIrqError);
+    CHECK(chip.host.read(sequencer(0, kSeqError)) == kSeqErrorTile);
+    CHECK(chip.host.read(sequencer(4, kSeqError)) == kSeqErrorBadInstruction);
+    CHECK(chip.host.read(sequencer(0, kSeqStatus)) & kSeqStatusError);
+}
+
+TEST_CASE("accelerator: register interface errors use the standard responses", "[accelerator]") {
+    Chip chip;
+    std::uint32_t v;
+    CHECK(chip.host.read(sequencer(16, kSeqStatus), v) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(chip.host.write(sequencer(0, kSeqStatus), 1) == tlm::TLM_COMMAND_ERROR_RESPONSE);
+    CHECK(chip.host.write(sequencer(0, kSeqDoorbell), 2) == tlm::TLM_GENERIC_ERROR_RESPONSE);
+    CHECK(chip.host.write(kIrqEnable, 4) == tlm::TLM_GENERIC_ERROR_RESPONSE);
+    CHECK(chip.host.read(sequencer(0, kSeqProgramLo) + 1, v) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    // The reconfiguration registers are part of the same map.
+    CHECK(chip.host.read(kId) == kIdValue);
+    tlm::tlm_generic_payload t;
+    tlm::tlm_dmi dmi;
+    CHECK_FALSE(chip.host.socket->get_direct_mem_ptr(t, dmi));
+    // Debug reads reach both blocks without time.
+    std::vector<unsigned char> bytes(8);
+    CHECK(chip.host.debug(tlm::TLM_READ_COMMAND, sequencer(3, kSeqProgramLo), bytes) == 8);
+    CHECK(chip.host.debug(tlm::TLM_READ_COMMAND, kId, bytes) == 8);
+}
+
+TEST_CASE("accelerator: a commit waits for the tile boundary of every running tenant", "[accelerator][reconfiguration]") {
+    Chip chip;
+    // Subarray 0 runs 20 tiles; the host asks for a reconfiguration meanwhile.
+    std::vector<Instruction> program;
+    program.push_back(Instruction::of(Opcode::LoadWeights, 0x10000, 2048, 0));
+    for (int t = 0; t < 20; ++t) {
+        program.push_back(Instruction::of(Opcode::LoadActivations, 0x20000, 600 * 64, 600));
+        program.push_back(Instruction::of(Opcode::Compute, 600 | 32ull << 16 | 32ull << 32));
+    }
+    program.push_back(Instruction::of(Opcode::End));
+    chip.load_program(0, 0x100000, program);
+    chip.host.write(sequencer(0, kSeqDoorbell), 1);
+    sc_core::sc_start(sc_core::sc_time(3, sc_core::SC_US));
+    REQUIRE(chip.host.read(sequencer(0, kSeqStatus)) & kSeqStatusBusy);
+    const std::uint32_t tiles_before = chip.host.read(sequencer(0, kSeqTiles));
+    // Join subarrays 4 and 5 (pod 1, idle) into a 32x64 array.
+    chip.host.write(subarray_next(4), link_bit(Side::East));
+    chip.host.write(subarray_next(5), link_bit(Side::West));
+    chip.host.write(kControl, kControlCommit);
+    CHECK(chip.host.read(kCommitCount) == 0);  // the tile in flight finishes first
+    sc_core::sc_start();
+    CHECK(chip.host.read(kCommitCount) == 1);
+    CHECK(chip.host.read(sequencer(0, kSeqTiles)) == 20);
+    CHECK(tiles_before < 20);
+    CHECK(chip.accel.registers().topology().arrays.size() == 15);
+    CHECK(chip.host.read(sequencer(0, kSeqStatus)) == kSeqStatusDone);
+}
+
+TEST_CASE("replay: each DNN alone agrees with the compiler's estimate within 35 %", "[accelerator][replay]") {
+    // The replay pays what the estimate leaves out: instruction fetch,
+    // barriers of a cluster's subarrays (the slowest sets the pace), the
+    // tenant-wide barrier of every re-fission, and the latency of the first
+    // fetch of each layer (README, "Tile-level model").
+    const ArchConfig cfg;
+    const Compiler compiler(cfg, {Objective::Cycles, 4, true});
+    std::vector<Bundle> bundles = {compiler.compile(zoo("tiny_yolo")), compiler.compile(zoo("mobilenet_v1"))};
+    ReplayPlatform platform("platform", cfg);
+    for (const auto& b : bundles) {
+        ReplayJob job;
+        job.bundle = &b;
+        job.subarrays = 4;
+        job.after_previous = true;
+        platform.add(job);
+    }
+    sc_core::sc_start();
+    for (std::size_t i = 0; i < bundles.size(); ++i) {
+        const ReplayResult& r = platform.results()[i];
+        INFO(r.model);
+        CHECK_FALSE(r.error);
+        const double estimate = double(bundles[i].per_k[3].table.total_cycles()) * cfg.clock_period_ns() * 1e-6;
+        CHECK(r.latency_ms() >= estimate * 0.95);
+        CHECK(r.latency_ms() <= estimate * 1.35);
+        CHECK(r.tiles <= bundles[i].per_k[3].table.total_tiles());
+        CHECK(r.tiles >= bundles[i].per_k[3].table.total_tiles() * 8 / 10);
+    }
+}
+
+TEST_CASE("replay: two tenants on one channel take as long as the channel needs for both", "[accelerator][replay]") {
+    // One channel for the whole chip: tenants in pods 0 and 1 share it. Each
+    // runs a memory-bound FC layer (2048 x 4096 weights, one vector).
+    const ArchConfig cfg = parse_arch("", "one-channel", {ArchOverride::parse("offchip.channels=1")});
+    const Model fc = parse_model(
+        "format: planaria-model/1\nname: F\nkey: fc\nsource: test\ninputs:\n  - {name: x, shape: [2048, 1, 1]}\n"
+        "layers:\n  - {name: fc, type: fc, out_features: 4096}\n",
+        "fc.yaml");
+    const Compiler compiler(cfg, {Objective::Cycles, 4, true});
+    const Bundle b = compiler.compile(fc);
+    ReplayPlatform platform("platform", cfg);
+    for (unsigned shift : {0u, 1u}) {
+        ReplayJob job;
+        job.bundle = &b;
+        job.subarrays = 4;
+        job.pod_offset = shift;
+        platform.add(job);
+    }
+    sc_core::sc_start();
+    const auto& a = platform.results()[0];
+    const auto& c = platform.results()[1];
+    // Alone, one tenant would move its bytes at the full channel; together the
+    // channel carries both, so the later one ends when both have moved.
+    const double both_bytes = double(a.bytes + c.bytes);
+    const double channel_ms = both_bytes / (cfg.offchip.bandwidth_gbps * 1e9) * 1e3;
+    const double last = std::max(a.latency_ms(), c.latency_ms());
+    CHECK(last >= channel_ms);
+    CHECK(last <= channel_ms * 1.15);
+    CHECK(platform.memory(0).busy_time().to_seconds() * 1e3 == Approx(channel_ms).epsilon(0.01));
+}
