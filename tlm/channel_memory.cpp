@@ -90,47 +90,58 @@ void ChannelMemory<W>::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_
 }
 
 template <unsigned W>
+double& ChannelMemory<W>::booked(std::uint64_t slot) {
+    while (base_ + booked_.size() <= slot) {
+        skip_.push_back(base_ + booked_.size());
+        booked_.push_back(0.0);
+    }
+    return booked_[slot - base_];
+}
+
+template <unsigned W>
 std::uint64_t ChannelMemory<W>::first_open(std::uint64_t slot) {
-    // Full slots point past themselves; follow, and shorten the path behind.
+    // A full slot points to a later one; follow, then shorten the path behind.
     std::uint64_t root = slot;
-    for (auto it = next_open_.find(root); it != next_open_.end(); it = next_open_.find(root)) root = it->second;
-    while (slot != root) {
-        auto it = next_open_.find(slot);
-        slot = it->second;
-        it->second = root;
+    while (root - base_ < skip_.size() && skip_[root - base_] != root) root = skip_[root - base_];
+    while (slot != root && slot - base_ < skip_.size()) {
+        const std::uint64_t next = skip_[slot - base_];
+        skip_[slot - base_] = root;
+        slot = next;
     }
     return root;
 }
 
 template <unsigned W>
 sc_core::sc_time ChannelMemory<W>::book(const sc_core::sc_time& arrival, std::uint64_t bytes) {
-    // Slots before the present take no more requests: forget them now and then.
+    // Slots before the present take no more requests: drop them.
     const std::uint64_t now_slot = std::uint64_t(sc_core::sc_time_stamp() / slot_);
-    if (++requests_ % 4096 == 0) {
-        calendar_.erase(calendar_.begin(), calendar_.lower_bound(now_slot));
-        for (auto it = next_open_.begin(); it != next_open_.end();)
-            it = it->first < now_slot ? next_open_.erase(it) : std::next(it);
+    while (base_ < now_slot && !booked_.empty()) {
+        booked_.pop_front();
+        skip_.pop_front();
+        ++base_;
     }
+    if (booked_.empty()) base_ = std::max(base_, now_slot);
     // The request starts at its arrival, within its first slot, and fills
     // the free capacity of the slots from there on.
-    std::uint64_t slot = std::uint64_t(arrival / slot_);
+    std::uint64_t slot = std::max(std::uint64_t(arrival / slot_), base_);
     double position = (arrival - slot_ * double(slot)) / slot_ * slot_bytes_;  // bytes into the slot
+    if (position < 0) position = 0;
     double left = double(bytes);
     for (;;) {
         const std::uint64_t open = first_open(slot);
         if (open != slot) position = 0;
         slot = open;
-        double& booked = calendar_[slot];
-        const double start = std::max(booked, position);
+        double& b = booked(slot);
+        const double start = std::max(b, position);
         const double free = slot_bytes_ - start;
         if (free >= left) {
-            booked = start + left;
-            if (booked >= slot_bytes_ * (1 - 1e-12)) next_open_[slot] = slot + 1;
-            return slot_ * (double(slot) + booked / slot_bytes_);
+            b = start + left;
+            if (b >= slot_bytes_ * (1 - 1e-12)) skip_[slot - base_] = slot + 1;
+            return slot_ * (double(slot) + b / slot_bytes_);
         }
         if (free > 0) left -= free;
-        booked = slot_bytes_;
-        next_open_[slot] = slot + 1;
+        b = slot_bytes_;
+        skip_[slot - base_] = slot + 1;
         ++slot;
         position = 0;
     }

@@ -19,8 +19,8 @@
 // DMI granted page by page (latencies annotated from the bandwidth), and
 // withdrawn with invalidate_direct_mem_ptr when asked to.
 
+#include <deque>
 #include <map>
-#include <unordered_map>
 #include <memory>
 #include <vector>
 
@@ -68,11 +68,12 @@ private:
     /// Books `bytes` from `arrival` on; returns when the last byte has moved.
     sc_core::sc_time book(const sc_core::sc_time& arrival, std::uint64_t bytes);
 
-    double slot_bytes_;                        ///< capacity of one calendar slot
-    sc_core::sc_time slot_;                    ///< length of one calendar slot
-    std::map<std::uint64_t, double> calendar_; ///< slot index -> bytes booked
-    std::unordered_map<std::uint64_t, std::uint64_t> next_open_;  ///< full slot -> a later slot, maybe open
-    std::uint64_t requests_ = 0;
+    double slot_bytes_;                ///< capacity of one calendar slot
+    sc_core::sc_time slot_;            ///< length of one calendar slot
+    std::uint64_t base_ = 0;           ///< slot index of booked_.front()
+    std::deque<double> booked_;        ///< bytes booked per slot, from base_ on
+    std::deque<std::uint64_t> skip_;   ///< a full slot: a later slot, maybe open; else itself
+    double& booked(std::uint64_t slot);
     /// The first slot at or after `slot` with capacity left.
     std::uint64_t first_open(std::uint64_t slot);
     sc_core::sc_time busy_ = sc_core::SC_ZERO_TIME;
