@@ -113,9 +113,11 @@ int bench_datapath(const ArchConfig& cfg, double seconds) {
 }
 
 const char* kBenchUsage =
-    "Usage: planaria bench datapath [--arch FILE] [--set PATH=VALUE]... [--seconds S]\n\n"
+    "Usage: planaria bench datapath|replay [--arch FILE] [--set PATH=VALUE]... [--seconds S]\n\n"
     "datapath  PE-cycles per second of the cycle-accurate datapath, real values flowing,\n"
-    "          for the whole chip as one logical array and for independent subarrays\n";
+    "          for the whole chip as one logical array and for independent subarrays\n"
+    "replay    tiles per second of the chip-level model, timing only: the nine DNNs of the\n"
+    "          zoo back to back on the whole chip (target: 1 M tiles/s)\n";
 
 }  // namespace
 
@@ -128,11 +130,11 @@ int bench_command(const std::vector<std::string>& args) {
     if (auto exit = parse_arguments("bench", args, opts, {{"what"}}, {"what"}, kBenchUsage, vm)) return *exit;
     return guarded("bench", [&] {
         const std::string what = vm["what"].as<std::string>();
-        if (what != "datapath") {
-            std::cerr << "planaria bench: error: unknown benchmark '" << what << "'\n" << kBenchUsage;
-            return kExitUsage;
-        }
-        return bench_datapath(arch_from_options(vm), vm["seconds"].as<double>());
+        const ArchConfig cfg = arch_from_options(vm);
+        if (what == "datapath") return bench_datapath(cfg, vm["seconds"].as<double>());
+        if (what == "replay") return replay_back_to_back(zoo_models(), cfg, cfg.subarray.count);
+        std::cerr << "planaria bench: error: unknown benchmark '" << what << "'\n" << kBenchUsage;
+        return kExitUsage;
     });
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "hw/config/arch_config.h"
+
 namespace planaria::cli {
 
 struct Command {
@@ -29,6 +31,11 @@ int trace_command(const std::vector<std::string>& args);
 int compile_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
+
+/// Compiles the models for k subarrays and runs them back to back on the
+/// chip-level model; prints latency against the estimate and the tiles per
+/// second simulated. Returns the exit code.
+int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig& cfg, unsigned k);
 
 /// The model files of the zoo (scenarios/models, or $PLANARIA_MODELS), sorted.
 std::vector<std::string> zoo_models();

@@ -19,6 +19,47 @@ const char* kReplayUsage =
     "inference's latency beside the compiler's estimate.\n";
 }  // namespace
 
+int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig& cfg, unsigned k) {
+    const Compiler compiler(cfg, {Objective::Cycles, k, true});
+    std::vector<Bundle> bundles;
+    for (const auto& f : files) bundles.push_back(compiler.compile(load_model_file(f)));
+
+    ReplayPlatform platform("platform", cfg);
+    for (const auto& b : bundles) {
+        ReplayJob job;
+        job.bundle = &b;
+        job.subarrays = k;
+        job.after_previous = true;
+        platform.add(job);
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    sc_core::sc_start();
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cout << std::left << std::setw(18) << "DNN" << std::right << std::setw(12) << "latency ms" << std::setw(13)
+              << "estimate ms" << std::setw(9) << "diff" << std::setw(10) << "tiles" << std::setw(10) << "estimate" << std::setw(10)
+              << "DRAM MB" << std::setw(10) << "estimate" << "\n";
+    std::uint64_t tiles = 0;
+    bool error = false;
+    for (std::size_t i = 0; i < bundles.size(); ++i) {
+        const ReplayResult& r = platform.results()[i];
+        const ConfigurationTable& table = bundles[i].per_k[k - 1].table;
+        const double estimate = double(table.total_cycles()) * cfg.clock_period_ns() * 1e-6;
+        std::uint64_t dram = 0;
+        for (const auto& e : table.layers) dram += e.dram_bytes;
+        tiles += r.tiles;
+        error = error || r.error;
+        std::cout << std::left << std::setw(18) << r.model << std::right << std::fixed << std::setprecision(3)
+                  << std::setw(12) << r.latency_ms() << std::setw(13) << estimate << std::setw(8)
+                  << std::setprecision(1) << (r.latency_ms() / estimate - 1) * 100 << "%" << std::setw(10)
+                  << r.tiles << std::setw(10) << table.total_tiles() << std::setw(10) << std::setprecision(1)
+                  << double(r.bytes) / 1e6 << std::setw(10) << double(dram) / 1e6
+                  << (r.error ? "  ERROR" : "") << "\n";
+    }
+    std::cout << std::fixed << std::setprecision(2) << "simulated " << tiles << " tiles in " << wall
+              << " s wall: " << std::setprecision(0) << double(tiles) / wall << " tiles/s\n";
+    return error ? kExitFailure : kExitOk;
+}
+
 int replay_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
     opts.add_options()("help,h", "print this help")("all", "the whole model zoo")(
@@ -35,44 +76,7 @@ int replay_command(const std::vector<std::string>& args) {
         const ArchConfig cfg = arch_from_options(vm);
         const unsigned k = vm["subarrays"].as<unsigned>() ? vm["subarrays"].as<unsigned>() : cfg.subarray.count;
         if (k > cfg.subarray.count) throw ConfigError("--subarrays", "--subarrays", "the chip has fewer subarrays");
-        const Compiler compiler(cfg, {Objective::Cycles, k, true});
-        std::vector<Bundle> bundles;
-        for (const auto& f : files) bundles.push_back(compiler.compile(load_model_file(f)));
-
-        ReplayPlatform platform("platform", cfg);
-        for (const auto& b : bundles) {
-            ReplayJob job;
-            job.bundle = &b;
-            job.subarrays = k;
-            job.after_previous = true;
-            platform.add(job);
-        }
-        const auto t0 = std::chrono::steady_clock::now();
-        sc_core::sc_start();
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::cout << std::left << std::setw(18) << "DNN" << std::right << std::setw(12) << "latency ms" << std::setw(13)
-                  << "estimate ms" << std::setw(9) << "diff" << std::setw(10) << "tiles" << std::setw(10) << "estimate" << std::setw(10)
-                  << "DRAM MB" << std::setw(10) << "estimate" << "\n";
-        std::uint64_t tiles = 0;
-        bool error = false;
-        for (std::size_t i = 0; i < bundles.size(); ++i) {
-            const ReplayResult& r = platform.results()[i];
-            const ConfigurationTable& table = bundles[i].per_k[k - 1].table;
-            const double estimate = double(table.total_cycles()) * cfg.clock_period_ns() * 1e-6;
-            std::uint64_t dram = 0;
-            for (const auto& e : table.layers) dram += e.dram_bytes;
-            tiles += r.tiles;
-            error = error || r.error;
-            std::cout << std::left << std::setw(18) << r.model << std::right << std::fixed << std::setprecision(3)
-                      << std::setw(12) << r.latency_ms() << std::setw(13) << estimate << std::setw(8)
-                      << std::setprecision(1) << (r.latency_ms() / estimate - 1) * 100 << "%" << std::setw(10)
-                      << r.tiles << std::setw(10) << table.total_tiles() << std::setw(10) << std::setprecision(1)
-                      << double(r.bytes) / 1e6 << std::setw(10) << double(dram) / 1e6
-                      << (r.error ? "  ERROR" : "") << "\n";
-        }
-        std::cout << std::fixed << std::setprecision(2) << "simulated " << tiles << " tiles in " << wall
-                  << " s wall: " << std::setprecision(0) << double(tiles) / wall << " tiles/s\n";
-        return error ? kExitFailure : kExitOk;
+        return replay_back_to_back(files, cfg, k);
     });
 }
 
