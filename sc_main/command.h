@@ -35,7 +35,8 @@ int replay_command(const std::vector<std::string>& args);
 /// Compiles the models for k subarrays and runs them back to back on the
 /// chip-level model; prints latency against the estimate and the tiles per
 /// second simulated. Returns the exit code.
-int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig& cfg, unsigned k);
+int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig& cfg, unsigned k,
+                        const std::string& out_dir = "");
 
 /// The model files of the zoo (scenarios/models, or $PLANARIA_MODELS), sorted.
 std::vector<std::string> zoo_models();

@@ -13,18 +13,20 @@ namespace planaria::cli {
 
 namespace {
 const char* kReplayUsage =
-    "Usage: planaria replay MODEL.yaml... [--all] [--subarrays K] [--arch FILE] [--set PATH=VALUE]...\n\n"
+    "Usage: planaria replay MODEL.yaml... [--all] [--subarrays K] [--out DIR] [--arch FILE] [--set PATH=VALUE]...\n\n"
     "Compiles each model, then runs them back to back on the chip-level model (timing only),\n"
     "each alone on the canonical region of K subarrays (default: all), and prints each\n"
     "inference's latency beside the compiler's estimate.\n";
 }  // namespace
 
-int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig& cfg, unsigned k) {
+int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig& cfg, unsigned k,
+                        const std::string& out_dir) {
     const Compiler compiler(cfg, {Objective::Cycles, k, true});
     std::vector<Bundle> bundles;
     for (const auto& f : files) bundles.push_back(compiler.compile(load_model_file(f)));
 
     ReplayPlatform platform("platform", cfg);
+    if (!out_dir.empty()) platform.record_timeline(200000);
     for (const auto& b : bundles) {
         ReplayJob job;
         job.bundle = &b;
@@ -57,13 +59,19 @@ int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig&
     }
     std::cout << std::fixed << std::setprecision(2) << "simulated " << tiles << " tiles in " << wall
               << " s wall: " << std::setprecision(0) << double(tiles) / wall << " tiles/s\n";
+    if (!out_dir.empty()) {
+        platform.write_outputs(out_dir);
+        std::cout << "results in " << out_dir
+                  << ": inferences.csv, subarrays.csv, channels.csv, summary.json, timeline.json (Perfetto)\n";
+    }
     return error ? kExitFailure : kExitOk;
 }
 
 int replay_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
     opts.add_options()("help,h", "print this help")("all", "the whole model zoo")(
-        "subarrays", po::value<unsigned>()->default_value(0), "subarrays per inference (0: all)");
+        "subarrays", po::value<unsigned>()->default_value(0), "subarrays per inference (0: all)")(
+        "out", po::value<std::string>()->default_value(""), "directory for CSV, JSON and the Perfetto timeline");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("replay", args, opts, {{"models", true}}, {}, kReplayUsage, vm)) return *exit;
@@ -76,7 +84,7 @@ int replay_command(const std::vector<std::string>& args) {
         const ArchConfig cfg = arch_from_options(vm);
         const unsigned k = vm["subarrays"].as<unsigned>() ? vm["subarrays"].as<unsigned>() : cfg.subarray.count;
         if (k > cfg.subarray.count) throw ConfigError("--subarrays", "--subarrays", "the chip has fewer subarrays");
-        return replay_back_to_back(files, cfg, k);
+        return replay_back_to_back(files, cfg, k, vm["out"].as<std::string>());
     });
 }
 

@@ -1,6 +1,11 @@
 #include "testbench/replay.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+
+#include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 
@@ -39,8 +44,15 @@ ReplayPlatform::ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& c
                                                             cfg_.offchip.bandwidth_gbps, cfg_.offchip.latency_ns));
         accel_.memory[c].bind(memories_.back()->socket);
     }
+    busy_.assign(cfg_.subarray.count, sc_core::SC_ZERO_TIME);
+    accel_.observe_tiles([this](const TileEvent& e) {
+        busy_[e.subarray] += e.end - e.start;
+        if (timeline_.size() < max_events_) timeline_.push_back(e);
+    });
     SC_THREAD(host_thread);
 }
+
+void ReplayPlatform::record_timeline(std::size_t max_events) { max_events_ = max_events; }
 
 void ReplayPlatform::add(const ReplayJob& job) {
     if (!job.bundle || job.subarrays == 0 || job.subarrays > job.bundle->per_k.size())
@@ -164,9 +176,106 @@ void ReplayPlatform::host_thread() {
                 r.bytes += q.bytes_moved();
                 r.error = r.error || q.error() != 0;
             }
+            const auto& e = cfg_.energy;
+            const double pes = double(cfg_.subarray.rows) * cfg_.subarray.cols;
+            r.compute_pj = double(r.busy_cycles) * pes * e.mac_pj;
+            r.dram_pj = double(r.bytes) * 8 * e.dram_pj_per_bit;
+            r.buffer_pj = double(r.bytes) * 8 * std::max(e.activation_buffer_pj_per_bit, e.weight_buffer_pj_per_bit);
+            r.leakage_pj = e.leakage_mw * (r.finish - r.arrival).to_seconds() * 1e9 * r.subarrays / cfg_.subarray.count;
         }
         wait(register_delay_);
         register_delay_ = sc_core::SC_ZERO_TIME;
+    }
+}
+
+}  // namespace planaria
+
+namespace planaria {
+
+namespace {
+std::ofstream open_output(const std::string& path) {
+    std::ofstream out(path);
+    if (!out) throw std::runtime_error(path + ": cannot write");
+    out << std::setprecision(10);
+    return out;
+}
+double us(const sc_core::sc_time& t) { return t.to_seconds() * 1e6; }
+}  // namespace
+
+void ReplayPlatform::write_outputs(const std::string& dir) const {
+    std::filesystem::create_directories(dir);
+    const double makespan = sc_core::sc_time_stamp().to_seconds();
+    {
+        std::ofstream out = open_output(dir + "/inferences.csv");
+        out << "tenant,model,subarrays,arrival_us,finish_us,latency_ms,tiles,busy_cycles,bytes,energy_uj,"
+               "compute_uj,dram_uj,buffer_uj,leakage_uj,error\n";
+        for (std::size_t j = 0; j < results_.size(); ++j) {
+            const ReplayResult& r = results_[j];
+            out << j + 1 << "," << r.model << "," << r.subarrays << "," << us(r.arrival) << "," << us(r.finish) << ","
+                << r.latency_ms() << "," << r.tiles << "," << r.busy_cycles << "," << r.bytes << ","
+                << r.energy_pj() * 1e-6 << "," << r.compute_pj * 1e-6 << "," << r.dram_pj * 1e-6 << ","
+                << r.buffer_pj * 1e-6 << "," << r.leakage_pj * 1e-6 << "," << (r.error ? 1 : 0) << "\n";
+        }
+    }
+    {
+        std::ofstream out = open_output(dir + "/subarrays.csv");
+        out << "subarray,pod,busy_us,utilization\n";
+        const Floorplan fp(cfg_);
+        for (unsigned s = 0; s < busy_.size(); ++s)
+            out << s << "," << fp.pod_of(s) << "," << us(busy_[s]) << ","
+                << (makespan > 0 ? busy_[s].to_seconds() / makespan : 0.0) << "\n";
+    }
+    {
+        std::ofstream out = open_output(dir + "/channels.csv");
+        out << "channel,bytes_read,bytes_written,busy_us,average_gbps,peak_gbps\n";
+        for (unsigned c = 0; c < memories_.size(); ++c) {
+            const auto& m = *memories_[c];
+            out << c << "," << m.bytes_read() << "," << m.bytes_written() << "," << us(m.busy_time()) << ","
+                << (makespan > 0 ? double(m.bytes_read() + m.bytes_written()) / makespan / 1e9 : 0.0) << ","
+                << cfg_.offchip.bandwidth_gbps << "\n";
+        }
+    }
+    {
+        nlohmann::ordered_json j;
+        j["architecture"] = cfg_.name;
+        j["makespan_ms"] = makespan * 1e3;
+        j["timeline_events"] = timeline_.size();
+        for (std::size_t t = 0; t < results_.size(); ++t) {
+            const ReplayResult& r = results_[t];
+            j["inferences"].push_back({{"tenant", t + 1},
+                                       {"model", r.model},
+                                       {"subarrays", r.subarrays},
+                                       {"latency_ms", r.latency_ms()},
+                                       {"tiles", r.tiles},
+                                       {"bytes", r.bytes},
+                                       {"energy_uj", r.energy_pj() * 1e-6},
+                                       {"error", r.error}});
+        }
+        std::ofstream out = open_output(dir + "/summary.json");
+        out << j.dump(2) << "\n";
+    }
+    {
+        // Chrome trace event format, read by Perfetto and chrome://tracing.
+        static const char* palette[] = {"thread_state_running", "rail_response", "rail_animation", "rail_idle",
+                                        "rail_load", "good", "bad", "yellow", "olive", "generic_work"};
+        nlohmann::ordered_json events = nlohmann::ordered_json::array();
+        for (unsigned s = 0; s < busy_.size(); ++s)
+            events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 0}, {"tid", s},
+                              {"args", {{"name", "subarray " + std::to_string(s)}}}});
+        for (const TileEvent& e : timeline_) {
+            const std::string model = e.tenant && e.tenant <= results_.size() ? results_[e.tenant - 1].model : "?";
+            events.push_back({{"name", model + " layer " + std::to_string(e.layer)},
+                              {"cat", "tenant " + std::to_string(e.tenant)},
+                              {"ph", "X"},
+                              {"ts", us(e.start)},
+                              {"dur", us(e.end - e.start)},
+                              {"pid", 0},
+                              {"tid", e.subarray},
+                              {"cname", palette[e.tenant % (sizeof palette / sizeof *palette)]},
+                              {"args", {{"tenant", e.tenant}, {"layer", e.layer}}}});
+        }
+        std::ofstream out = open_output(dir + "/timeline.json");
+        out << nlohmann::ordered_json{{"traceEvents", events}, {"displayTimeUnit", "ns"}}.dump() << "\n";
     }
 }
 

@@ -30,6 +30,11 @@ struct ReplayResult {
     sc_core::sc_time arrival, finish;
     std::uint64_t tiles = 0, busy_cycles = 0, bytes = 0;
     bool error = false;
+    /// Energy from the run's activity (pJ): every PE of a computing subarray
+    /// per cycle, DRAM per bit moved, the on-chip buffers per bit written by
+    /// DMA, leakage of the tenant's share of the chip for its latency.
+    double compute_pj = 0, dram_pj = 0, buffer_pj = 0, leakage_pj = 0;
+    double energy_pj() const { return compute_pj + dram_pj + buffer_pj + leakage_pj; }
     double latency_ms() const { return (finish - arrival).to_seconds() * 1e3; }
 };
 
@@ -44,6 +49,15 @@ public:
     /// job whose region leaves the chip or overlaps an earlier job's.
     void add(const ReplayJob& job);
     const std::vector<ReplayResult>& results() const { return results_; }
+
+    /// Keeps every tile for the timeline, up to `max_events` (the rest are
+    /// still counted in the utilisation).
+    void record_timeline(std::size_t max_events);
+    /// After the run: inferences.csv, subarrays.csv (utilisation),
+    /// channels.csv (bandwidth), summary.json and timeline.json (Chrome /
+    /// Perfetto trace: a track per subarray, a slice per tile, coloured by
+    /// tenant) in `dir`. Throws std::runtime_error naming a file it cannot write.
+    void write_outputs(const std::string& dir) const;
     Accelerator<64>& accelerator() { return accel_; }
     ChannelMemory<64>& memory(unsigned channel) { return *memories_.at(channel); }
 
@@ -62,6 +76,9 @@ private:
     std::vector<ReplayResult> results_;
     std::vector<std::vector<unsigned>> regions_;
     std::vector<std::vector<std::uint64_t>> bases_;  ///< program base of each job's subarrays
+    std::vector<TileEvent> timeline_;
+    std::size_t max_events_ = 0;
+    std::vector<sc_core::sc_time> busy_;             ///< computing time per subarray
     std::uint64_t next_program_ = 0;
     sc_core::sc_time register_delay_;
 };

@@ -44,6 +44,10 @@ public:
     const ArchConfig& config() const { return cfg_; }
     ReconfigurationRegisterFile& registers() { return regs_; }
     SubarraySequencer& sequencer(unsigned i) { return *sequencers_.at(i); }
+    /// Every tile of every subarray is reported to `observer`.
+    void observe_tiles(const TileObserver& observer) {
+        for (auto& q : sequencers_) q->observe(observer);
+    }
     /// The channel subarray `s` reaches memory through.
     unsigned channel_of(unsigned s) const { return regs_.floorplan().pod_of(s) / cfg_.pods_per_channel(); }
 

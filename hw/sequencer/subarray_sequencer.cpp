@@ -214,6 +214,7 @@ void SubarraySequencer::execute() {
                     tile_cycles(cfg_, {array.block_rows, array.block_cols}, {m, k, n}, in.a16 != 0).total();
                 const sc_core::sc_time start = std::max(compute_free, operands);
                 compute_free = start + period_ * double(cycles);
+                if (observer_) observer_({subarray_, tenant_, layer_, start, compute_free});
                 for (auto it = rooms.rbegin(); it != rooms.rend() && !it->consumed; ++it) {
                     it->consumed = true;
                     it->free_at = compute_free;
@@ -236,6 +237,7 @@ void SubarraySequencer::execute() {
                 const sc_core::sc_time start = std::max(compute_free, operands);
                 compute_free = start + period_ * double(cycles);
                 busy_cycles_ += cycles;
+                if (observer_) observer_({subarray_, tenant_, layer_, start, compute_free});
                 break;
             }
             case Opcode::Store: {

@@ -21,6 +21,7 @@
 // architecture), at barriers and at the end.
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include <systemc>
@@ -61,6 +62,15 @@ public:
     virtual void finished(unsigned subarray, bool error) = 0;
 };
 
+/// One tile as it ran, for timelines and utilisation.
+struct TileEvent {
+    unsigned subarray = 0;
+    std::uint32_t tenant = 0;
+    std::uint32_t layer = 0;
+    sc_core::sc_time start, end;
+};
+using TileObserver = std::function<void(const TileEvent&)>;
+
 class SubarraySequencer : public sc_core::sc_module {
 public:
     SubarraySequencer(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned subarray,
@@ -80,6 +90,8 @@ public:
     std::uint32_t tenant() const { return tenant_; }
     /// Simulation time the last program ended.
     const sc_core::sc_time& finished_at() const { return finished_at_; }
+    /// Called for every tile this subarray computes (empty: nobody listens).
+    void observe(TileObserver observer) { observer_ = std::move(observer); }
 
 private:
     SC_HAS_PROCESS(SubarraySequencer);
@@ -120,6 +132,7 @@ private:
     /// Reads buffer-full `index` of the program into `chunk`; returns when it is there.
     sc_core::sc_time dma_into(Chunk& chunk, std::uint64_t index);
     std::vector<unsigned char> scratch_;  ///< DMA data in timing-only runs
+    TileObserver observer_;
 };
 
 }  // namespace planaria

@@ -3,6 +3,14 @@
 // and whole compiled DNNs against the compiler's estimate.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
 #include "compiler/compiler.h"
 #include "hw/config/arch_yaml.h"
 #include "hw/datapath/tile_timing.h"
@@ -217,4 +225,62 @@ TEST_CASE("replay: two tenants on one channel take as long as the channel needs 
     CHECK(last >= channel_ms);
     CHECK(last <= channel_ms * 1.15);
     CHECK(platform.memory(0).busy_time().to_seconds() * 1e3 == Approx(channel_ms).epsilon(0.01));
+}
+
+TEST_CASE("replay writes per-inference CSV, utilisation, bandwidth, JSON and a Perfetto timeline", "[replay]") {
+    const ArchConfig cfg;
+    const Compiler compiler(cfg, {Objective::Cycles, 2, true});
+    const Bundle b = compiler.compile(zoo("tiny_yolo"));
+    ReplayPlatform platform("platform", cfg);
+    platform.record_timeline(1000000);
+    for (unsigned shift : {0u, 3u}) {  // two tenants at once, in pods 0 and 3
+        ReplayJob job;
+        job.bundle = &b;
+        job.subarrays = 2;
+        job.pod_offset = shift;
+        platform.add(job);
+    }
+    sc_core::sc_start();
+    const std::string dir = std::string(PLANARIA_TEST_DATA) + "/../../build-replay-outputs";
+    platform.write_outputs(dir);
+    const auto slurp = [&](const std::string& f) {
+        std::ifstream in(dir + "/" + f);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return ss.str();
+    };
+    const std::string inferences = slurp("inferences.csv");
+    CHECK(std::count(inferences.begin(), inferences.end(), '\n') == 3);
+    CHECK(inferences.find("1,tiny_yolo,2,0,") != std::string::npos);
+    const auto summary = nlohmann::json::parse(slurp("summary.json"));
+    REQUIRE(summary["inferences"].size() == 2);
+    CHECK(summary["inferences"][0]["latency_ms"].get<double>() == Approx(platform.results()[0].latency_ms()));
+    CHECK(summary["inferences"][0]["energy_uj"].get<double>() > 0);
+    // One slice per tile and subarray, on that subarray's track; both tenants share no track.
+    const auto timeline = nlohmann::json::parse(slurp("timeline.json"));
+    std::map<unsigned, std::set<unsigned>> tenants_of_track;
+    std::size_t slices = 0;
+    double busy_us = 0;
+    for (const auto& e : timeline["traceEvents"]) {
+        if (e["ph"] != "X") continue;
+        ++slices;
+        busy_us += e["dur"].get<double>();
+        tenants_of_track[e["tid"].get<unsigned>()].insert(e["args"]["tenant"].get<unsigned>());
+    }
+    std::uint64_t busy_cycles = 0;
+    for (const auto& r : platform.results()) busy_cycles += r.busy_cycles;
+    // Slices cover every busy cycle (tiles and SIMD work), each cycle one
+    // clock period as SystemC represents it (rounded to its time resolution).
+    const double period_us = sc_core::sc_time(cfg.clock_period_ns(), sc_core::SC_NS).to_seconds() * 1e6;
+    CHECK(busy_us == Approx(double(busy_cycles) * period_us).epsilon(1e-9));
+    CHECK(tenants_of_track.size() == 4);
+    for (const auto& [track, tenants] : tenants_of_track) CHECK(tenants.size() == 1);
+    CHECK(slices > 0);
+    // Utilisation and channel bandwidth.
+    const std::string subarrays = slurp("subarrays.csv");
+    CHECK(std::count(subarrays.begin(), subarrays.end(), '\n') == 17);
+    const std::string channels = slurp("channels.csv");
+    CHECK(channels.find("0,") != std::string::npos);
+    CHECK(std::count(channels.begin(), channels.end(), '\n') == 5);
+    std::filesystem::remove_all(dir);
 }
