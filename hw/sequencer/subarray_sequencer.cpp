@@ -237,6 +237,7 @@ void SubarraySequencer::execute() {
                 const sc_core::sc_time start = std::max(compute_free, operands);
                 compute_free = start + period_ * double(cycles);
                 busy_cycles_ += cycles;
+                ++tiles_;  // a SIMD layer is one tile on each of the tenant's subarrays, as the table counts it
                 if (observer_) observer_({subarray_, tenant_, layer_, start, compute_free});
                 break;
             }

@@ -191,8 +191,8 @@ TEST_CASE("replay: each DNN alone agrees with the compiler's estimate within 35 
         const double estimate = double(bundles[i].per_k[3].table.total_cycles()) * cfg.clock_period_ns() * 1e-6;
         CHECK(r.latency_ms() >= estimate * 0.95);
         CHECK(r.latency_ms() <= estimate * 1.35);
-        CHECK(r.tiles <= bundles[i].per_k[3].table.total_tiles());
-        CHECK(r.tiles >= bundles[i].per_k[3].table.total_tiles() * 8 / 10);
+        // Every tile of the configuration table ran, once.
+        CHECK(r.tiles == bundles[i].per_k[3].table.total_tiles());
     }
 }
 
