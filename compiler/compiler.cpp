@@ -61,8 +61,7 @@ Compilation Compiler::plan(const Model& model, const std::vector<LayerWork>& wor
         choice.layer = i;
         const LayerWork& w = work[i];
         if (w.fused) {
-            // Its cycles and memory traffic are the producer's; only energy remains.
-            choice.cost.energy.simd = 0;
+            // Its cycles, traffic and SIMD energy are charged to the producing GEMM layer.
         } else if (!w.has_gemm()) {
             choice.cost = cost_.simd_layer(w, k);
         } else {

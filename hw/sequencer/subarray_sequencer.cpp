@@ -57,28 +57,40 @@ sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, std::uint64_t addr
     const sc_core::sc_time quantum = tlm_utils::tlm_quantumkeeper::get_global_quantum();
     if (not_before > now() + quantum) keeper_.set(not_before - quantum - sc_core::sc_time_stamp());
     if (keeper_.need_sync()) keeper_.sync();
+    if (scratch_.size() < cfg_.offchip.burst_bytes) scratch_.resize(cfg_.offchip.burst_bytes);
+    const BurstResult r = bursts(cmd, address, scratch_.data(), false, bytes, std::max(not_before, now()));
+    if (!r.ok) fail(rm::kSeqErrorMemory);
+    bytes_ += bytes;
+    return r.done;
+}
+
+SubarraySequencer::BurstResult SubarraySequencer::bursts(tlm::tlm_command cmd, std::uint64_t address,
+                                                         unsigned char* data, bool advance_data, std::uint64_t bytes,
+                                                         sc_core::sc_time issue) {
     const unsigned burst = cfg_.offchip.burst_bytes;
-    if (scratch_.size() < burst) scratch_.resize(burst);
     TenantExtension tenant(tenant_);
-    sc_core::sc_time done = now();
-    for (std::uint64_t offset = 0; offset < bytes && !error_; offset += burst) {
+    BurstResult r{now(), 0, true};
+    for (std::uint64_t offset = 0; offset < bytes; offset += burst) {
         const unsigned n = unsigned(std::min<std::uint64_t>(burst, bytes - offset));
         tlm::tlm_generic_payload trans;
         trans.set_command(cmd);
         trans.set_address(address + offset);
-        trans.set_data_ptr(scratch_.data());
+        trans.set_data_ptr(advance_data ? data + offset : data);
         trans.set_data_length(n);
         trans.set_streaming_width(n);
         trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         trans.set_extension(&tenant);
-        sc_core::sc_time delay = std::max(not_before, now()) - sc_core::sc_time_stamp();
+        sc_core::sc_time delay = issue - sc_core::sc_time_stamp();
         services_.channel_transport(subarray_, trans, delay);
         trans.clear_extension(&tenant);
-        if (!trans.is_response_ok()) fail(rm::kSeqErrorMemory);
-        done = std::max(done, sc_core::sc_time_stamp() + delay);
+        if (!trans.is_response_ok()) {
+            r.ok = false;
+            break;
+        }
+        r.done = std::max(r.done, sc_core::sc_time_stamp() + delay);
+        r.moved += n;
     }
-    bytes_ += bytes;
-    return done;
+    return r;
 }
 
 Instruction SubarraySequencer::fetch(std::uint64_t index) {
@@ -107,28 +119,9 @@ sc_core::sc_time SubarraySequencer::dma_into(Chunk& chunk, std::uint64_t index) 
     // Instruction fetch shares the channel with data; a buffer-full beyond
     // the end of memory is cut short, not an error, unless nothing comes back.
     const std::uint64_t address = base_ + index * buffer_entries_ * kInstructionBytes;
-    TenantExtension tenant(tenant_);
-    tlm::tlm_generic_payload trans;
-    trans.set_command(tlm::TLM_READ_COMMAND);
-    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    trans.set_extension(&tenant);
-    sc_core::sc_time done = now();
-    const unsigned burst = cfg_.offchip.burst_bytes;
-    for (std::size_t offset = 0; offset < chunk.bytes.size(); offset += burst) {
-        const unsigned n = unsigned(std::min<std::size_t>(burst, chunk.bytes.size() - offset));
-        trans.set_address(address + offset);
-        trans.set_data_ptr(chunk.bytes.data() + offset);
-        trans.set_data_length(n);
-        trans.set_streaming_width(n);
-        trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        sc_core::sc_time delay = keeper_.get_local_time();
-        services_.channel_transport(subarray_, trans, delay);
-        if (!trans.is_response_ok()) break;
-        done = std::max(done, sc_core::sc_time_stamp() + delay);
-        bytes_ += n;
-    }
-    trans.clear_extension(&tenant);
-    return done;
+    const BurstResult r = bursts(tlm::TLM_READ_COMMAND, address, chunk.bytes.data(), true, chunk.bytes.size(), now());
+    bytes_ += r.moved;
+    return r.done;
 }
 
 void SubarraySequencer::execute() {

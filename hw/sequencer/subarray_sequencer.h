@@ -102,6 +102,16 @@ private:
     /// A DMA transfer of `bytes` at `address` starting no earlier than
     /// `not_before` (absolute); returns its completion (absolute).
     sc_core::sc_time dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time not_before);
+    /// One transfer cut into the channel's bursts, all dated `issue`; `data`
+    /// moves along with the bursts when `advance_data`. Stops at the first
+    /// error response; returns the last completion and the bytes moved.
+    struct BurstResult {
+        sc_core::sc_time done;
+        std::uint64_t moved;
+        bool ok;
+    };
+    BurstResult bursts(tlm::tlm_command cmd, std::uint64_t address, unsigned char* data, bool advance_data,
+                       std::uint64_t bytes, sc_core::sc_time issue);
     sc_core::sc_time now() const { return sc_core::sc_time_stamp() + keeper_.get_local_time(); }
     void fail(std::uint32_t code);
 
