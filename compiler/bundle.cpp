@@ -21,6 +21,8 @@ bool is_valid_opcode(std::uint8_t byte) {
         case Opcode::End:
         case Opcode::Loop:
         case Opcode::Configure:
+        case Opcode::Describe:
+        case Opcode::Data:
             return true;
     }
     return false;
@@ -78,6 +80,8 @@ const char* to_string(Opcode op) {
         case Opcode::End: return "end";
         case Opcode::Loop: return "loop";
         case Opcode::Configure: return "configure";
+        case Opcode::Describe: return "describe";
+        case Opcode::Data: return "data";
     }
     return "?";
 }

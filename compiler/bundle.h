@@ -29,7 +29,8 @@ enum class Opcode : std::uint8_t {
     Simd = 4,             ///< element-wise work: a64 lane operations, a16 = SIMD op
     Store = 5,            ///< a64 DRAM address, a32 bytes, a16 first output-buffer entry
     Sync = 6,             ///< barrier: a32 = barrier id, a16 = subarrays taking part; flags bit 0: all the
-                          ///< tenant's subarrays (else the subarrays of this one's current cluster)
+                          ///< tenant's subarrays (else the subarrays of this one's current cluster);
+                          ///< bit 1: a data barrier, later loads wait until the members' stores are done
     LayerBoundary = 7,    ///< a32 = layer index (the task monitor counts progress with it)
     End = 8,              ///< end of the program
     Loop = 9,             ///< repeat the next a32 instructions a16 times; per iteration the DRAM addresses
@@ -38,6 +39,9 @@ enum class Opcode : std::uint8_t {
     Configure = 10,       ///< this subarray's fission state for the coming layer: a16 = 6-bit state,
                           ///< a32 = Pod Memory crossbar selector; applied, for all the tenant's
                           ///< subarrays at once, when their next Sync completes
+    Describe = 11,        ///< the layer's descriptor for the address generators (compiler/layer_descriptor.h):
+                          ///< a32 = bytes, a16 = Data instructions that follow and carry them
+    Data = 12,            ///< 15 payload bytes (flags, a16, a32, a64, little-endian) of the preceding Describe
 };
 
 constexpr unsigned kInstructionBytes = 16;

@@ -308,7 +308,7 @@ Bundle deserialize(const std::vector<std::uint8_t>& bytes, const std::string& so
         fail(std::to_string(available - payload) + " trailing bytes after the payload (expected " +
              std::to_string(kBundleHeaderBytes + payload) + " bytes, got " + std::to_string(size) + ")");
     const std::uint32_t flags = get_u32(&bytes[12]);
-    if (flags != 0) fail("unsupported flags " + hex(flags, 8) + " (format version 1 defines none)");
+    if (flags != 0) fail("unsupported flags " + hex(flags, 8) + " (format version 2 defines none)");
     const std::uint8_t* data = bytes.data() + kBundleHeaderBytes;
     const std::uint64_t recorded = get_u64(&bytes[24]);
     const std::uint64_t actual = fnv1a64(data, static_cast<std::size_t>(payload));

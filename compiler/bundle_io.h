@@ -33,7 +33,7 @@
 
 namespace planaria {
 
-constexpr std::uint32_t kBundleFormatVersion = 1;
+constexpr std::uint32_t kBundleFormatVersion = 2;
 constexpr unsigned kBundleHeaderBytes = 32;
 
 /// A file that is not a readable bundle (or not one for this architecture);

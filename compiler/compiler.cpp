@@ -4,6 +4,10 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "compiler/data_layout.h"
+#include "compiler/layer_descriptor.h"
+#include "compiler/numerics.h"
+
 namespace planaria {
 
 Objective parse_objective(const std::string& text) {
@@ -95,6 +99,37 @@ constexpr std::uint64_t kTensorsBase = 0x8000'0000ull;
 std::uint32_t clamp32(std::uint64_t v) { return std::uint32_t(std::min<std::uint64_t>(v, 0xFFFF'FFFFull)); }
 
 constexpr std::uint8_t kSyncTenant = 1;  // Sync flags bit 0: all the tenant's subarrays, not one cluster
+constexpr std::uint8_t kSyncData = 2;    // Sync flags bit 1: later loads wait for the members' stores
+
+/// The descriptor fields every layer has: identity, tensors, window geometry.
+LayerDescriptor describe(const Model& model, const std::vector<LayerWork>& work, const DataLayout& data, std::size_t i,
+                         unsigned position, unsigned k) {
+    const Layer& l = model.layers[i];
+    LayerDescriptor d;
+    d.layer = std::uint32_t(i);
+    d.type = std::uint32_t(l.type);
+    d.position = position;
+    d.subarrays = k;
+    for (std::size_t j = i + 1, f = 0; j < work.size() && work[j].fused && f < 4; ++j, ++f)
+        d.fused[f] = std::uint32_t(model.layers[j].type) + 1;
+    d.inputs = std::uint32_t(l.inputs.size());
+    for (unsigned j = 0; j < std::min<unsigned>(d.inputs, LayerDescriptor::kMaxInputs); ++j) {
+        d.input[j] = input_address(data, l.inputs[j]);
+        d.in_shape[j][0] = std::uint32_t(l.in[j].c), d.in_shape[j][1] = std::uint32_t(l.in[j].h),
+        d.in_shape[j][2] = std::uint32_t(l.in[j].w);
+    }
+    d.output = data.outputs[i];
+    d.out_shape[0] = std::uint32_t(l.out.c), d.out_shape[1] = std::uint32_t(l.out.h), d.out_shape[2] = std::uint32_t(l.out.w);
+    if (data.weights[i]) d.weights = data.weights[i];
+    if (data.bias[i]) d.bias = data.bias[i];
+    d.kh = l.kh, d.kw = l.kw, d.sh = l.sh, d.sw = l.sw, d.dh = l.dh, d.dw = l.dw;
+    if (!l.in.empty()) {
+        const numerics::WindowOrigin o = numerics::window_origin(l);
+        d.top = std::int32_t(o.top), d.left = std::int32_t(o.left);
+    }
+    d.groups = std::uint32_t(l.groups), d.multiplier = l.multiplier, d.per_position = l.per_position, d.scale = l.scale;
+    return d;
+}
 
 }  // namespace
 
@@ -106,6 +141,8 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
     const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
     const std::uint64_t max_vectors = cost_.max_tile_vectors();
     const unsigned slots = unsigned(cost_.weight_slots());
+    const DataLayout data = layout_data(model, work);
+    bool produced = false;  // a layer before this one stored a tensor
     std::uint64_t weight_base = kWeightsBase, tensor_base = kTensorsBase;
     std::uint32_t barrier = 0;
     unsigned slot = 0;
@@ -119,7 +156,17 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
         // the same tiles of a layer, whatever clusters they were in before.
         barrier = std::uint32_t(i) << 20;
         if (w.fused) continue;
+        LayerDescriptor desc = describe(model, work, data, i, position, c.k);
+        // Layers exchange tensors through memory, across subarrays: a layer
+        // starts when the tenant's previous stores are done.
+        const auto data_barrier = [&] {
+            if (produced) out.push_back(Instruction::of(Opcode::Sync, 0, std::uint32_t(i), std::uint16_t(c.k), kSyncTenant | kSyncData));
+            produced = true;
+        };
         if (!w.has_gemm()) {
+            data_barrier();
+            const auto d = desc.encode();
+            out.insert(out.end(), d.begin(), d.end());
             // Element-wise work, shared evenly by the k subarrays' SIMD segments.
             const std::uint64_t in_share = ceil_div(w.input_bytes + w.weight_bytes, c.k);
             const std::uint64_t out_share = ceil_div(w.output_bytes, c.k);
@@ -137,9 +184,10 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             FissionState st = FissionState::reset(floorplan_);
             for (const auto& cluster_array : config.placement) st = place_array(floorplan_, cluster_array, st);
             out.push_back(Instruction::of(Opcode::Configure, 0, st.selector[me], std::uint16_t(st.subarray[me])));
-            out.push_back(Instruction::of(Opcode::Sync, 0, std::uint32_t(i), std::uint16_t(c.k), kSyncTenant));
+            if (!produced) out.push_back(Instruction::of(Opcode::Sync, 0, std::uint32_t(i), std::uint16_t(c.k), kSyncTenant));
             configured = choice.configuration;
         }
+        data_barrier();
         // Which cluster am I in, and where?
         unsigned cluster = 0, my_r = 0, my_c = 0;
         for (unsigned q = 0; q < config.placement.size(); ++q) {
@@ -158,6 +206,16 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             const std::uint64_t nk = ceil_div(g.k, R), nn = ceil_div(g.n, C), nm = ceil_div(g.m, max_vectors);
             const std::uint64_t units = nm * nn * g.instances;
             const std::uint64_t clusters = std::min<std::uint64_t>(config.clusters, units);
+            desc.tiled_activations = tensor_base, desc.tiled_outputs = tensor_base + g.m * g.k * 2 * g.instances;
+            desc.tiled_weights = weight_base;
+            desc.m = std::uint32_t(g.m), desc.k = std::uint32_t(g.k), desc.n = std::uint32_t(g.n);
+            desc.instances = std::uint32_t(g.instances);
+            desc.m_chunks = std::uint32_t(nm), desc.n_tiles = std::uint32_t(nn), desc.k_tiles = std::uint32_t(nk);
+            desc.max_vectors = std::uint32_t(max_vectors), desc.tile_rows = std::uint32_t(R), desc.tile_cols = std::uint32_t(C);
+            {
+                const auto d = desc.encode();
+                out.insert(out.end(), d.begin(), d.end());
+            }
             const std::size_t body_start = out.size();
             // Off-chip layout of the tiled tensors (the loader prepares it):
             // weight tile (inst, n, kt), activation tile (inst, m, kt), output tile (inst, n, m).
@@ -232,7 +290,6 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
         tensor_base += w.output_bytes;
     }
     out.push_back(Instruction::of(Opcode::End));
-    (void)model;
     return out;
 }
 

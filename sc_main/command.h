@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/model.h"
+
 #include "hw/config/arch_config.h"
 
 namespace planaria::cli {
@@ -32,11 +34,20 @@ int compile_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 
+/// What data a replay moves: none (timing only) or, functionally, random
+/// weights and inputs from `seed`, the model inputs resized by `inputs`.
+struct ReplayData {
+    bool functional = false;
+    std::uint64_t seed = 1;
+    std::vector<InputOverride> inputs;
+};
+
 /// Compiles the models for k subarrays and runs them back to back on the
 /// chip-level model; prints latency against the estimate and the tiles per
-/// second simulated. Returns the exit code.
+/// second simulated (and, functional, whether every output equals the
+/// reference). Returns the exit code.
 int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig& cfg, unsigned k,
-                        const std::string& out_dir = "");
+                        const std::string& out_dir = "", const ReplayData& data = {});
 
 /// The model files of the zoo (scenarios/models, or $PLANARIA_MODELS), sorted.
 std::vector<std::string> zoo_models();

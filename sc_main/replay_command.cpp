@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "compiler/compiler.h"
+#include "compiler/lowering.h"
+#include "testbench/functional_image.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"
 #include "testbench/replay.h"
@@ -13,25 +15,60 @@ namespace planaria::cli {
 
 namespace {
 const char* kReplayUsage =
-    "Usage: planaria replay MODEL.yaml... [--all] [--subarrays K] [--out DIR] [--arch FILE] [--set PATH=VALUE]...\n\n"
-    "Compiles each model, then runs them back to back on the chip-level model (timing only),\n"
-    "each alone on the canonical region of K subarrays (default: all), and prints each\n"
-    "inference's latency beside the compiler's estimate.\n";
+    "Usage: planaria replay MODEL.yaml... [--all] [--subarrays K] [--out DIR] [--functional [--seed N]]\n"
+    "                       [--input NAME=CxHxW]... [--arch FILE] [--set PATH=VALUE]...\n\n"
+    "Compiles each model, then runs them back to back on the chip-level model, each alone\n"
+    "on the canonical region of K subarrays (default: all), and prints each inference's\n"
+    "latency beside the compiler's estimate. Timing only, unless --functional: then real\n"
+    "int16 data (random weights and inputs from the seed) flows through the tiles and every\n"
+    "tensor each inference stores is compared with a plain reference execution.\n";
+
+/// Every stored tensor of job `j` against the reference; prints the first difference.
+bool outputs_match(ReplayPlatform& platform, std::size_t j, const Model& model, const FunctionalImage& image,
+                   const std::vector<Tensor>& reference) {
+    const std::vector<LayerWork> work = lower(model);
+    for (std::size_t i = 0; i < model.layers.size(); ++i) {
+        if (i + 1 < work.size() && work[i + 1].fused) continue;  // stored by the end of its chain
+        const std::vector<std::int16_t> got = platform.read_data(j, image.layout.outputs[i], reference[i].data.size());
+        for (std::size_t e = 0; e < got.size(); ++e)
+            if (got[e] != reference[i].data[e]) {
+                std::cout << model.key << ": layer '" << model.layers[i].name << "' element " << e << " is " << got[e]
+                          << ", the reference " << reference[i].data[e] << "\n";
+                return false;
+            }
+    }
+    return true;
+}
 }  // namespace
 
 int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig& cfg, unsigned k,
-                        const std::string& out_dir) {
+                        const std::string& out_dir, const ReplayData& data) {
     const Compiler compiler(cfg, {Objective::Cycles, k, true});
+    std::vector<Model> models;
     std::vector<Bundle> bundles;
-    for (const auto& f : files) bundles.push_back(compiler.compile(load_model_file(f)));
+    for (const auto& f : files) {
+        models.push_back(load_model_file(f, data.inputs));
+        bundles.push_back(compiler.compile(models.back()));
+    }
+    // Functional runs: each model's data and its reference outputs.
+    std::vector<FunctionalImage> images;
+    std::vector<std::vector<Tensor>> references;
+    for (std::size_t i = 0; i < models.size() && data.functional; ++i) {
+        const ModelParameters params = random_parameters(models[i], data.seed + i);
+        const std::vector<Tensor> inputs = random_inputs(models[i], data.seed + i + 1000);
+        images.push_back(functional_image(models[i], params, inputs));
+        references.push_back(run_reference(models[i], params, inputs));
+    }
 
     ReplayPlatform platform("platform", cfg);
+    if (data.functional) platform.enable_functional_data();
     if (!out_dir.empty()) platform.record_timeline(200000);
-    for (const auto& b : bundles) {
+    for (std::size_t i = 0; i < bundles.size(); ++i) {
         ReplayJob job;
-        job.bundle = &b;
+        job.bundle = &bundles[i];
         job.subarrays = k;
         job.after_previous = true;
+        if (data.functional) job.data = &images[i];
         platform.add(job);
     }
     const auto t0 = std::chrono::steady_clock::now();
@@ -57,6 +94,14 @@ int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig&
                   << double(r.bytes) / 1e6 << std::setw(10) << double(dram) / 1e6
                   << (r.error ? "  ERROR" : "") << "\n";
     }
+    if (data.functional && !error) {
+        bool exact = true;
+        for (std::size_t i = 0; i < models.size(); ++i)
+            exact = outputs_match(platform, i, models[i], images[i], references[i]) && exact;
+        std::cout << (exact ? "functional: every stored tensor equals the reference, bit for bit\n"
+                            : "functional: outputs DIFFER from the reference\n");
+        error = !exact;
+    }
     std::cout << std::fixed << std::setprecision(2) << "simulated " << tiles << " tiles in " << wall
               << " s wall: " << std::setprecision(0) << double(tiles) / wall << " tiles/s\n";
     if (!out_dir.empty()) {
@@ -71,7 +116,10 @@ int replay_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
     opts.add_options()("help,h", "print this help")("all", "the whole model zoo")(
         "subarrays", po::value<unsigned>()->default_value(0), "subarrays per inference (0: all)")(
-        "out", po::value<std::string>()->default_value(""), "directory for CSV, JSON and the Perfetto timeline");
+        "out", po::value<std::string>()->default_value(""), "directory for CSV, JSON and the Perfetto timeline")(
+        "functional", "move real data and compare it with the reference execution")(
+        "seed", po::value<std::uint64_t>()->default_value(1), "seed of the random weights and inputs (--functional)")(
+        "input", po::value<std::vector<std::string>>(), "override a model input shape, e.g. image=3x32x32");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("replay", args, opts, {{"models", true}}, {}, kReplayUsage, vm)) return *exit;
@@ -84,7 +132,12 @@ int replay_command(const std::vector<std::string>& args) {
         const ArchConfig cfg = arch_from_options(vm);
         const unsigned k = vm["subarrays"].as<unsigned>() ? vm["subarrays"].as<unsigned>() : cfg.subarray.count;
         if (k > cfg.subarray.count) throw ConfigError("--subarrays", "--subarrays", "the chip has fewer subarrays");
-        return replay_back_to_back(files, cfg, k, vm["out"].as<std::string>());
+        ReplayData data;
+        data.functional = vm.count("functional") > 0;
+        data.seed = vm["seed"].as<std::uint64_t>();
+        if (vm.count("input"))
+            for (const auto& s : vm["input"].as<std::vector<std::string>>()) data.inputs.push_back(InputOverride::parse(s));
+        return replay_back_to_back(files, cfg, k, vm["out"].as<std::string>(), data);
     });
 }
 

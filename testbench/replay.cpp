@@ -17,23 +17,12 @@ namespace planaria {
 namespace rm = regmap;
 
 namespace {
-// Where the loader puts instruction streams in each channel's memory: above
-// the data regions the compiler lays out (weights from 256 MiB, tensors from 2 GiB).
-constexpr std::uint64_t kProgramRegion = 0x40'0000'0000ull;
-constexpr std::uint64_t kMemoryBytes = 0x80'0000'0000ull;  // 512 GiB of sparse address space per channel
+// Where the loader puts instruction streams: above the jobs' data spans
+// (ReplayPlatform::kJobDataSpan each; in it, the compiler's tiled regions
+// from 256 MiB and the functional data from 64 GiB).
+constexpr std::uint64_t kProgramRegion = 0x800'0000'0000ull;
+constexpr std::uint64_t kMemoryBytes = 0x1000'0000'0000ull;  // 16 TiB of sparse address space
 }  // namespace
-
-std::vector<unsigned> job_region(const Floorplan& fp, unsigned k, unsigned pod_shift) {
-    const GridShape block = fp.pod_block();
-    const unsigned pod_cols = fp.grid().cols / block.cols, pod_rows = fp.grid().rows / block.rows;
-    const unsigned dr = (pod_shift / pod_cols) % pod_rows * block.rows, dc = pod_shift % pod_cols * block.cols;
-    std::vector<unsigned> region;
-    for (unsigned s : canonical_region(fp, k)) {
-        const GridPos p = fp.position(s);
-        region.push_back(fp.subarray_at({(p.row + dr) % fp.grid().rows, (p.col + dc) % fp.grid().cols}));
-    }
-    return region;
-}
 
 ReplayPlatform::ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& cfg)
     : sc_module(name), cfg_(cfg), accel_("accelerator", cfg_), host_("host"), irq_("irq") {
@@ -43,6 +32,7 @@ ReplayPlatform::ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& c
         memories_.push_back(std::make_unique<ChannelMemory<64>>(("memory_" + std::to_string(c)).c_str(), kMemoryBytes,
                                                             cfg_.offchip.bandwidth_gbps, cfg_.offchip.latency_ns));
         accel_.memory[c].bind(memories_.back()->socket);
+        if (c > 0) memories_.back()->share_storage(*memories_.front());
     }
     busy_.assign(cfg_.subarray.count, sc_core::SC_ZERO_TIME);
     accel_.observe_tiles([this](const TileEvent& e) {
@@ -53,6 +43,17 @@ ReplayPlatform::ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& c
 }
 
 void ReplayPlatform::record_timeline(std::size_t max_events) { max_events_ = max_events; }
+
+void ReplayPlatform::enable_functional_data() {
+    functional_ = true;
+    accel_.enable_functional_data();
+}
+
+std::vector<std::int16_t> ReplayPlatform::read_data(std::size_t job, std::uint64_t address, std::uint64_t elements) {
+    std::vector<std::int16_t> out(elements);
+    memories_.front()->peek(data_base(job) + address, out.data(), elements * 2);
+    return out;
+}
 
 void ReplayPlatform::add(const ReplayJob& job) {
     if (!job.bundle || job.subarrays == 0 || job.subarrays > job.bundle->per_k.size())
@@ -71,6 +72,10 @@ void ReplayPlatform::add(const ReplayJob& job) {
                 throw std::invalid_argument("replay: job '" + job.bundle->model_key + "' overlaps an earlier job on subarray " +
                                             std::to_string(s));
     }
+    if (functional_ && !job.data)
+        throw std::invalid_argument("replay: job '" + job.bundle->model_key + "' has no data for a functional run");
+    if ((jobs_.size() + 1) * kJobDataSpan > kProgramRegion)
+        throw std::invalid_argument("replay: too many jobs for the address space");
     jobs_.push_back(job);
     regions_.push_back(region);
     ReplayResult r;
@@ -124,6 +129,9 @@ void ReplayPlatform::host_thread() {
             next_program_ += (bytes.size() + 0xFFF) & ~0xFFFull;
             bases_[j].push_back(base);
         }
+        if (functional_ && jobs_[j].data)
+            for (const MemoryBlock& b : jobs_[j].data->blocks)
+                memories_.front()->load(data_base(j) + b.address, b.values.data(), b.values.size() * 2);
     }
     write(rm::kIrqEnable, rm::kIrqCompletion | rm::kIrqError);
     register_delay_ = sc_core::SC_ZERO_TIME;
@@ -146,6 +154,8 @@ void ReplayPlatform::host_thread() {
                 write(rm::sequencer(s, rm::kSeqProgramLo), std::uint32_t(bases_[j][p]));
                 write(rm::sequencer(s, rm::kSeqProgramHi), std::uint32_t(bases_[j][p] >> 32));
                 write(rm::sequencer(s, rm::kSeqTenant), std::uint32_t(j + 1));
+                write(rm::sequencer(s, rm::kSeqDataLo), std::uint32_t(data_base(j)));
+                write(rm::sequencer(s, rm::kSeqDataHi), std::uint32_t(data_base(j) >> 32));
             }
             for (unsigned s : regions_[j]) write(rm::sequencer(s, rm::kSeqDoorbell), 1);
             wait(register_delay_);

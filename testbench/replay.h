@@ -3,8 +3,11 @@
 // Accelerator, one ChannelMemory per off-chip channel, and a host process
 // that loads each tenant's programs, programs the sequencers over the
 // register interface, rings the doorbells at the tenant's arrival time and
-// waits for the completion interrupt. Timing only: the programs are fetched
-// and executed for real, the data they move is not checked.
+// waits for the completion interrupt. The programs are fetched and executed
+// for real; in functional mode the tenants' data (a FunctionalImage each)
+// is loaded into memory first and real values flow through the tiles.
+// The channels are views of one address space (each with its own
+// bandwidth); every job has its own data region (its data base).
 
 #include <memory>
 #include <string>
@@ -12,6 +15,8 @@
 
 #include "compiler/bundle.h"
 #include "hw/accelerator/accelerator.h"
+#include "sched/placement.h"  // job_region
+#include "testbench/functional_image.h"
 #include "tlm/channel_memory.h"
 
 namespace planaria {
@@ -22,6 +27,7 @@ struct ReplayJob {
     unsigned pod_offset = 0;       ///< the canonical region moved by this many pods (along the pod snake)
     sc_core::sc_time arrival;      ///< when the host rings the doorbells
     bool after_previous = false;   ///< instead: when the previous job has finished (its subarrays may be reused)
+    const FunctionalImage* data = nullptr;  ///< functional mode: the job's inputs and weights
 };
 
 struct ReplayResult {
@@ -38,9 +44,6 @@ struct ReplayResult {
     double latency_ms() const { return (finish - arrival).to_seconds() * 1e3; }
 };
 
-/// The physical subarrays of a job: the canonical region of k moved by whole pods.
-std::vector<unsigned> job_region(const Floorplan& fp, unsigned k, unsigned pod_offset);
-
 class ReplayPlatform : public sc_core::sc_module {
 public:
     ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& cfg);
@@ -49,6 +52,15 @@ public:
     /// job whose region leaves the chip or overlaps an earlier job's.
     void add(const ReplayJob& job);
     const std::vector<ReplayResult>& results() const { return results_; }
+
+    /// Functional mode (before sc_start): real data flows; jobs must carry their data.
+    void enable_functional_data();
+    /// Where job `j`'s data addresses start.
+    std::uint64_t data_base(std::size_t job) const { return kJobDataSpan * job; }
+    /// After the run: `elements` int16 values at `address` of job `j`'s data.
+    std::vector<std::int16_t> read_data(std::size_t job, std::uint64_t address, std::uint64_t elements);
+    /// Every job's data lies in its own span of the address space.
+    static constexpr std::uint64_t kJobDataSpan = 0x20'0000'0000ull;
 
     /// Keeps every tile for the timeline, up to `max_events` (the rest are
     /// still counted in the utilisation).
@@ -80,6 +92,7 @@ private:
     std::size_t max_events_ = 0;
     std::vector<sc_core::sc_time> busy_;             ///< computing time per subarray
     std::uint64_t next_program_ = 0;
+    bool functional_ = false;
     sc_core::sc_time register_delay_;
 };
 

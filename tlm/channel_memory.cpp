@@ -23,12 +23,12 @@ ChannelMemory<W>::ChannelMemory(sc_core::sc_module_name name, std::uint64_t size
 
 template <unsigned W>
 unsigned char* ChannelMemory<W>::page(std::uint64_t index, bool allocate) {
-    const auto it = pages_.find(index);
-    if (it != pages_.end()) return it->second.get();
+    const auto it = pages_->find(index);
+    if (it != pages_->end()) return it->second.get();
     if (!allocate) return nullptr;
     auto fresh = std::make_unique<unsigned char[]>(kPageBytes);
     std::memset(fresh.get(), 0, kPageBytes);
-    return (pages_[index] = std::move(fresh)).get();
+    return ((*pages_)[index] = std::move(fresh)).get();
 }
 
 template <unsigned W>
@@ -183,6 +183,14 @@ void ChannelMemory<W>::load(std::uint64_t address, const void* data, std::uint64
         throw std::out_of_range(std::string(name()) + ": load of " + std::to_string(bytes) + " bytes at " +
                                 std::to_string(address) + " leaves the memory");
     copy(address, static_cast<unsigned char*>(const_cast<void*>(data)), bytes, true);
+}
+
+template <unsigned W>
+void ChannelMemory<W>::peek(std::uint64_t address, void* data, std::uint64_t bytes) {
+    if (address > size_ || bytes > size_ - address)
+        throw std::out_of_range(std::string(name()) + ": peek of " + std::to_string(bytes) + " bytes at " +
+                                std::to_string(address) + " leaves the memory");
+    copy(address, static_cast<unsigned char*>(data), bytes, false);
 }
 
 template <unsigned W>

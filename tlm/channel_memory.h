@@ -49,6 +49,11 @@ public:
     /// Backdoor initialisation (a loader filling memory before the run): no
     /// time, no traffic counted. Throws std::out_of_range beyond the memory.
     void load(std::uint64_t address, const void* data, std::uint64_t bytes);
+    /// Backdoor read (a loader checking results): no time, no traffic counted.
+    void peek(std::uint64_t address, void* data, std::uint64_t bytes);
+    /// Serves the same bytes as `other` from now on (channels that are views of
+    /// one address space, each with its own bandwidth); call before any access.
+    void share_storage(ChannelMemory& other) { pages_ = other.pages_; }
 
     static constexpr std::uint64_t kPageBytes = 1 << 20;
 
@@ -64,7 +69,8 @@ private:
     std::uint64_t size_;
     sc_core::sc_time per_byte_, latency_;
     unsigned burst_limit_;
-    std::map<std::uint64_t, std::unique_ptr<unsigned char[]>> pages_;
+    using Pages = std::map<std::uint64_t, std::unique_ptr<unsigned char[]>>;
+    std::shared_ptr<Pages> pages_ = std::make_shared<Pages>();
     /// Books `bytes` from `arrival` on; returns when the last byte has moved.
     sc_core::sc_time book(const sc_core::sc_time& arrival, std::uint64_t bytes);
 

@@ -121,6 +121,8 @@ constexpr std::uint64_t kSeqBusyHi = 0x24;
 constexpr std::uint64_t kSeqBytesLo = 0x28;    ///< RO  bytes moved on the off-chip channel, low word
 constexpr std::uint64_t kSeqBytesHi = 0x2C;
 constexpr std::uint64_t kSeqError = 0x30;      ///< RO  why the sequencer stopped (kSeqError* codes)
+constexpr std::uint64_t kSeqDataLo = 0x34;     ///< RW  data base: added to every data address of the program, low word
+constexpr std::uint64_t kSeqDataHi = 0x38;     ///< RW  data base, high word
 
 constexpr std::uint32_t kSeqStatusBusy = 1u << 0;
 constexpr std::uint32_t kSeqStatusDone = 1u << 1;
@@ -132,6 +134,7 @@ constexpr std::uint32_t kSeqErrorBadInstruction = 1;  ///< an opcode the sequenc
 constexpr std::uint32_t kSeqErrorMemory = 2;          ///< a fetch, load or store got an error response
 constexpr std::uint32_t kSeqErrorTile = 3;            ///< a tile does not fit the logical array it runs on
 constexpr std::uint32_t kSeqErrorConfiguration = 4;   ///< the configuration its tenant staged was refused
+constexpr std::uint32_t kSeqErrorFunctional = 5;      ///< functional run: data the layer descriptor cannot place
 
 constexpr std::uint64_t sequencer(unsigned i, std::uint64_t reg) { return kSequencerBase + kSequencerStride * i + reg; }
 

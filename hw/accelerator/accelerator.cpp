@@ -17,6 +17,8 @@ Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg)
       to_registers_("to_registers"),
       access_time_(cfg_.host.register_access_cycles * cfg_.clock_period_ns(), sc_core::SC_NS),
       program_base_(cfg_.subarray.count, 0),
+      data_base_(cfg_.subarray.count, 0),
+      buffers_(cfg_.subarray.count),
       tenant_(cfg_.subarray.count, 0),
       parked_(cfg_.subarray.count, false),
       staged_(cfg_.subarray.count) {
@@ -25,6 +27,10 @@ Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg)
     host.register_transport_dbg(this, &Accelerator::transport_dbg);
     host.register_get_direct_mem_ptr(this, &Accelerator::get_direct_mem_ptr);
     to_registers_.bind(regs_.socket);
+    for (unsigned c = 0; c < cfg_.offchip.channels; ++c) {
+        memory[c].register_invalidate_direct_mem_ptr(this, &Accelerator::invalidate_direct_mem_ptr, int(c));
+        ports_.push_back(std::make_unique<DmiDataPort<MemorySocket>>(memory[c]));
+    }
     for (unsigned s = 0; s < cfg_.subarray.count; ++s)
         sequencers_.push_back(
             std::make_unique<SubarraySequencer>(("sequencer_" + std::to_string(s)).c_str(), cfg_, s,
@@ -63,11 +69,19 @@ void Accelerator<W>::build_register_map() {
                              [this, s](std::uint32_t v) {
                                  program_base_[s] = (program_base_[s] & 0xFFFF'FFFFull) | std::uint64_t(v) << 32;
                              });
+        for (unsigned word = 0; word < 2; ++word)
+            bank_.add_read_write(rm::sequencer(s, word ? rm::kSeqDataHi : rm::kSeqDataLo), n + (word ? "DATA_HI" : "DATA_LO"),
+                                 0xFFFF'FFFFu, [this, s, word] { return std::uint32_t(data_base_[s] >> (32 * word)); },
+                                 [this, s, word](std::uint32_t v) {
+                                     const std::uint64_t mask = 0xFFFF'FFFFull << (32 * word);
+                                     data_base_[s] = (data_base_[s] & ~mask) | std::uint64_t(v) << (32 * word);
+                                 });
         bank_.add_read_write(rm::sequencer(s, rm::kSeqDoorbell), n + "DOORBELL", 1u, [] { return 0u; },
                              [this, s](std::uint32_t v) {
-                                 if (!v) return;
+                                 if (!v || sequencers_[s]->busy()) return;
                                  done_mask_ &= ~(std::uint64_t(1) << s);
-                                 sequencers_[s]->start(program_base_[s], tenant_[s]);
+                                 buffers_[s] = TileBuffers{};
+                                 sequencers_[s]->start(program_base_[s], tenant_[s], data_base_[s]);
                              },
                              /*side_effects=*/true);
         bank_.add_read_only(rm::sequencer(s, rm::kSeqStatus), n + "STATUS", [this, s, &q] {
@@ -121,6 +135,25 @@ bool Accelerator<W>::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi&
 }
 
 template <unsigned W>
+void Accelerator<W>::enable_functional_data(bool on) {
+    functional_ = on;
+}
+
+template <unsigned W>
+void Accelerator<W>::invalidate_direct_mem_ptr(int channel, sc_dt::uint64 start, sc_dt::uint64 end) {
+    ports_.at(std::size_t(channel))->invalidate(start, end);
+}
+
+template <unsigned W>
+void Accelerator<W>::compute_tile(unsigned subarray) {
+    if (!functional_) return;
+    const LogicalArray& array = array_of(subarray);
+    std::vector<TileBuffers*> members;
+    for (unsigned m : array.subarrays) members.push_back(&buffers_[m]);
+    functional::compute(array, members);
+}
+
+template <unsigned W>
 void Accelerator<W>::update_irq() {
     irq_changed_.notify(sc_core::SC_ZERO_TIME);
 }
@@ -165,7 +198,7 @@ void Accelerator<W>::stage_configuration(unsigned subarray, std::uint32_t state,
 
 template <unsigned W>
 bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint32_t id, unsigned parties,
-                             bool tenant_wide, sc_core::sc_time& compute_done) {
+                             bool tenant_wide, sc_core::sc_time& compute_done, sc_core::sc_time& stores_done) {
     const unsigned group = tenant_wide ? ~0u : array_of(subarray).subarrays.front();
     const auto key = std::make_tuple(tenant, group, id);
     auto& slot = barriers_[key];
@@ -173,8 +206,11 @@ bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint3
     const std::shared_ptr<Barrier> b = slot;
     b->members.push_back(subarray);
     b->compute_done = std::max(b->compute_done, compute_done);
+    b->stores_done = std::max(b->stores_done, stores_done);
     if (++b->arrived >= parties) {
         barriers_.erase(key);
+        // Every member has issued the cluster's tile: it can be computed.
+        if (!tenant_wide) compute_tile(subarray);
         // The tenant's re-fission, if its members staged one, happens now:
         // all of them stand at this tile boundary.
         std::vector<ReconfigurationRegisterFile::LocalChange> changes;
@@ -184,6 +220,7 @@ bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint3
         b->released.notify(sc_core::SC_ZERO_TIME);
         sc_core::wait(b->released);  // everyone leaves in the same delta
         compute_done = b->compute_done;
+        stores_done = b->stores_done;
         return b->ok;
     }
     // Waiting here is standing at a tile boundary: a commit may go ahead.
@@ -192,6 +229,7 @@ bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint3
     sc_core::wait(b->released);
     parked_[subarray] = false;
     compute_done = b->compute_done;
+    stores_done = b->stores_done;
     return b->ok;
 }
 

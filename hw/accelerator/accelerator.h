@@ -24,6 +24,8 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
+
+#include "tlm/dmi_data_port.h"
 #include <tlm_utils/simple_target_socket.h>
 
 #include "hw/regfile/reconfiguration_register_file.h"
@@ -36,7 +38,8 @@ template <unsigned BUSWIDTH = 64>
 class Accelerator : public sc_core::sc_module, private SequencerServices {
 public:
     tlm_utils::simple_target_socket<Accelerator, BUSWIDTH> host;
-    sc_core::sc_vector<tlm_utils::simple_initiator_socket<Accelerator, BUSWIDTH>> memory;
+    using MemorySocket = tlm_utils::simple_initiator_socket_tagged<Accelerator, BUSWIDTH>;
+    sc_core::sc_vector<MemorySocket> memory;
     sc_core::sc_out<bool> irq;
 
     Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg);
@@ -48,6 +51,11 @@ public:
     void observe_tiles(const TileObserver& observer) {
         for (auto& q : sequencers_) q->observe(observer);
     }
+    /// Functional mode (call before the simulation starts): real data moves
+    /// through the tiles (untimed, by DMI where the memory grants it, else by
+    /// debug transport) next to the timed traffic, which stays the same.
+    void enable_functional_data(bool on = true);
+    bool functional() const { return functional_; }
     /// The channel subarray `s` reaches memory through.
     unsigned channel_of(unsigned s) const { return regs_.floorplan().pod_of(s) / cfg_.pods_per_channel(); }
 
@@ -68,16 +76,20 @@ private:
     const LogicalArray& array_of(unsigned subarray) const override;
     void stage_configuration(unsigned subarray, std::uint32_t state, unsigned selector) override;
     bool barrier(unsigned subarray, std::uint32_t tenant, std::uint32_t id, unsigned parties, bool tenant_wide,
-                 sc_core::sc_time& compute_done) override;
+                 sc_core::sc_time& compute_done, sc_core::sc_time& stores_done) override;
     bool reconfiguration_pending() const override { return regs_.commit_pending(); }
     void tile_boundary(unsigned subarray) override;
     void finished(unsigned subarray, bool error) override;
+    TileBuffers* buffers(unsigned subarray) override { return functional_ ? &buffers_[subarray] : nullptr; }
+    DataPort& data_port(unsigned subarray) override { return *ports_[channel_of(subarray)]; }
+    void compute_tile(unsigned subarray) override;
+    void invalidate_direct_mem_ptr(int channel, sc_dt::uint64 start, sc_dt::uint64 end);
 
     struct Barrier {
         unsigned arrived = 0;
         std::vector<unsigned> members;
         sc_core::sc_event released;
-        sc_core::sc_time compute_done = sc_core::SC_ZERO_TIME;
+        sc_core::sc_time compute_done = sc_core::SC_ZERO_TIME, stores_done = sc_core::SC_ZERO_TIME;
         bool ok = true;
     };
 
@@ -87,7 +99,10 @@ private:
     std::vector<std::unique_ptr<SubarraySequencer>> sequencers_;
     RegisterBank bank_;
     sc_core::sc_time access_time_;
-    std::vector<std::uint64_t> program_base_;
+    std::vector<std::uint64_t> program_base_, data_base_;
+    bool functional_ = false;
+    std::vector<TileBuffers> buffers_;
+    std::vector<std::unique_ptr<DmiDataPort<MemorySocket>>> ports_;
     std::vector<std::uint32_t> tenant_;
     std::vector<bool> parked_;
     std::vector<std::optional<ReconfigurationRegisterFile::LocalChange>> staged_;

@@ -21,9 +21,10 @@ SubarraySequencer::SubarraySequencer(sc_core::sc_module_name name, const ArchCon
     SC_THREAD(thread);
 }
 
-bool SubarraySequencer::start(std::uint64_t base, std::uint32_t tenant) {
+bool SubarraySequencer::start(std::uint64_t base, std::uint32_t tenant, std::uint64_t data_base) {
     if (busy_) return false;
     base_ = base;
+    data_base_ = data_base;
     tenant_ = tenant;
     busy_ = true;
     done_ = false;
@@ -124,6 +125,28 @@ sc_core::sc_time SubarraySequencer::dma_into(Chunk& chunk, std::uint64_t index) 
     return r.done;
 }
 
+BlockPosition SubarraySequencer::block() const {
+    const LogicalArray& array = services_.array_of(subarray_);
+    const auto it = std::find(array.subarrays.begin(), array.subarrays.end(), subarray_);
+    const unsigned idx = unsigned(it - array.subarrays.begin());
+    return {idx / array.block_cols, idx % array.block_cols, cfg_.subarray.rows, cfg_.subarray.cols};
+}
+
+void SubarraySequencer::describe(std::uint32_t bytes, unsigned slots) {
+    // The payload is fetched like any instruction in both modes, so that
+    // functional and timing-only runs take the same time.
+    std::vector<Instruction> data;
+    for (unsigned i = 0; i < slots && !error_; ++i) data.push_back(fetch(pc_++));
+    TileBuffers* b = services_.buffers(subarray_);
+    if (!b || error_) return;
+    try {
+        b->layer = LayerDescriptor::decode(data, bytes);
+        b->described = true;
+    } catch (const std::invalid_argument&) {
+        fail(rm::kSeqErrorBadInstruction);
+    }
+}
+
 void SubarraySequencer::execute() {
     keeper_.reset();
     const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
@@ -177,8 +200,11 @@ void SubarraySequencer::execute() {
             // their data (the channel queues them); a tile waits for its data.
             case Opcode::LoadWeights: {
                 const sc_core::sc_time issue = std::max(read_free, now());
-                operands = std::max(operands, dma(tlm::TLM_READ_COMMAND, in.a64, in.a32, issue));
+                operands = std::max(operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64, in.a32, issue));
                 read_free = issue;
+                if (TileBuffers* b = services_.buffers(subarray_))
+                    if (!functional::load_weights(*b, services_.data_port(subarray_), data_base_, in.a64, in.a16, block()))
+                        fail(rm::kSeqErrorFunctional);
                 break;
             }
             case Opcode::LoadActivations: {
@@ -191,8 +217,16 @@ void SubarraySequencer::execute() {
                 }
                 rooms.push_back({entries, sc_core::SC_ZERO_TIME, false});
                 in_use += entries;
-                operands = std::max(operands, dma(tlm::TLM_READ_COMMAND, in.a64 + act_shift, in.a32, issue));
+                operands = std::max(operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64 + act_shift, in.a32, issue));
                 read_free = issue;
+                if (TileBuffers* b = services_.buffers(subarray_)) {
+                    // A SIMD layer's loads only time its traffic: the SIMD
+                    // instruction reads its operands itself.
+                    const bool gemm = b->described && b->layer.k_tiles > 0;
+                    if (gemm && !functional::load_activations(*b, services_.data_port(subarray_), data_base_,
+                                                              in.a64 + act_shift, std::max<unsigned>(in.a16, 1), block()))
+                        fail(rm::kSeqErrorFunctional);
+                }
                 break;
             }
             case Opcode::Compute: {
@@ -215,6 +249,11 @@ void SubarraySequencer::execute() {
                 busy_cycles_ += cycles;
                 // A tile of a cluster is counted once, by its first subarray.
                 if (array.subarrays.front() == subarray_) ++tiles_;
+                if (TileBuffers* b = services_.buffers(subarray_)) {
+                    b->pending = {true, (in.flags & 1) != 0, m, unsigned(in.a64 >> 48 & 0xFFFF)};
+                    // A cluster's tile is computed at its barrier; a subarray alone computes now.
+                    if (array.subarrays.size() == 1) services_.compute_tile(subarray_);
+                }
                 if (services_.reconfiguration_pending()) {
                     // Stop at the tile boundary until the new configuration is in.
                     keeper_.set(compute_free - sc_core::sc_time_stamp());
@@ -232,23 +271,38 @@ void SubarraySequencer::execute() {
                 busy_cycles_ += cycles;
                 ++tiles_;  // a SIMD layer is one tile on each of the tenant's subarrays, as the table counts it
                 if (observer_) observer_({subarray_, tenant_, layer_, start, compute_free});
+                if (TileBuffers* b = services_.buffers(subarray_))
+                    if (!functional::simd(*b, services_.data_port(subarray_), data_base_)) fail(rm::kSeqErrorFunctional);
                 break;
             }
             case Opcode::Store: {
                 const sc_core::sc_time issue = std::max({write_free, now(), compute_free});
-                stores_done = std::max(stores_done, dma(tlm::TLM_WRITE_COMMAND, in.a64 + store_shift, in.a32, issue));
+                stores_done = std::max(stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_ + in.a64 + store_shift, in.a32, issue));
                 write_free = issue;
+                if (TileBuffers* b = services_.buffers(subarray_)) {
+                    const bool gemm = b->described && b->layer.k_tiles > 0;
+                    if (gemm && !functional::store(*b, services_.data_port(subarray_), data_base_, in.a64 + store_shift, block()))
+                        fail(rm::kSeqErrorFunctional);
+                }
                 break;
             }
             case Opcode::Sync: {
                 // The cluster's subarrays meet at the tile boundary: they agree
                 // on when the tile ends (the latest member) and go on issuing.
                 keeper_.sync();
-                if (!services_.barrier(subarray_, tenant_, in.a32, in.a16, in.flags & 1, compute_free))
+                sc_core::sc_time stored = stores_done;
+                if (!services_.barrier(subarray_, tenant_, in.a32, in.a16, in.flags & 1, compute_free, stored))
                     fail(rm::kSeqErrorConfiguration);
                 keeper_.reset();
+                // A data barrier: the next layer reads what the members stored.
+                if (in.flags & 2) read_free = std::max(read_free, stored), operands = std::max(operands, stored);
                 break;
             }
+            case Opcode::Describe:
+                describe(in.a32, in.a16);
+                break;
+            case Opcode::Data:  // payload outside a descriptor: nothing to do
+                break;
             case Opcode::LayerBoundary:
                 layer_ = in.a32;
                 break;

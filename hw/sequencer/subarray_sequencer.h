@@ -31,6 +31,7 @@
 #include "compiler/bundle.h"
 #include "hw/config/arch_config.h"
 #include "hw/fission/fission_topology.h"
+#include "hw/sequencer/tile_buffers.h"
 
 namespace planaria {
 
@@ -48,11 +49,18 @@ public:
     /// Barrier of `parties` sequencers: all the tenant's (`tenant_wide`) or
     /// those of `subarray`'s current cluster. Returns when all have arrived,
     /// with the configurations they staged applied (false if those were
-    /// refused) and `compute_done` raised to the latest of theirs: the
-    /// members agree on when their tiles end without waiting for it, so their
-    /// DMA engines can prefetch the next tile meanwhile.
+    /// refused), `compute_done` and `stores_done` raised to the latest of
+    /// theirs: the members agree on when their tiles end without waiting for
+    /// it, so their DMA engines can prefetch the next tile meanwhile. In a
+    /// functional run, a cluster barrier is where the cluster's tile is computed.
     virtual bool barrier(unsigned subarray, std::uint32_t tenant, std::uint32_t id, unsigned parties,
-                         bool tenant_wide, sc_core::sc_time& compute_done) = 0;
+                         bool tenant_wide, sc_core::sc_time& compute_done, sc_core::sc_time& stores_done) = 0;
+    /// Functional runs: the subarray's on-chip data and its untimed path to
+    /// memory (nullptr in timing-only runs).
+    virtual TileBuffers* buffers(unsigned subarray) = 0;
+    virtual DataPort& data_port(unsigned subarray) = 0;
+    /// Functional runs: the tile of `subarray`'s logical array, once issued by all its members.
+    virtual void compute_tile(unsigned subarray) = 0;
     /// A commit of the reconfiguration registers waits for a tile boundary.
     virtual bool reconfiguration_pending() const = 0;
     /// Called at a tile boundary (simulation time = the sequencer's time)
@@ -76,8 +84,9 @@ public:
     SubarraySequencer(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned subarray,
                       SequencerServices& services);
 
-    /// Starts the program at `base` (ignored while busy: returns false).
-    bool start(std::uint64_t base, std::uint32_t tenant);
+    /// Starts the program at `base`; its data addresses are relative to
+    /// `data_base` (ignored while busy: returns false).
+    bool start(std::uint64_t base, std::uint32_t tenant, std::uint64_t data_base = 0);
 
     bool busy() const { return busy_; }
     bool done() const { return done_; }
@@ -114,6 +123,10 @@ private:
                        std::uint64_t bytes, sc_core::sc_time issue);
     sc_core::sc_time now() const { return sc_core::sc_time_stamp() + keeper_.get_local_time(); }
     void fail(std::uint32_t code);
+    /// Reads the descriptor carried by the `slots` Data instructions at the PC.
+    void describe(std::uint32_t bytes, unsigned slots);
+    /// This subarray's block in its logical array now.
+    BlockPosition block() const;
 
     const ArchConfig cfg_;
     unsigned subarray_;
@@ -124,7 +137,7 @@ private:
     tlm_utils::tlm_quantumkeeper keeper_;
     sc_core::sc_event start_;
 
-    std::uint64_t base_ = 0;
+    std::uint64_t base_ = 0, data_base_ = 0;
     std::uint32_t tenant_ = 0;
     bool busy_ = false, done_ = false;
     std::uint32_t error_ = 0;

@@ -29,7 +29,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 constexpr Opcode kAllOpcodes[] = {Opcode::LoadWeights, Opcode::LoadActivations, Opcode::Compute, Opcode::Simd,
                                   Opcode::Store,       Opcode::Sync,            Opcode::LayerBoundary, Opcode::End,
-                                  Opcode::Loop,        Opcode::Configure};
+                                  Opcode::Loop,        Opcode::Configure,       Opcode::Describe,      Opcode::Data};
 
 // Written independently of the library so the test pins the format, not the
 // implementation.
@@ -249,7 +249,7 @@ TEST_CASE("a bundle instruction's bytes are laid out as documented", "[bundle]")
 }
 
 TEST_CASE("decoding a bundle instruction names a bad opcode byte", "[bundle]") {
-    for (std::uint8_t bad : {std::uint8_t(0x00), std::uint8_t(0x0b), std::uint8_t(0xff)}) {
+    for (std::uint8_t bad : {std::uint8_t(0x00), std::uint8_t(0x0d), std::uint8_t(0xff)}) {
         std::array<std::uint8_t, 16> bytes{};
         bytes[0] = bad;
         char hex[8];
@@ -312,7 +312,7 @@ TEST_CASE("the bundle file header is laid out as documented", "[bundle]") {
     const Bytes bytes = serialize(make_bundle());
     REQUIRE(bytes.size() > kBundleHeaderBytes);
     CHECK(std::string(bytes.begin(), bytes.begin() + 8) == "PLNRBNDL");
-    CHECK(le32(bytes, 8) == 1);
+    CHECK(le32(bytes, 8) == 2);
     CHECK(le32(bytes, 12) == 0);
     CHECK(le64(bytes, 16) == bytes.size() - kBundleHeaderBytes);
     CHECK(le64(bytes, 24) == fnv1a64(bytes.data() + kBundleHeaderBytes, bytes.size() - kBundleHeaderBytes));
@@ -333,10 +333,10 @@ TEST_CASE("a file with the wrong magic is not a bundle", "[bundle]") {
     expect_rejected(Bytes(text.begin(), text.end()), "not a planaria bundle (bad magic)");
 }
 
-TEST_CASE("a bundle of format version 2 is refused", "[bundle]") {
+TEST_CASE("a bundle of another format version is refused", "[bundle]") {
     Bytes bytes = serialize(make_bundle());
-    put_le(bytes, 8, 2, 4);
-    expect_rejected(bytes, "unsupported bundle format version 2 (this build reads version 1)");
+    put_le(bytes, 8, 1, 4);
+    expect_rejected(bytes, "unsupported bundle format version 1 (this build reads version 2)");
 }
 
 TEST_CASE("unknown bundle header flags are refused", "[bundle]") {

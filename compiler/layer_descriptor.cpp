@@ -1,0 +1,53 @@
+#include "compiler/layer_descriptor.h"
+
+#include <stdexcept>
+#include <type_traits>
+
+namespace planaria {
+
+std::vector<Instruction> LayerDescriptor::encode() const {
+    std::vector<std::uint8_t> bytes;
+    LayerDescriptor copy = *this;
+    copy.visit([&](auto& field) {
+        using T = std::make_unsigned_t<std::decay_t<decltype(field)>>;
+        const T v = static_cast<T>(field);
+        for (unsigned i = 0; i < sizeof(T); ++i) bytes.push_back(std::uint8_t(v >> (8 * i)));
+    });
+    const std::uint32_t size = std::uint32_t(bytes.size());
+    bytes.resize((bytes.size() + kDataPayloadBytes - 1) / kDataPayloadBytes * kDataPayloadBytes, 0);
+    std::vector<Instruction> out;
+    out.push_back(Instruction::of(Opcode::Describe, 0, size, std::uint16_t(bytes.size() / kDataPayloadBytes)));
+    for (std::size_t at = 0; at < bytes.size(); at += kDataPayloadBytes) {
+        std::array<std::uint8_t, kInstructionBytes> raw{};
+        raw[0] = std::uint8_t(Opcode::Data);
+        for (unsigned i = 0; i < kDataPayloadBytes; ++i) raw[1 + i] = bytes[at + i];
+        out.push_back(Instruction::decode(raw.data()));
+    }
+    return out;
+}
+
+LayerDescriptor LayerDescriptor::decode(const std::vector<Instruction>& data, std::uint32_t size) {
+    std::vector<std::uint8_t> bytes;
+    for (const Instruction& in : data) {
+        if (in.opcode != Opcode::Data) throw std::invalid_argument("layer descriptor: a payload slot is not data");
+        const auto raw = in.encode();
+        bytes.insert(bytes.end(), raw.begin() + 1, raw.end());
+    }
+    LayerDescriptor d;
+    std::size_t at = 0;
+    d.visit([&](auto& field) { at += sizeof(field); });
+    if (at != size || bytes.size() < size)
+        throw std::invalid_argument("layer descriptor: " + std::to_string(size) + " bytes, expected " +
+                                    std::to_string(at));
+    at = 0;
+    d.visit([&](auto& field) {
+        using T = std::make_unsigned_t<std::decay_t<decltype(field)>>;
+        T v = 0;
+        for (unsigned i = 0; i < sizeof(T); ++i) v |= T(T(bytes[at + i]) << (8 * i));
+        at += sizeof(T);
+        field = static_cast<std::decay_t<decltype(field)>>(v);
+    });
+    return d;
+}
+
+}  // namespace planaria

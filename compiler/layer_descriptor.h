@@ -1,0 +1,69 @@
+#pragma once
+// The descriptor of one layer for a subarray's address generators: what the
+// tile-level hardware needs, beyond the timed transfers of its instruction
+// stream, to move real data (functional mode): where the layer's tensors and
+// weights sit in the tenant's memory and in which order (compiler/numerics.h:
+// int16, HWC), the window geometry of the im2col gather, the GEMM's tiling
+// (to map the tiled addresses of loads and stores back to tensor elements)
+// and the element-wise work fused into the write-back.
+//
+// It travels in the instruction stream (a Describe instruction followed by
+// Data instructions), so it is fetched like any instruction and costs the
+// same in functional and timing-only runs; a timing-only sequencer skips it.
+
+#include <cstdint>
+#include <vector>
+
+#include "compiler/bundle.h"
+#include "compiler/model.h"
+
+namespace planaria {
+
+struct LayerDescriptor {
+    std::uint32_t layer = 0;
+    std::uint32_t type = 0;                 ///< LayerType
+    std::uint32_t position = 0, subarrays = 0;  ///< this subarray's place among the tenant's k
+    std::uint32_t fused[4] = {0, 0, 0, 0};  ///< LayerType + 1 of the fused element-wise chain, 0: none
+    // Tensors, relative to the tenant's data base.
+    std::uint64_t input[4] = {0, 0, 0, 0}, output = 0, weights = 0, bias = 0;
+    std::uint32_t inputs = 1;  ///< layer inputs (only the first four are described)
+    static constexpr unsigned kMaxInputs = 4;
+    std::uint32_t in_shape[4][3] = {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}};  ///< C, H, W
+    std::uint32_t out_shape[3] = {1, 1, 1};
+    // Window geometry (conv, depth-wise conv, pooling); upsampling scale.
+    std::uint32_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
+    std::int32_t top = 0, left = 0;
+    std::uint32_t groups = 1, multiplier = 1, per_position = 0, scale = 1;
+    // The GEMM and its tiling: tiled addresses of the timed transfers.
+    std::uint64_t tiled_activations = 0, tiled_outputs = 0, tiled_weights = 0;
+    std::uint32_t m = 0, k = 0, n = 0, instances = 0;
+    std::uint32_t m_chunks = 0, n_tiles = 0, k_tiles = 0, max_vectors = 0, tile_rows = 0, tile_cols = 0;
+
+    LayerType layer_type() const { return static_cast<LayerType>(type); }
+    TensorShape in(unsigned i) const { return {in_shape[i][0], in_shape[i][1], in_shape[i][2]}; }
+    TensorShape out() const { return {out_shape[0], out_shape[1], out_shape[2]}; }
+
+    /// A Describe instruction and the Data instructions carrying the bytes.
+    std::vector<Instruction> encode() const;
+    /// From the Data instructions that followed a Describe of `bytes` bytes;
+    /// throws std::invalid_argument when they do not hold a descriptor.
+    static LayerDescriptor decode(const std::vector<Instruction>& data, std::uint32_t bytes);
+
+    template <typename F>
+    void visit(F&& f) {
+        f(layer), f(type), f(position), f(subarrays);
+        for (auto& x : fused) f(x);
+        for (auto& x : input) f(x);
+        f(output), f(weights), f(bias), f(inputs);
+        for (auto& s : in_shape)
+            for (auto& x : s) f(x);
+        for (auto& x : out_shape) f(x);
+        f(kh), f(kw), f(sh), f(sw), f(dh), f(dw), f(top), f(left), f(groups), f(multiplier), f(per_position), f(scale);
+        f(tiled_activations), f(tiled_outputs), f(tiled_weights);
+        f(m), f(k), f(n), f(instances), f(m_chunks), f(n_tiles), f(k_tiles), f(max_vectors), f(tile_rows), f(tile_cols);
+    }
+};
+
+constexpr unsigned kDataPayloadBytes = 15;
+
+}  // namespace planaria

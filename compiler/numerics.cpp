@@ -1,0 +1,77 @@
+#include "compiler/numerics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace planaria::numerics {
+
+std::int16_t saturate(std::int64_t v) {
+    return std::int16_t(std::clamp<std::int64_t>(v, std::numeric_limits<std::int16_t>::min(),
+                                                 std::numeric_limits<std::int16_t>::max()));
+}
+
+std::int16_t requantize(std::int64_t accumulator, unsigned shift) {
+    if (shift > 0) accumulator = (accumulator + (std::int64_t(1) << (shift - 1))) >> shift;
+    return saturate(accumulator);
+}
+
+std::int16_t average(std::int64_t sum, std::int64_t count) {
+    // floor((2 sum + count) / (2 count)): half up, also for negative sums.
+    const std::int64_t num = 2 * sum + count, den = 2 * count;
+    std::int64_t q = num / den;
+    if ((num % den != 0) && ((num < 0) != (den < 0))) --q;
+    return saturate(q);
+}
+
+bool supported(LayerType t) {
+    switch (t) {
+        case LayerType::Lstm: case LayerType::Attention: case LayerType::Embedding: case LayerType::Detection:
+            return false;
+        default:
+            return true;
+    }
+}
+
+namespace {
+std::int16_t from_real(double v) { return saturate(std::int64_t(std::llround(v * kOne))); }
+double to_real(std::int16_t x) { return double(x) / kOne; }
+}  // namespace
+
+std::int16_t elementwise(LayerType t, std::int16_t x) {
+    switch (t) {
+        case LayerType::Relu: return std::max<std::int16_t>(x, 0);
+        case LayerType::Relu6: return std::int16_t(std::clamp<std::int32_t>(x, 0, 6 * kOne));
+        case LayerType::LeakyRelu:  // slope 0.1 as 26/256
+            return x >= 0 ? x : requantize(std::int64_t(x) * 26);
+        case LayerType::Sigmoid: return from_real(1.0 / (1.0 + std::exp(-to_real(x))));
+        case LayerType::Tanh: return from_real(std::tanh(to_real(x)));
+        case LayerType::Swish: return from_real(to_real(x) / (1.0 + std::exp(-to_real(x))));
+        default: return x;  // batch norm (folded), flatten
+    }
+}
+
+void softmax(const std::int16_t* in, std::int16_t* out, std::uint64_t n, std::uint64_t stride) {
+    if (n == 0) return;
+    std::int16_t top = in[0];
+    for (std::uint64_t i = 1; i < n; ++i) top = std::max(top, in[i * stride]);
+    std::vector<double> e(n);
+    double sum = 0;
+    for (std::uint64_t i = 0; i < n; ++i) sum += e[i] = std::exp(to_real(in[i * stride]) - to_real(top));
+    for (std::uint64_t i = 0; i < n; ++i) out[i * stride] = from_real(e[i] / sum);
+}
+
+WindowOrigin window_origin(const Layer& l) {
+    if (!l.same_padding) return {l.ph, l.pw};
+    const TensorShape in = l.in.front();
+    const auto before = [](std::uint64_t in_extent, std::uint64_t out_extent, unsigned k, unsigned s, unsigned d) {
+        const std::int64_t total =
+            std::max<std::int64_t>(std::int64_t((out_extent - 1) * s + std::uint64_t(d) * (k - 1) + 1) - std::int64_t(in_extent), 0);
+        return total / 2;
+    };
+    const bool pooling = l.type == LayerType::MaxPool || l.type == LayerType::AvgPool;
+    return {before(in.h, l.out.h, l.kh, l.sh, pooling ? 1 : l.dh), before(in.w, l.out.w, l.kw, l.sw, pooling ? 1 : l.dw)};
+}
+
+}  // namespace planaria::numerics

@@ -1,0 +1,58 @@
+#pragma once
+// The project's number format and the element-wise functions of the SIMD
+// unit, defined once: the tile-level model in functional mode and the plain
+// reference execution (testbench/reference_inference.h) both follow it, so an
+// inference's outputs can be compared bit for bit.
+//
+//  - activations and weights are 16-bit fixed point with kFractionBits
+//    fractional bits (Q7.8): 1.0 is 256;
+//  - a GEMM accumulates exact products in a wide accumulator (bias first, at
+//    the accumulator's scale, 2^kFractionBits times the activation scale) and
+//    requantises once at the end: round half up, shift by kFractionBits,
+//    saturate to 16 bits (hw/simd/simd_segment.h, SimdOp::Requantize);
+//  - batch normalisation is folded into the preceding layer's weights at
+//    inference, so as a layer it passes values through;
+//  - transcendental functions (sigmoid, tanh, swish, softmax) are evaluated in
+//    double precision and rounded to nearest: deterministic on one platform.
+//
+// Tensors live in memory as int16 in HWC order (channel fastest):
+// element (c, h, w) of a [C, H, W] tensor is at index (h * W + w) * C + c.
+
+#include <cstdint>
+
+#include "compiler/model.h"
+
+namespace planaria::numerics {
+
+constexpr unsigned kFractionBits = 8;
+constexpr std::int32_t kOne = 1 << kFractionBits;
+
+std::int16_t saturate(std::int64_t v);
+/// Round half up, arithmetic shift right by `shift`, saturate to 16 bits.
+std::int16_t requantize(std::int64_t accumulator, unsigned shift = kFractionBits);
+/// sum / count rounded half up (count > 0), saturated.
+std::int16_t average(std::int64_t sum, std::int64_t count);
+
+/// Whether functional execution knows `t` (throws nothing; the others are
+/// refused with a clear error by whoever runs the model functionally).
+bool supported(LayerType t);
+/// A one-input element-wise layer (relu, relu6, leaky relu, sigmoid, swish,
+/// tanh, batch norm) on one value.
+std::int16_t elementwise(LayerType t, std::int16_t x);
+/// Softmax over `n` values at `in` (stride `stride`), written to `out` at the same stride.
+void softmax(const std::int16_t* in, std::int16_t* out, std::uint64_t n, std::uint64_t stride);
+
+/// Index of element (c, h, w) in a tensor of `shape` (HWC order).
+inline std::uint64_t index(const TensorShape& shape, std::uint64_t c, std::uint64_t h, std::uint64_t w) {
+    return (h * shape.w + w) * shape.c + c;
+}
+
+/// Where a window layer's (conv, depthwise conv, pooling) windows start: the
+/// padding before the first row and column. Explicit padding as written;
+/// "same" padding splits the total like TensorFlow (the smaller half first).
+struct WindowOrigin {
+    std::int64_t top = 0, left = 0;
+};
+WindowOrigin window_origin(const Layer& layer);
+
+}  // namespace planaria::numerics

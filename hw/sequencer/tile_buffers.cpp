@@ -1,0 +1,274 @@
+#include "hw/sequencer/tile_buffers.h"
+
+#include <algorithm>
+
+#include "compiler/numerics.h"
+
+namespace planaria::functional {
+
+namespace {
+
+constexpr std::uint64_t kValue = 2;  // bytes of an int16 element
+
+std::uint64_t min_u(std::uint64_t a, std::uint64_t b) { return a < b ? a : b; }
+
+/// Extent of block `index` of `block` elements within a tile of `extent`.
+unsigned block_extent(std::uint64_t extent, unsigned index, unsigned block) {
+    const std::uint64_t first = std::uint64_t(index) * block;
+    return first < extent ? unsigned(min_u(block, extent - first)) : 0;
+}
+
+/// Rows of M (output positions) in chunk `chunk`: the compiler's even split.
+std::uint64_t chunk_begin(const LayerDescriptor& d, std::uint64_t chunk) { return std::uint64_t(d.m) * chunk / d.m_chunks; }
+
+/// Memory index (HWC) of the input element feeding GEMM row `p`, column `kk`
+/// of instance `inst`; -1 for padding.
+std::int64_t im2col(const LayerDescriptor& d, std::uint64_t inst, std::uint64_t p, std::uint64_t kk) {
+    const TensorShape in = d.in(0), out = d.out();
+    switch (d.layer_type()) {
+        case LayerType::FullyConnected:
+            return d.per_position ? std::int64_t(p * in.c + kk) : std::int64_t(kk);
+        case LayerType::Conv:
+        case LayerType::DepthwiseConv: {
+            const bool depthwise = d.layer_type() == LayerType::DepthwiseConv;
+            const std::uint64_t cin = depthwise ? 1 : in.c / d.groups;
+            const std::uint64_t tap = kk / cin, ci = depthwise ? inst : inst * cin + kk % cin;
+            const std::int64_t oy = std::int64_t(p / out.w), ox = std::int64_t(p % out.w);
+            const std::int64_t iy = oy * d.sh - d.top + std::int64_t(tap / d.kw) * d.dh;
+            const std::int64_t ix = ox * d.sw - d.left + std::int64_t(tap % d.kw) * d.dw;
+            if (iy < 0 || ix < 0 || iy >= std::int64_t(in.h) || ix >= std::int64_t(in.w)) return -1;
+            return std::int64_t(numerics::index(in, ci, std::uint64_t(iy), std::uint64_t(ix)));
+        }
+        default:
+            return -1;
+    }
+}
+
+/// Output channel of GEMM column `nn` of instance `inst`.
+std::uint64_t output_channel(const LayerDescriptor& d, std::uint64_t inst, std::uint64_t nn) {
+    return d.layer_type() == LayerType::DepthwiseConv ? inst * d.multiplier + nn : inst * d.n + nn;
+}
+
+bool is_gemm(const LayerDescriptor& d) {
+    const LayerType t = d.layer_type();
+    return t == LayerType::Conv || t == LayerType::DepthwiseConv || t == LayerType::FullyConnected;
+}
+
+/// Reads the elements at memory indices `src` (-1: zero) of the tensor at
+/// `tensor`, one transfer per run of consecutive indices.
+bool gather(DataPort& port, std::uint64_t tensor, const std::vector<std::int64_t>& src, std::int16_t* out) {
+    for (std::size_t i = 0; i < src.size();) {
+        if (src[i] < 0) {
+            out[i++] = 0;
+            continue;
+        }
+        std::size_t j = i + 1;
+        while (j < src.size() && src[j] == src[j - 1] + 1) ++j;
+        if (!port.read(tensor + std::uint64_t(src[i]) * kValue, out + i, (j - i) * kValue)) return false;
+        i = j;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool load_weights(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, unsigned slot,
+                  const BlockPosition& at) {
+    const LayerDescriptor& d = b.layer;
+    if (!b.described || !is_gemm(d) || tiled < d.tiled_weights) return false;
+    std::uint64_t tile = (tiled - d.tiled_weights) / (std::uint64_t(d.tile_rows) * d.tile_cols * kValue);
+    TileBuffers::WeightBlock w;
+    w.k_tile = std::uint32_t(tile % d.k_tiles), tile /= d.k_tiles;
+    w.n_tile = std::uint32_t(tile % d.n_tiles), w.instance = std::uint32_t(tile / d.n_tiles);
+    if (w.instance >= d.instances) return false;
+    const std::uint64_t k0 = std::uint64_t(w.k_tile) * d.tile_rows + std::uint64_t(at.row) * at.rows;
+    const std::uint64_t n0 = std::uint64_t(w.n_tile) * d.tile_cols + std::uint64_t(at.col) * at.cols;
+    const std::uint64_t kt = min_u(d.tile_rows, d.k - std::uint64_t(w.k_tile) * d.tile_rows);
+    const std::uint64_t nt = min_u(d.tile_cols, d.n - std::uint64_t(w.n_tile) * d.tile_cols);
+    w.rows = block_extent(kt, at.row, at.rows), w.cols = block_extent(nt, at.col, at.cols);
+    w.values.assign(std::size_t(w.rows) * w.cols, 0);
+    const std::uint64_t matrix = base + d.weights + std::uint64_t(w.instance) * d.k * d.n * kValue;
+    for (unsigned r = 0; r < w.rows && w.cols; ++r)
+        if (!port.read(matrix + ((k0 + r) * d.n + n0) * kValue, &w.values[std::size_t(r) * w.cols], w.cols * kValue))
+            return false;
+    // The output channels' bias comes with the weights that start them.
+    w.bias.assign(w.cols, 0);
+    if (d.bias && w.cols) {
+        for (unsigned j = 0; j < w.cols; ++j)
+            if (!port.read(base + d.bias + output_channel(d, w.instance, n0 + j) * kValue, &w.bias[j], kValue))
+                return false;
+    }
+    if (b.slots.size() <= slot) b.slots.resize(slot + 1);
+    b.slots[slot] = std::move(w);
+    return true;
+}
+
+bool load_activations(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, unsigned vectors,
+                      const BlockPosition& at) {
+    const LayerDescriptor& d = b.layer;
+    if (!b.described || !is_gemm(d) || tiled < d.tiled_activations) return false;
+    std::uint64_t tile = (tiled - d.tiled_activations) / (std::uint64_t(d.max_vectors) * d.tile_rows * kValue);
+    b.act_k_tile = std::uint32_t(tile % d.k_tiles), tile /= d.k_tiles;
+    b.act_chunk = std::uint32_t(tile % d.m_chunks), b.act_instance = std::uint32_t(tile / d.m_chunks);
+    if (b.act_instance >= d.instances) return false;
+    const std::uint64_t p0 = chunk_begin(d, b.act_chunk);
+    const std::uint64_t kt = min_u(d.tile_rows, d.k - std::uint64_t(b.act_k_tile) * d.tile_rows);
+    const std::uint64_t k0 = std::uint64_t(b.act_k_tile) * d.tile_rows + std::uint64_t(at.row) * at.rows;
+    b.act_vectors = vectors;
+    b.act_rows = block_extent(kt, at.row, at.rows);
+    b.activations.assign(std::size_t(vectors) * b.act_rows, 0);
+    std::vector<std::int64_t> src(b.act_rows);
+    for (unsigned v = 0; v < vectors; ++v) {
+        for (unsigned i = 0; i < b.act_rows; ++i) src[i] = im2col(d, b.act_instance, p0 + v, k0 + i);
+        if (!gather(port, base + d.input[0], src, &b.activations[std::size_t(v) * b.act_rows])) return false;
+    }
+    return true;
+}
+
+void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members) {
+    for (unsigned c = 0; c < array.block_cols; ++c) {
+        TileBuffers& last = *members[(array.block_rows - 1) * array.block_cols + c];
+        if (!last.pending.valid || last.pending.slot >= last.slots.size()) continue;
+        const TileBuffers::WeightBlock& head = last.slots[last.pending.slot];
+        const unsigned vectors = last.pending.vectors, cols = head.cols;
+        if (!last.pending.accumulate) {
+            // A new output tile: the accumulators start at the bias, at accumulator scale.
+            last.out_vectors = vectors, last.out_cols = cols;
+            last.outputs.assign(std::size_t(vectors) * cols, 0);
+            for (unsigned v = 0; v < vectors; ++v)
+                for (unsigned j = 0; j < cols; ++j)
+                    last.outputs[std::size_t(v) * cols + j] = std::int64_t(head.bias[j]) << numerics::kFractionBits;
+        }
+        for (unsigned r = 0; r < array.block_rows; ++r) {
+            const TileBuffers& feeder = *members[r * array.block_cols];  // its activations flow along the row
+            const TileBuffers& pe = *members[r * array.block_cols + c];
+            if (!pe.pending.valid || pe.pending.slot >= pe.slots.size()) continue;
+            const TileBuffers::WeightBlock& w = pe.slots[pe.pending.slot];
+            const unsigned rows = std::min(w.rows, feeder.act_rows), n = std::min(w.cols, cols);
+            for (unsigned v = 0; v < std::min(vectors, feeder.act_vectors); ++v) {
+                const std::int16_t* a = &feeder.activations[std::size_t(v) * feeder.act_rows];
+                std::int64_t* out = &last.outputs[std::size_t(v) * cols];
+                for (unsigned i = 0; i < rows; ++i) {
+                    const std::int64_t x = a[i];
+                    const std::int16_t* wr = &w.values[std::size_t(i) * w.cols];
+                    for (unsigned j = 0; j < n; ++j) out[j] += x * wr[j];
+                }
+            }
+        }
+        // After the last k tile the SIMD segment requantises and applies the fused chain.
+        if (head.k_tile + 1 == last.layer.k_tiles) {
+            for (auto& v : last.outputs) {
+                std::int16_t x = numerics::requantize(v);
+                for (std::uint32_t f : last.layer.fused)
+                    if (f) x = numerics::elementwise(static_cast<LayerType>(f - 1), x);
+                v = x;
+            }
+        }
+    }
+    for (TileBuffers* m : members) m->pending.valid = false;
+}
+
+bool store(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, const BlockPosition& at) {
+    const LayerDescriptor& d = b.layer;
+    if (!b.described || !is_gemm(d) || tiled < d.tiled_outputs) return false;
+    std::uint64_t tile = (tiled - d.tiled_outputs) / (std::uint64_t(d.max_vectors) * d.tile_cols * kValue);
+    const std::uint64_t chunk = tile % d.m_chunks;
+    tile /= d.m_chunks;
+    const std::uint64_t n_tile = tile % d.n_tiles, inst = tile / d.n_tiles;
+    if (inst >= d.instances) return false;
+    const std::uint64_t p0 = chunk_begin(d, chunk), n0 = n_tile * d.tile_cols + std::uint64_t(at.col) * at.cols;
+    const std::uint64_t out_c = d.out_shape[0];
+    std::vector<std::int16_t> row(b.out_cols);
+    for (unsigned v = 0; v < b.out_vectors; ++v) {
+        for (unsigned j = 0; j < b.out_cols; ++j) row[j] = std::int16_t(b.outputs[std::size_t(v) * b.out_cols + j]);
+        // Consecutive GEMM columns are consecutive channels except in depth-wise layers.
+        for (unsigned j = 0; j < b.out_cols;) {
+            unsigned e = j + 1;
+            while (e < b.out_cols && output_channel(d, inst, n0 + e) == output_channel(d, inst, n0 + j) + (e - j)) ++e;
+            const std::uint64_t index = (p0 + v) * out_c + output_channel(d, inst, n0 + j);
+            if (!port.write(base + d.output + index * kValue, &row[j], (e - j) * kValue)) return false;
+            j = e;
+        }
+    }
+    return true;
+}
+
+namespace {
+
+bool read_tensor(DataPort& port, std::uint64_t address, const TensorShape& s, std::vector<std::int16_t>& out) {
+    out.assign(s.elements(), 0);
+    return port.read(address, out.data(), out.size() * kValue);
+}
+
+/// Output element `e` (HWC index) of a one- or two-input element-wise or window layer.
+std::int16_t element(const LayerDescriptor& d, const std::vector<std::vector<std::int16_t>>& in, std::uint64_t e) {
+    const TensorShape o = d.out(), i0 = d.in(0);
+    const std::uint64_t c = e % o.c, pos = e / o.c, y = pos / o.w, x = pos % o.w;
+    switch (d.layer_type()) {
+        case LayerType::Add: return numerics::saturate(std::int64_t(in[0][e]) + in[1][e]);
+        case LayerType::Mul: {
+            const bool broadcast = d.in(1).h == 1 && d.in(1).w == 1 && (i0.h != 1 || i0.w != 1);
+            return numerics::requantize(std::int64_t(in[0][e]) * in[1][broadcast ? c : e]);
+        }
+        case LayerType::Concat: {
+            std::uint64_t ch = c;
+            for (unsigned j = 0; j < d.inputs; ++j) {
+                const TensorShape s = d.in(j);
+                if (ch < s.c) return in[j][numerics::index(s, ch, y, x)];
+                ch -= s.c;
+            }
+            return 0;
+        }
+        case LayerType::Upsample: return in[0][numerics::index(i0, c, y / d.scale, x / d.scale)];
+        case LayerType::GlobalAvgPool: {
+            std::int64_t sum = 0;
+            for (std::uint64_t p = 0; p < i0.h * i0.w; ++p) sum += in[0][p * i0.c + c];
+            return numerics::average(sum, std::int64_t(i0.h * i0.w));
+        }
+        case LayerType::MaxPool:
+        case LayerType::AvgPool: {
+            std::int64_t sum = 0, count = 0;
+            std::int16_t top = 0;
+            for (unsigned ky = 0; ky < d.kh; ++ky)
+                for (unsigned kx = 0; kx < d.kw; ++kx) {
+                    const std::int64_t iy = std::int64_t(y * d.sh) - d.top + ky, ix = std::int64_t(x * d.sw) - d.left + kx;
+                    if (iy < 0 || ix < 0 || iy >= std::int64_t(i0.h) || ix >= std::int64_t(i0.w)) continue;
+                    const std::int16_t v = in[0][numerics::index(i0, c, std::uint64_t(iy), std::uint64_t(ix))];
+                    top = count == 0 ? v : std::max(top, v);
+                    sum += v, ++count;
+                }
+            if (d.layer_type() == LayerType::MaxPool) return top;
+            return count ? numerics::average(sum, count) : 0;
+        }
+        default: return numerics::elementwise(d.layer_type(), in[0][e]);
+    }
+}
+
+}  // namespace
+
+bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base) {
+    const LayerDescriptor& d = b.layer;
+    if (!b.described || !numerics::supported(d.layer_type()) || d.inputs > LayerDescriptor::kMaxInputs) return false;
+    std::vector<std::vector<std::int16_t>> in(d.inputs);
+    for (unsigned j = 0; j < d.inputs; ++j)
+        if (!read_tensor(port, base + d.input[j], d.in(j), in[j])) return false;
+    const TensorShape o = d.out();
+    std::vector<std::int16_t> out;
+    std::uint64_t first = 0;
+    if (d.layer_type() == LayerType::Softmax) {
+        // Softmax normalises over the channels of a position: shares are whole positions.
+        const std::uint64_t positions = o.h * o.w;
+        const std::uint64_t p0 = positions * d.position / d.subarrays, p1 = positions * (d.position + 1) / d.subarrays;
+        first = p0 * o.c;
+        out.assign((p1 - p0) * o.c, 0);
+        for (std::uint64_t p = p0; p < p1; ++p) numerics::softmax(&in[0][p * o.c], &out[(p - p0) * o.c], o.c, 1);
+    } else {
+        const std::uint64_t e0 = o.elements() * d.position / d.subarrays, e1 = o.elements() * (d.position + 1) / d.subarrays;
+        first = e0;
+        out.resize(e1 - e0);
+        for (std::uint64_t e = e0; e < e1; ++e) out[e - e0] = element(d, in, e);
+    }
+    return out.empty() || port.write(base + d.output + first * kValue, out.data(), out.size() * kValue);
+}
+
+}  // namespace planaria::functional

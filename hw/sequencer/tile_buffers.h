@@ -1,0 +1,72 @@
+#pragma once
+// The data a subarray holds on chip at tile level, in functional runs: the
+// weights in its PEs' buffers (one block per weight slot), the activation
+// vectors its Pod Memory activation buffer delivers to the tile, and its
+// Pod Memory output buffer (accumulators; after the last k tile, the
+// requantised values the next store writes out). Timing-only runs leave it
+// empty.
+//
+// The functions below are the address generators and the arithmetic of a
+// tile: they map the tiled addresses of the instruction stream back to
+// tensor elements through the layer's descriptor (compiler/layer_descriptor.h)
+// and move the elements through a DataPort (the subarray's off-chip channel).
+
+#include <cstdint>
+#include <vector>
+
+#include "compiler/layer_descriptor.h"
+#include "hw/fission/fission_topology.h"
+#include "tlm/data_port.h"
+
+namespace planaria {
+
+/// This subarray's block in its logical array, and the subarray's size.
+struct BlockPosition {
+    unsigned row = 0, col = 0;    ///< block row and column in the logical array
+    unsigned rows = 0, cols = 0;  ///< PE rows and columns of one subarray
+};
+
+struct TileBuffers {
+    struct WeightBlock {
+        std::uint32_t instance = 0, n_tile = 0, k_tile = 0;
+        unsigned rows = 0, cols = 0;        ///< of this subarray's block
+        std::vector<std::int16_t> values;   ///< rows x cols, row-major
+        std::vector<std::int16_t> bias;     ///< cols: the bias of its output channels (0 without bias)
+    };
+    LayerDescriptor layer;
+    bool described = false;
+    std::vector<WeightBlock> slots;
+    // Activation buffer: the vectors of the coming tile.
+    std::uint32_t act_instance = 0, act_chunk = 0, act_k_tile = 0;
+    unsigned act_vectors = 0, act_rows = 0;
+    std::vector<std::int16_t> activations;  ///< act_vectors x act_rows
+    // Output buffer.
+    unsigned out_vectors = 0, out_cols = 0;
+    std::vector<std::int64_t> outputs;      ///< out_vectors x out_cols
+    // The tile this subarray takes part in (set by Compute, used when its cluster computes).
+    struct Pending {
+        bool valid = false, accumulate = false;
+        unsigned vectors = 0, slot = 0;
+    } pending;
+};
+
+namespace functional {
+
+/// A LoadWeights of the tiled weight address `tiled` into `slot`.
+bool load_weights(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, unsigned slot,
+                  const BlockPosition& at);
+/// A LoadActivations of `vectors` vectors at the tiled address `tiled`.
+bool load_activations(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, unsigned vectors,
+                      const BlockPosition& at);
+/// The tile of one logical array, once all its members have issued it:
+/// member (r, c) multiplies the activations of member (r, 0) by its weight
+/// block, the partial sums add up along each block column into the output
+/// buffer of its last member, which requantises after the last k tile.
+void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members);
+/// A Store of this subarray's output buffer to the tiled address `tiled`.
+bool store(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, const BlockPosition& at);
+/// The share of an element-wise layer that falls to this subarray.
+bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base);
+
+}  // namespace functional
+}  // namespace planaria

@@ -1,0 +1,80 @@
+#include "sched/placement.h"
+
+#include <algorithm>
+
+#include "hw/fission/fission_configurations.h"
+
+namespace planaria {
+
+std::vector<unsigned> job_region(const Floorplan& fp, unsigned k, unsigned pod_shift) {
+    const GridShape block = fp.pod_block();
+    const unsigned pod_cols = fp.grid().cols / block.cols, pod_rows = fp.grid().rows / block.rows;
+    const unsigned dr = (pod_shift / pod_cols) % pod_rows * block.rows, dc = pod_shift % pod_cols * block.cols;
+    std::vector<unsigned> region;
+    for (unsigned s : canonical_region(fp, k)) {
+        const GridPos p = fp.position(s);
+        region.push_back(fp.subarray_at({(p.row + dr) % fp.grid().rows, (p.col + dc) % fp.grid().cols}));
+    }
+    return region;
+}
+
+namespace {
+
+const Placement* current_of(const std::vector<Placement>& current, std::uint64_t task) {
+    for (const auto& p : current)
+        if (p.task == task && p.subarrays > 0) return &p;
+    return nullptr;
+}
+
+bool all_free(const std::vector<bool>& used, const std::vector<unsigned>& region) {
+    return std::all_of(region.begin(), region.end(), [&](unsigned s) { return s < used.size() && !used[s]; });
+}
+
+void take(std::vector<bool>& used, const std::vector<unsigned>& region) {
+    for (unsigned s : region) used[s] = true;
+}
+
+}  // namespace
+
+std::vector<Placement> place(const Floorplan& fp, const std::vector<Grant>& grants,
+                             const std::vector<Placement>& current) {
+    std::vector<bool> used(fp.subarrays(), false);
+    std::vector<Placement> out(grants.size());
+    std::vector<bool> placed(grants.size(), false);
+    for (std::size_t i = 0; i < grants.size(); ++i) out[i].task = grants[i].task;
+
+    // Running tasks that keep their count stay where they are: moving them
+    // would cost a checkpoint for nothing.
+    for (std::size_t i = 0; i < grants.size(); ++i) {
+        const Placement* now = current_of(current, grants[i].task);
+        if (!now || now->subarrays != grants[i].subarrays || !all_free(used, now->region)) continue;
+        out[i] = *now;
+        take(used, now->region);
+        placed[i] = true;
+    }
+
+    // The others in the given order: the largest count that fits, at the
+    // task's current offset first (its data is nearest), then offsets 0, 1, ...
+    for (std::size_t i = 0; i < grants.size(); ++i) {
+        if (placed[i] || grants[i].subarrays == 0) continue;
+        const Placement* now = current_of(current, grants[i].task);
+        std::vector<unsigned> offsets;
+        if (now && now->pod_offset < fp.pods()) offsets.push_back(now->pod_offset);
+        for (unsigned o = 0; o < fp.pods(); ++o)
+            if (!now || o != now->pod_offset) offsets.push_back(o);
+        for (unsigned k = std::min(grants[i].subarrays, fp.subarrays()); k > 0 && !placed[i]; --k)
+            for (unsigned o : offsets) {
+                std::vector<unsigned> region = job_region(fp, k, o);
+                if (!all_free(used, region)) continue;
+                take(used, region);
+                out[i].subarrays = k;
+                out[i].pod_offset = o;
+                out[i].region = std::move(region);
+                placed[i] = true;
+                break;
+            }
+    }
+    return out;
+}
+
+}  // namespace planaria

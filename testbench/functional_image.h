@@ -1,0 +1,31 @@
+#pragma once
+// What a loader puts in a tenant's memory for a functional run, and how it
+// reads the results back: the model inputs and every GEMM layer's weights and
+// biases at the addresses of compiler/data_layout.h (relative to the tenant's
+// data base), the weights rearranged from their conceptual layout
+// (testbench/reference_inference.h) to one K x N matrix per GEMM instance in
+// the lowering's row order (kernel tap major, input channel minor).
+
+#include <cstdint>
+#include <vector>
+
+#include "compiler/data_layout.h"
+#include "testbench/reference_inference.h"
+
+namespace planaria {
+
+struct MemoryBlock {
+    std::uint64_t address = 0;  ///< relative to the tenant's data base
+    std::vector<std::int16_t> values;
+};
+
+struct FunctionalImage {
+    DataLayout layout;
+    std::vector<MemoryBlock> blocks;
+};
+
+/// Throws std::invalid_argument naming the layer when the model cannot run
+/// functionally (numerics::supported) or the parameters do not fit it.
+FunctionalImage functional_image(const Model& model, const ModelParameters& params, const std::vector<Tensor>& inputs);
+
+}  // namespace planaria
