@@ -128,7 +128,14 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     c.weights_resident = weights_fit || ws_bytes <= os_bytes;
     c.max_tile_vectors = chunk;
     c.memory_cycles = std::uint64_t(std::ceil(double(c.dram_bytes) / bytes_per_cycle(k)));
-    c.cycles = std::max(c.compute_cycles, c.memory_cycles);
+    // Layers exchange tensors through memory, so a layer neither overlaps the
+    // one before nor the one after: its first tile waits for its operands
+    // (latency_cycles_, charged by the caller) and its last tile's outputs
+    // must be written (transfer and write latency) before the next layer may read.
+    const std::uint64_t first_operands = std::min(R, g.k) * std::min(C, g.n) * 2 + chunk * std::min(R, g.k) * 2;
+    const std::uint64_t last_outputs = chunk * std::min(C, g.n) * 2;
+    c.fill_drain_cycles = std::uint64_t(std::ceil(double(first_operands + last_outputs) / bytes_per_cycle(k))) + latency_cycles_;
+    c.cycles = std::max(c.compute_cycles, c.memory_cycles) + c.fill_drain_cycles;
 
     c.energy.compute = e.mac_pj * double(cluster_pes) * double(all_cycles);
     c.energy.weight_buffer = e.weight_buffer_pj_per_bit * (double(w_bytes * dup_w) * 8 +
@@ -167,7 +174,8 @@ LayerCost CostModel::gemm_layer(const LayerWork& work, const FissionConfiguratio
         total.memory_cycles += one.memory_cycles + later_mem * (reps - 1);
         total.dram_bytes += first + later * (reps - 1);
         total.cycles += (reps == 1 ? one.cycles : std::max(one.compute_cycles, one.memory_cycles) +
-                                                      std::max(one.compute_cycles, later_mem) * (reps - 1)) +
+                                                      std::max(one.compute_cycles, later_mem) * (reps - 1) +
+                                                      one.fill_drain_cycles * reps) +
                         latency_cycles_ * reps;
         total.max_tile_vectors = std::max(total.max_tile_vectors, one.max_tile_vectors);
         total.weights_resident = total.weights_resident && one.weights_resident;

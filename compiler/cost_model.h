@@ -54,6 +54,7 @@ struct LayerCost {
     std::uint64_t compute_cycles = 0;   ///< systolic compute on the busiest cluster
     std::uint64_t memory_cycles = 0;    ///< off-chip transfers at the bandwidth share
     std::uint64_t simd_cycles = 0;      ///< SIMD segments (SIMD-only layers)
+    std::uint64_t fill_drain_cycles = 0;  ///< first operands in, last outputs out (layers do not overlap)
     std::uint64_t cycles = 0;           ///< the layer's time on k subarrays
     std::uint64_t dram_bytes = 0;
     std::uint64_t macs = 0;

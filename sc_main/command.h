@@ -3,6 +3,7 @@
 // library. A subcommand gets the arguments after its name.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ struct ReplayData {
     bool functional = false;
     std::uint64_t seed = 1;
     std::vector<InputOverride> inputs;
+    std::optional<double> preempt_after_us;  ///< force a checkpoint and restore of every inference
+    std::optional<double> tolerance;         ///< percent above the compiler's estimate a latency may be
 };
 
 /// Compiles the models for k subarrays and runs them back to back on the

@@ -16,7 +16,7 @@ namespace planaria::cli {
 namespace {
 const char* kReplayUsage =
     "Usage: planaria replay MODEL.yaml... [--all] [--subarrays K] [--out DIR] [--functional [--seed N]]\n"
-    "                       [--input NAME=CxHxW]... [--arch FILE] [--set PATH=VALUE]...\n\n"
+    "                       [--input NAME=CxHxW]... [--preempt-after US] [--tolerance PCT] [--arch FILE] [--set PATH=VALUE]...\n\n"
     "Compiles each model, then runs them back to back on the chip-level model, each alone\n"
     "on the canonical region of K subarrays (default: all), and prints each inference's\n"
     "latency beside the compiler's estimate. Timing only, unless --functional: then real\n"
@@ -69,6 +69,7 @@ int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig&
         job.subarrays = k;
         job.after_previous = true;
         if (data.functional) job.data = &images[i];
+        if (data.preempt_after_us) job.preempt_after = sc_core::sc_time(*data.preempt_after_us, sc_core::SC_US);
         platform.add(job);
     }
     const auto t0 = std::chrono::steady_clock::now();
@@ -87,6 +88,12 @@ int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig&
         for (const auto& e : table.layers) dram += e.dram_bytes;
         tiles += r.tiles;
         error = error || r.error;
+        // The replay pays what the estimate leaves out; it may not be much faster or much slower.
+        const double diff = r.latency_ms() / estimate - 1;
+        if (data.tolerance && (diff > *data.tolerance / 100 || diff < -0.05 || r.tiles != table.total_tiles())) {
+            std::cout << r.model << ": latency outside the tolerance of " << *data.tolerance << " % (or tiles differ)\n";
+            error = true;
+        }
         std::cout << std::left << std::setw(18) << r.model << std::right << std::fixed << std::setprecision(3)
                   << std::setw(12) << r.latency_ms() << std::setw(13) << estimate << std::setw(8)
                   << std::setprecision(1) << (r.latency_ms() / estimate - 1) * 100 << "%" << std::setw(10)
@@ -119,7 +126,9 @@ int replay_command(const std::vector<std::string>& args) {
         "out", po::value<std::string>()->default_value(""), "directory for CSV, JSON and the Perfetto timeline")(
         "functional", "move real data and compare it with the reference execution")(
         "seed", po::value<std::uint64_t>()->default_value(1), "seed of the random weights and inputs (--functional)")(
-        "input", po::value<std::vector<std::string>>(), "override a model input shape, e.g. image=3x32x32");
+        "input", po::value<std::vector<std::string>>(), "override a model input shape, e.g. image=3x32x32")(
+        "preempt-after", po::value<double>(), "preempt every inference this many microseconds after it starts and resume it at once (checkpoint and restore)")(
+        "tolerance", po::value<double>(), "fail unless every latency is within this many percent above the estimate (and at most 5 % below)");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("replay", args, opts, {{"models", true}}, {}, kReplayUsage, vm)) return *exit;
@@ -135,6 +144,8 @@ int replay_command(const std::vector<std::string>& args) {
         ReplayData data;
         data.functional = vm.count("functional") > 0;
         data.seed = vm["seed"].as<std::uint64_t>();
+        if (vm.count("preempt-after")) data.preempt_after_us = vm["preempt-after"].as<double>();
+        if (vm.count("tolerance")) data.tolerance = vm["tolerance"].as<double>();
         if (vm.count("input"))
             for (const auto& s : vm["input"].as<std::vector<std::string>>()) data.inputs.push_back(InputOverride::parse(s));
         return replay_back_to_back(files, cfg, k, vm["out"].as<std::string>(), data);

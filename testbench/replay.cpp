@@ -22,6 +22,9 @@ namespace {
 // from 256 MiB and the functional data from 64 GiB).
 constexpr std::uint64_t kProgramRegion = 0x800'0000'0000ull;
 constexpr std::uint64_t kMemoryBytes = 0x1000'0000'0000ull;  // 16 TiB of sparse address space
+// Where a job's sequencers save their contexts, in its data span (below the functional data).
+constexpr std::uint64_t kContextRegion = 0x0F'0000'0000ull;
+constexpr std::uint64_t kContextBytes = 0x10'0000ull;  // per position: far more than a context with its tile
 }  // namespace
 
 ReplayPlatform::ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& cfg)
@@ -49,6 +52,14 @@ void ReplayPlatform::enable_functional_data() {
     accel_.enable_functional_data();
 }
 
+std::vector<std::uint8_t> ReplayPlatform::read_bytes(std::size_t job, std::uint64_t address, std::uint64_t bytes) {
+    std::vector<std::uint8_t> out(bytes);
+    memories_.front()->peek(data_base(job) + address, out.data(), bytes);
+    return out;
+}
+
+std::uint64_t ReplayPlatform::context_address(std::size_t position) { return kContextRegion + position * kContextBytes; }
+
 std::vector<std::int16_t> ReplayPlatform::read_data(std::size_t job, std::uint64_t address, std::uint64_t elements) {
     std::vector<std::int16_t> out(elements);
     memories_.front()->peek(data_base(job) + address, out.data(), elements * 2);
@@ -62,10 +73,16 @@ void ReplayPlatform::add(const ReplayJob& job) {
     const auto& programs = job.bundle->per_k[job.subarrays - 1].programs;
     if (programs.size() != job.subarrays)
         throw std::invalid_argument("replay: bundle '" + job.bundle->model_key + "' was compiled without instructions");
+    const auto refers = [&](int other) { return other < 0 || std::size_t(other) < jobs_.size(); };
+    if (!refers(job.after_preemption_of) || (job.after_preemption_of >= 0 && !jobs_[std::size_t(job.after_preemption_of)].preempt_after))
+        throw std::invalid_argument("replay: job '" + job.bundle->model_key + "' waits for a job that is not preempted before it");
+    if (job.resume_after >= int(jobs_.size()) + 64)
+        throw std::invalid_argument("replay: job '" + job.bundle->model_key + "' resumes after an unknown job");
     const Floorplan& fp = accel_.registers().floorplan();
     std::vector<unsigned> region = job_region(fp, job.subarrays, job.pod_offset);
-    // A job that waits for the previous one shares no time with the earlier ones.
-    for (std::size_t o = 0; o < regions_.size() && !job.after_previous; ++o) {
+    // A job that waits for another shares no time with the earlier ones.
+    const bool waits = job.after_previous || job.after_preemption_of >= 0;
+    for (std::size_t o = 0; o < regions_.size() && !waits; ++o) {
         const auto& other = regions_[o];
         for (unsigned s : region)
             if (std::find(other.begin(), other.end(), s) != other.end())
@@ -85,34 +102,17 @@ void ReplayPlatform::add(const ReplayJob& job) {
     results_.push_back(r);
 }
 
-void ReplayPlatform::write(std::uint64_t address, std::uint32_t value) {
-    unsigned char bytes[4];
-    for (int i = 0; i < 4; ++i) bytes[i] = static_cast<unsigned char>(value >> (8 * i));
-    tlm::tlm_generic_payload t;
-    t.set_write();
-    t.set_address(address);
-    t.set_data_ptr(bytes);
-    t.set_data_length(4);
-    t.set_streaming_width(4);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    host_->b_transport(t, register_delay_);
-    if (!t.is_response_ok()) throw std::runtime_error("replay: register write refused: " + t.get_response_string());
+AcceleratorDriver::Tenant ReplayPlatform::tenant(std::size_t j, const std::vector<unsigned>& region) const {
+    AcceleratorDriver::Tenant t;
+    t.id = std::uint32_t(j + 1);
+    t.subarrays = region;
+    t.programs = bases_[j];
+    t.data_base = data_base(j);
+    for (std::size_t p = 0; p < region.size(); ++p) t.contexts.push_back(data_base(j) + context_address(p));
+    return t;
 }
 
-std::uint32_t ReplayPlatform::read(std::uint64_t address) {
-    unsigned char bytes[4] = {0, 0, 0, 0};
-    tlm::tlm_generic_payload t;
-    t.set_read();
-    t.set_address(address);
-    t.set_data_ptr(bytes);
-    t.set_data_length(4);
-    t.set_streaming_width(4);
-    host_->b_transport(t, register_delay_);
-    return std::uint32_t(bytes[0]) | std::uint32_t(bytes[1]) << 8 | std::uint32_t(bytes[2]) << 16 |
-           std::uint32_t(bytes[3]) << 24;
-}
-
-void ReplayPlatform::host_thread() {
+void ReplayPlatform::load_programs() {
     // Loading happens before time starts: the programs sit in memory.
     bases_.assign(jobs_.size(), {});
     for (std::size_t j = 0; j < jobs_.size(); ++j) {
@@ -123,9 +123,8 @@ void ReplayPlatform::host_thread() {
                 const auto e = in.encode();
                 bytes.insert(bytes.end(), e.begin(), e.end());
             }
-            const unsigned s = regions_[j][p];
             const std::uint64_t base = kProgramRegion + next_program_;
-            memories_[accel_.channel_of(s)]->load(base, bytes.data(), bytes.size());
+            memories_.front()->load(base, bytes.data(), bytes.size());
             next_program_ += (bytes.size() + 0xFFF) & ~0xFFFull;
             bases_[j].push_back(base);
         }
@@ -133,68 +132,134 @@ void ReplayPlatform::host_thread() {
             for (const MemoryBlock& b : jobs_[j].data->blocks)
                 memories_.front()->load(data_base(j) + b.address, b.values.data(), b.values.size() * 2);
     }
-    write(rm::kIrqEnable, rm::kIrqCompletion | rm::kIrqError);
-    register_delay_ = sc_core::SC_ZERO_TIME;
+}
 
-    std::vector<std::size_t> order(jobs_.size());
-    for (std::size_t j = 0; j < order.size(); ++j) order[j] = j;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return jobs_[a].arrival < jobs_[b].arrival; });
-    std::size_t next = 0, finished = 0;
-    std::vector<bool> started(jobs_.size(), false), done(jobs_.size(), false);
-    while (finished < jobs_.size()) {
-        const auto ready = [&](std::size_t j) {
-            return jobs_[j].after_previous ? (j == 0 || done[j - 1]) : jobs_[j].arrival <= sc_core::sc_time_stamp();
-        };
-        if (next < order.size() && ready(order[next])) {
-            const std::size_t j = order[next++];
-            results_[j].arrival = sc_core::sc_time_stamp();
-            // The host programs the job's sequencers, then rings their doorbells.
-            for (std::size_t p = 0; p < regions_[j].size(); ++p) {
-                const unsigned s = regions_[j][p];
-                write(rm::sequencer(s, rm::kSeqProgramLo), std::uint32_t(bases_[j][p]));
-                write(rm::sequencer(s, rm::kSeqProgramHi), std::uint32_t(bases_[j][p] >> 32));
-                write(rm::sequencer(s, rm::kSeqTenant), std::uint32_t(j + 1));
-                write(rm::sequencer(s, rm::kSeqDataLo), std::uint32_t(data_base(j)));
-                write(rm::sequencer(s, rm::kSeqDataHi), std::uint32_t(data_base(j) >> 32));
-            }
-            for (unsigned s : regions_[j]) write(rm::sequencer(s, rm::kSeqDoorbell), 1);
-            wait(register_delay_);
-            register_delay_ = sc_core::SC_ZERO_TIME;
-            started[j] = true;
+void ReplayPlatform::finish(std::size_t j) {
+    Progress& g = progress_[j];
+    g.state = JobState::Done;
+    ReplayResult& r = results_[j];
+    r.finish = g.last_end;
+    r.tiles = g.tiles, r.busy_cycles = g.busy_cycles, r.bytes = g.bytes;
+    const auto& e = cfg_.energy;
+    const double pes = double(cfg_.subarray.rows) * cfg_.subarray.cols;
+    r.compute_pj = double(r.busy_cycles) * pes * e.mac_pj;
+    r.dram_pj = double(r.bytes) * 8 * e.dram_pj_per_bit;
+    r.buffer_pj = double(r.bytes) * 8 * std::max(e.activation_buffer_pj_per_bit, e.weight_buffer_pj_per_bit);
+    r.leakage_pj = e.leakage_mw * (r.finish - r.arrival).to_seconds() * 1e9 * r.subarrays / cfg_.subarray.count;
+}
+
+void ReplayPlatform::collect(AcceleratorDriver& driver) {
+    const std::uint64_t mask = driver.done_mask();
+    driver.acknowledge();
+    for (std::size_t j = 0; j < jobs_.size(); ++j) {
+        Progress& g = progress_[j];
+        if (g.state != JobState::Running && g.state != JobState::Preempting) continue;
+        bool all = true, failed = false;
+        for (std::size_t p = 0; p < g.where.size(); ++p) {
+            all = all && (g.finished[p] || (mask >> g.where[p] & 1));
+            failed = failed || (!g.finished[p] && (mask >> g.where[p] & 1) && accel_.sequencer(g.where[p]).error());
+        }
+        // A sequencer that stopped on an error ends its job: the others may
+        // wait for it at a barrier for ever (they keep their subarrays).
+        if (failed) {
+            results_[j].error = true;
+            g.last_end = sc_core::sc_time_stamp();
+            finish(j);
             continue;
         }
-        if (next < order.size() && !jobs_[order[next]].after_previous)
-            wait(jobs_[order[next]].arrival - sc_core::sc_time_stamp(), irq_.posedge_event());
-        else if (!irq_.read()) wait(irq_.posedge_event());
-        if (!irq_.read()) continue;
-        const std::uint64_t mask = read(rm::kDoneMask) | std::uint64_t(read(rm::kDoneMask + 4)) << 32;
-        write(rm::kIrqStatus, rm::kIrqCompletion | rm::kIrqError);
-        for (std::size_t j = 0; j < jobs_.size(); ++j) {
-            if (!started[j] || done[j]) continue;
-            bool all = true;
-            for (unsigned s : regions_[j]) all = all && (mask >> s & 1);
-            if (!all) continue;
-            done[j] = true;
-            ++finished;
-            ReplayResult& r = results_[j];
-            r.finish = sc_core::sc_time_stamp();
-            for (unsigned s : regions_[j]) {
-                const SubarraySequencer& q = accel_.sequencer(s);
-                r.finish = std::max(r.finish, q.finished_at());
-                r.tiles += q.tiles();
-                r.busy_cycles += q.busy_cycles();
-                r.bytes += q.bytes_moved();
-                r.error = r.error || q.error() != 0;
+        if (!all) continue;
+        // Every position stopped: by END (its counters are final) or preempted.
+        bool stopped = false;
+        for (std::size_t p = 0; p < g.where.size(); ++p) {
+            if (g.finished[p]) continue;
+            const SubarraySequencer& q = accel_.sequencer(g.where[p]);
+            results_[j].error = results_[j].error || q.error() != 0;
+            if (q.preempted()) {
+                stopped = true;
+                continue;
             }
-            const auto& e = cfg_.energy;
-            const double pes = double(cfg_.subarray.rows) * cfg_.subarray.cols;
-            r.compute_pj = double(r.busy_cycles) * pes * e.mac_pj;
-            r.dram_pj = double(r.bytes) * 8 * e.dram_pj_per_bit;
-            r.buffer_pj = double(r.bytes) * 8 * std::max(e.activation_buffer_pj_per_bit, e.weight_buffer_pj_per_bit);
-            r.leakage_pj = e.leakage_mw * (r.finish - r.arrival).to_seconds() * 1e9 * r.subarrays / cfg_.subarray.count;
+            g.finished[p] = true;
+            g.tiles += q.tiles(), g.busy_cycles += q.busy_cycles(), g.bytes += q.bytes_moved();
+            g.last_end = std::max(g.last_end, q.finished_at());
         }
-        wait(register_delay_);
-        register_delay_ = sc_core::SC_ZERO_TIME;
+        if (stopped && !results_[j].error) {
+            g.state = JobState::Preempted;
+            ++results_[j].preemptions;
+        } else {
+            finish(j);
+        }
+    }
+}
+
+void ReplayPlatform::host_thread() {
+    load_programs();
+    AcceleratorDriver driver([this](tlm::tlm_generic_payload& t, sc_core::sc_time& d) { host_->b_transport(t, d); });
+    driver.enable_interrupts();  // its time is waited for with the first doorbells'
+    progress_.assign(jobs_.size(), {});
+    const Floorplan& fp = accel_.registers().floorplan();
+    std::size_t done = 0;
+    while (done < jobs_.size()) {
+        const sc_core::sc_time now = sc_core::sc_time_stamp();
+        std::optional<sc_core::sc_time> next;  // the next timed event
+        const auto later = [&](sc_core::sc_time t) { next = next ? std::min(*next, t) : t; };
+        for (std::size_t j = 0; j < jobs_.size(); ++j) {
+            const ReplayJob& job = jobs_[j];
+            Progress& g = progress_[j];
+            const auto is_done = [&](int other) { return progress_[std::size_t(other)].state == JobState::Done; };
+            if (g.state == JobState::Waiting) {
+                bool ready;
+                if (job.after_previous) ready = j == 0 || is_done(int(j) - 1);
+                else if (job.after_preemption_of >= 0) ready = progress_[std::size_t(job.after_preemption_of)].state == JobState::Preempted || is_done(job.after_preemption_of);
+                else ready = job.arrival <= now;
+                if (!job.after_previous && job.after_preemption_of < 0 && !ready) later(job.arrival);
+                if (!ready) continue;
+                // The host programs the job's sequencers, then rings their doorbells.
+                results_[j].arrival = now;
+                g.where = regions_[j];
+                g.finished.assign(g.where.size(), false);
+                driver.start(tenant(j, g.where));
+                g.state = JobState::Running;
+            } else if (g.state == JobState::Running && job.preempt_after && results_[j].preemptions == 0 &&
+                       results_[j].arrival + *job.preempt_after <= now) {
+                std::vector<unsigned> busy;
+                for (std::size_t p = 0; p < g.where.size(); ++p)
+                    if (!g.finished[p]) busy.push_back(g.where[p]);
+                driver.preempt(tenant(j, busy));
+                g.state = JobState::Preempting;
+            } else if (g.state == JobState::Preempted && (job.resume_after < 0 || is_done(job.resume_after))) {
+                const std::vector<unsigned> region = job_region(fp, job.subarrays, job.resume_pod_offset);
+                for (unsigned s : region)
+                    if (accel_.sequencer(s).busy())
+                        throw std::runtime_error("replay: job '" + job.bundle->model_key + "' resumes on subarray " +
+                                                 std::to_string(s) + ", which is busy");
+                // Only the positions that had not finished resume, together.
+                AcceleratorDriver::Tenant t = tenant(j, region), resumed;
+                resumed.id = t.id, resumed.data_base = t.data_base;
+                for (std::size_t p = 0; p < region.size(); ++p)
+                    if (!g.finished[p]) {
+                        resumed.subarrays.push_back(region[p]);
+                        resumed.programs.push_back(t.programs[p]);
+                        resumed.contexts.push_back(t.contexts[p]);
+                    }
+                driver.resume(resumed);
+                g.where = region;
+                g.state = JobState::Running;
+            }
+        }
+        for (std::size_t j = 0; j < jobs_.size(); ++j)
+            if (progress_[j].state == JobState::Running && jobs_[j].preempt_after && results_[j].preemptions == 0)
+                later(results_[j].arrival + *jobs_[j].preempt_after);
+        driver.sync();
+        if (next && *next <= sc_core::sc_time_stamp()) continue;
+        if (!irq_.read()) {
+            if (next) wait(*next - sc_core::sc_time_stamp(), irq_.posedge_event());
+            else wait(irq_.posedge_event());
+        }
+        if (!irq_.read()) continue;
+        collect(driver);
+        driver.sync();
+        done = std::size_t(std::count_if(progress_.begin(), progress_.end(),
+                                         [](const Progress& g) { return g.state == JobState::Done; }));
     }
 }
 
@@ -218,13 +283,14 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
     {
         std::ofstream out = open_output(dir + "/inferences.csv");
         out << "tenant,model,subarrays,arrival_us,finish_us,latency_ms,tiles,busy_cycles,bytes,energy_uj,"
-               "compute_uj,dram_uj,buffer_uj,leakage_uj,error\n";
+               "compute_uj,dram_uj,buffer_uj,leakage_uj,preemptions,error\n";
         for (std::size_t j = 0; j < results_.size(); ++j) {
             const ReplayResult& r = results_[j];
             out << j + 1 << "," << r.model << "," << r.subarrays << "," << us(r.arrival) << "," << us(r.finish) << ","
                 << r.latency_ms() << "," << r.tiles << "," << r.busy_cycles << "," << r.bytes << ","
                 << r.energy_pj() * 1e-6 << "," << r.compute_pj * 1e-6 << "," << r.dram_pj * 1e-6 << ","
-                << r.buffer_pj * 1e-6 << "," << r.leakage_pj * 1e-6 << "," << (r.error ? 1 : 0) << "\n";
+                << r.buffer_pj * 1e-6 << "," << r.leakage_pj * 1e-6 << "," << r.preemptions << "," << (r.error ? 1 : 0)
+                << "\n";
         }
     }
     {
@@ -259,6 +325,7 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
                                        {"tiles", r.tiles},
                                        {"bytes", r.bytes},
                                        {"energy_uj", r.energy_pj() * 1e-6},
+                                       {"preemptions", r.preemptions},
                                        {"error", r.error}});
         }
         std::ofstream out = open_output(dir + "/summary.json");

@@ -15,6 +15,9 @@
 
 #include "compiler/bundle.h"
 #include "hw/accelerator/accelerator.h"
+#include <optional>
+
+#include "sched/accelerator_driver.h"
 #include "sched/placement.h"  // job_region
 #include "testbench/functional_image.h"
 #include "tlm/channel_memory.h"
@@ -28,6 +31,16 @@ struct ReplayJob {
     sc_core::sc_time arrival;      ///< when the host rings the doorbells
     bool after_previous = false;   ///< instead: when the previous job has finished (its subarrays may be reused)
     const FunctionalImage* data = nullptr;  ///< functional mode: the job's inputs and weights
+    /// A forced preemption: this long after the job started the host asks its
+    /// sequencers to stop at their next tile boundary and save their
+    /// contexts; the job resumes on the canonical region moved by
+    /// `resume_pod_offset` pods as soon as job `resume_after` has finished
+    /// (at once when negative).
+    std::optional<sc_core::sc_time> preempt_after;
+    unsigned resume_pod_offset = 0;
+    int resume_after = -1;
+    /// Instead of `arrival`: when job `after_preemption_of` has stopped (its subarrays may be reused).
+    int after_preemption_of = -1;
 };
 
 struct ReplayResult {
@@ -35,6 +48,7 @@ struct ReplayResult {
     unsigned subarrays = 0;
     sc_core::sc_time arrival, finish;
     std::uint64_t tiles = 0, busy_cycles = 0, bytes = 0;
+    unsigned preemptions = 0;
     bool error = false;
     /// Energy from the run's activity (pJ): every PE of a computing subarray
     /// per cycle, DRAM per bit moved, the on-chip buffers per bit written by
@@ -59,6 +73,10 @@ public:
     std::uint64_t data_base(std::size_t job) const { return kJobDataSpan * job; }
     /// After the run: `elements` int16 values at `address` of job `j`'s data.
     std::vector<std::int16_t> read_data(std::size_t job, std::uint64_t address, std::uint64_t elements);
+    /// After the run: raw bytes of job `j`'s memory.
+    std::vector<std::uint8_t> read_bytes(std::size_t job, std::uint64_t address, std::uint64_t bytes);
+    /// Where position `p` of job `j` saves its context when preempted (relative to its data base).
+    static std::uint64_t context_address(std::size_t position);
     /// Every job's data lies in its own span of the address space.
     static constexpr std::uint64_t kJobDataSpan = 0x20'0000'0000ull;
 
@@ -76,8 +94,12 @@ public:
 private:
     SC_HAS_PROCESS(ReplayPlatform);
     void host_thread();
-    void write(std::uint64_t address, std::uint32_t value);
-    std::uint32_t read(std::uint64_t address);
+    void load_programs();
+    /// The tenant as the driver sees it, on `region`.
+    AcceleratorDriver::Tenant tenant(std::size_t job, const std::vector<unsigned>& region) const;
+    /// Reads which sequencers stopped and moves jobs on (done or preempted).
+    void collect(AcceleratorDriver& driver);
+    void finish(std::size_t job);
 
     ArchConfig cfg_;
     Accelerator<64> accel_;
@@ -88,12 +110,20 @@ private:
     std::vector<ReplayResult> results_;
     std::vector<std::vector<unsigned>> regions_;
     std::vector<std::vector<std::uint64_t>> bases_;  ///< program base of each job's subarrays
+    enum class JobState { Waiting, Running, Preempting, Preempted, Done };
+    struct Progress {
+        JobState state = JobState::Waiting;
+        std::vector<unsigned> where;                 ///< the subarrays it runs on now
+        std::vector<bool> finished;                  ///< per position: reached END
+        std::uint64_t tiles = 0, busy_cycles = 0, bytes = 0;  ///< of the finished positions
+        sc_core::sc_time last_end;
+    };
+    std::vector<Progress> progress_;
     std::vector<TileEvent> timeline_;
     std::size_t max_events_ = 0;
     std::vector<sc_core::sc_time> busy_;             ///< computing time per subarray
     std::uint64_t next_program_ = 0;
     bool functional_ = false;
-    sc_core::sc_time register_delay_;
 };
 
 }  // namespace planaria

@@ -161,7 +161,9 @@ template <unsigned W>
 bool ChannelMemory<W>::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
     const std::uint64_t address = trans.get_address();
     if (address >= size_) {
-        dmi.allow_none();
+        dmi.allow_none();  // nothing beyond the memory
+        dmi.set_start_address(size_);
+        dmi.set_end_address(~sc_dt::uint64(0));
         return false;
     }
     // One page at a time: the store is sparse, so a page is the largest run

@@ -31,7 +31,8 @@ public:
                                           return r.get_start_address() <= end && start <= r.get_end_address();
                                       }),
                        regions_.end());
-        refused_ = false;
+        refused_.clear();
+        refused_all_ = false;
     }
     std::size_t cached_regions() const { return regions_.size(); }
 
@@ -45,14 +46,19 @@ private:
         };
         for (const auto& r : regions_)
             if (allowed(r)) return &r;
-        if (refused_) return nullptr;
+        const auto inside = [&](const tlm::tlm_dmi& r) {
+            return r.get_start_address() <= address && address <= r.get_end_address();
+        };
+        if (refused_all_ || std::any_of(refused_.begin(), refused_.end(), inside)) return nullptr;
         tlm::tlm_generic_payload probe;
         probe.set_command(cmd);
         probe.set_address(address);
         tlm::tlm_dmi dmi;
         if (!socket_->get_direct_mem_ptr(probe, dmi) || !dmi.get_dmi_ptr() || !allowed(dmi)) {
-            // No DMI from this target until it invalidates something.
-            refused_ = true;
+            // Not asked again for the range the target names (until it invalidates
+            // something); a refusal naming no range holding the address stands for all.
+            if (inside(dmi) && refused_.size() < kMaxRefusals) refused_.push_back(dmi);
+            else refused_all_ = true;
             return nullptr;
         }
         regions_.push_back(dmi);
@@ -83,8 +89,9 @@ private:
     }
 
     Socket& socket_;
-    std::vector<tlm::tlm_dmi> regions_;
-    bool refused_ = false;
+    static constexpr std::size_t kMaxRefusals = 64;
+    std::vector<tlm::tlm_dmi> regions_, refused_;
+    bool refused_all_ = false;
 };
 
 }  // namespace planaria

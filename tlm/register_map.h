@@ -107,10 +107,11 @@ constexpr std::uint32_t kIrqError = 1u << 1;
 
 // Per-subarray sequencer registers: base + stride * subarray
 constexpr std::uint64_t kSequencerBase = 0x1000;
-constexpr std::uint64_t kSequencerStride = 0x40;
+constexpr std::uint64_t kSequencerStride = 0x80;
 constexpr std::uint64_t kSeqProgramLo = 0x00;  ///< RW  program base address, low word
 constexpr std::uint64_t kSeqProgramHi = 0x04;  ///< RW  program base address, high word
-constexpr std::uint64_t kSeqDoorbell = 0x08;   ///< RW  write 1: start at the program base (reads 0)
+constexpr std::uint64_t kSeqDoorbell = 0x08;   ///< RW  kDoorbellStart: start at the program base; kDoorbellResume: resume
+                                               ///<     from the context (reads 0)
 constexpr std::uint64_t kSeqStatus = 0x0C;     ///< RO  bit 0 busy, bit 1 done, bit 2 error, bit 3 parked at a tile boundary
 constexpr std::uint64_t kSeqPc = 0x10;         ///< RO  index of the next instruction
 constexpr std::uint64_t kSeqTenant = 0x14;     ///< RW  tenant id carried on the sequencer's memory traffic
@@ -123,11 +124,23 @@ constexpr std::uint64_t kSeqBytesHi = 0x2C;
 constexpr std::uint64_t kSeqError = 0x30;      ///< RO  why the sequencer stopped (kSeqError* codes)
 constexpr std::uint64_t kSeqDataLo = 0x34;     ///< RW  data base: added to every data address of the program, low word
 constexpr std::uint64_t kSeqDataHi = 0x38;     ///< RW  data base, high word
+constexpr std::uint64_t kSeqPreempt = 0x3C;    ///< RW  write 1: stop at the next tile boundary and save the context (reads 0)
+constexpr std::uint64_t kSeqContextLo = 0x40;  ///< RW  where the context is saved and resumed from, low word
+constexpr std::uint64_t kSeqContextHi = 0x44;  ///< RW  context address, high word
+
+// DOORBELL values
+constexpr std::uint32_t kDoorbellStart = 1;
+/// Resume from the context: bits [15:8] hold how many of the tenant's
+/// sequencers resume together (they re-form the tenant's logical arrays at a
+/// barrier before going on).
+constexpr std::uint32_t kDoorbellResume = 2;
+constexpr unsigned kDoorbellPartiesShift = 8;
 
 constexpr std::uint32_t kSeqStatusBusy = 1u << 0;
 constexpr std::uint32_t kSeqStatusDone = 1u << 1;
 constexpr std::uint32_t kSeqStatusError = 1u << 2;
 constexpr std::uint32_t kSeqStatusParked = 1u << 3;
+constexpr std::uint32_t kSeqStatusPreempted = 1u << 4;  ///< stopped by PREEMPT, context saved
 
 constexpr std::uint32_t kSeqErrorNone = 0;
 constexpr std::uint32_t kSeqErrorBadInstruction = 1;  ///< an opcode the sequencer does not know
@@ -135,6 +148,7 @@ constexpr std::uint32_t kSeqErrorMemory = 2;          ///< a fetch, load or stor
 constexpr std::uint32_t kSeqErrorTile = 3;            ///< a tile does not fit the logical array it runs on
 constexpr std::uint32_t kSeqErrorConfiguration = 4;   ///< the configuration its tenant staged was refused
 constexpr std::uint32_t kSeqErrorFunctional = 5;      ///< functional run: data the layer descriptor cannot place
+constexpr std::uint32_t kSeqErrorAborted = 6;         ///< another sequencer of its tenant stopped on an error
 
 constexpr std::uint64_t sequencer(unsigned i, std::uint64_t reg) { return kSequencerBase + kSequencerStride * i + reg; }
 

@@ -18,6 +18,7 @@ Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg)
       access_time_(cfg_.host.register_access_cycles * cfg_.clock_period_ns(), sc_core::SC_NS),
       program_base_(cfg_.subarray.count, 0),
       data_base_(cfg_.subarray.count, 0),
+      context_(cfg_.subarray.count, 0),
       buffers_(cfg_.subarray.count),
       tenant_(cfg_.subarray.count, 0),
       parked_(cfg_.subarray.count, false),
@@ -76,17 +77,37 @@ void Accelerator<W>::build_register_map() {
                                      const std::uint64_t mask = 0xFFFF'FFFFull << (32 * word);
                                      data_base_[s] = (data_base_[s] & ~mask) | std::uint64_t(v) << (32 * word);
                                  });
-        bank_.add_read_write(rm::sequencer(s, rm::kSeqDoorbell), n + "DOORBELL", 1u, [] { return 0u; },
+        for (unsigned word = 0; word < 2; ++word)
+            bank_.add_read_write(rm::sequencer(s, word ? rm::kSeqContextHi : rm::kSeqContextLo),
+                                 n + (word ? "CONTEXT_HI" : "CONTEXT_LO"), 0xFFFF'FFFFu,
+                                 [this, s, word] { return std::uint32_t(context_[s] >> (32 * word)); },
+                                 [this, s, word](std::uint32_t v) {
+                                     const std::uint64_t mask = 0xFFFF'FFFFull << (32 * word);
+                                     context_[s] = (context_[s] & ~mask) | std::uint64_t(v) << (32 * word);
+                                 });
+        bank_.add_read_write(rm::sequencer(s, rm::kSeqPreempt), n + "PREEMPT", 1u, [] { return 0u; },
                              [this, s](std::uint32_t v) {
-                                 if (!v || sequencers_[s]->busy()) return;
+                                 if (v) sequencers_[s]->request_preempt(context_[s]);
+                             },
+                             /*side_effects=*/true);
+        bank_.add_read_write(rm::sequencer(s, rm::kSeqDoorbell), n + "DOORBELL",
+                             rm::kDoorbellStart | rm::kDoorbellResume | 0xFF00u, [] { return 0u; },
+                             [this, s](std::uint32_t v) {
+                                 const bool start = v & rm::kDoorbellStart, resume = v & rm::kDoorbellResume;
+                                 if ((!start && !resume) || (start && resume) || sequencers_[s]->busy()) return;
                                  done_mask_ &= ~(std::uint64_t(1) << s);
-                                 buffers_[s] = TileBuffers{};
-                                 sequencers_[s]->start(program_base_[s], tenant_[s], data_base_[s]);
+                                 buffers_[s] = TileBuffers{};  // a new user: nothing of the last one's data remains
+                                 failed_tenants_.erase(tenant_[s]);  // a new run of the tenant
+                                 if (start) sequencers_[s]->start(program_base_[s], tenant_[s], data_base_[s]);
+                                 else
+                                     sequencers_[s]->resume(program_base_[s], tenant_[s], data_base_[s], context_[s],
+                                                            v >> rm::kDoorbellPartiesShift & 0xFF);
                              },
                              /*side_effects=*/true);
         bank_.add_read_only(rm::sequencer(s, rm::kSeqStatus), n + "STATUS", [this, s, &q] {
             return (q.busy() ? rm::kSeqStatusBusy : 0) | (q.done() ? rm::kSeqStatusDone : 0) |
-                   (q.error() ? rm::kSeqStatusError : 0) | (parked_[s] ? rm::kSeqStatusParked : 0);
+                   (q.error() ? rm::kSeqStatusError : 0) | (parked_[s] ? rm::kSeqStatusParked : 0) |
+                   (q.preempted() ? rm::kSeqStatusPreempted : 0);
         });
         bank_.add_read_only(rm::sequencer(s, rm::kSeqPc), n + "PC", [&q] { return std::uint32_t(q.pc()); });
         bank_.add_read_write(rm::sequencer(s, rm::kSeqTenant), n + "TENANT", 0xFFFF'FFFFu,
@@ -130,7 +151,9 @@ unsigned Accelerator<W>::transport_dbg(tlm::tlm_generic_payload& trans) {
 
 template <unsigned W>
 bool Accelerator<W>::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
-    dmi.allow_none();  // registers have side effects
+    dmi.allow_none();  // registers have side effects: none of the register space
+    dmi.set_start_address(0);
+    dmi.set_end_address(rm::sequencer(rm::kMaxSubarrays, 0) - 1);
     return false;
 }
 
@@ -197,20 +220,44 @@ void Accelerator<W>::stage_configuration(unsigned subarray, std::uint32_t state,
 }
 
 template <unsigned W>
+void Accelerator<W>::configuration(unsigned subarray, std::uint32_t& state, unsigned& selector) const {
+    state = regs_.current().subarray.at(subarray);
+    selector = regs_.current().selector.at(subarray);
+}
+
+template <unsigned W>
+bool Accelerator<W>::staged_configuration(unsigned subarray, std::uint32_t& state, unsigned& selector) const {
+    if (!staged_[subarray]) return false;
+    state = staged_[subarray]->state;
+    selector = staged_[subarray]->selector;
+    return true;
+}
+
+template <unsigned W>
 bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint32_t id, unsigned parties,
-                             bool tenant_wide, sc_core::sc_time& compute_done, sc_core::sc_time& stores_done) {
+                             bool tenant_wide, BarrierSync& sync) {
+    // A tenant one of whose sequencers failed never completes a barrier again.
+    if (failed_tenants_.count(tenant)) {
+        sync.aborted = true;
+        return false;
+    }
     const unsigned group = tenant_wide ? ~0u : array_of(subarray).subarrays.front();
     const auto key = std::make_tuple(tenant, group, id);
     auto& slot = barriers_[key];
     if (!slot) slot = std::make_shared<Barrier>();
     const std::shared_ptr<Barrier> b = slot;
     b->members.push_back(subarray);
-    b->compute_done = std::max(b->compute_done, compute_done);
-    b->stores_done = std::max(b->stores_done, stores_done);
+    b->compute_done = std::max(b->compute_done, sync.compute_done);
+    b->stores_done = std::max(b->stores_done, sync.stores_done);
     if (++b->arrived >= parties) {
         barriers_.erase(key);
-        // Every member has issued the cluster's tile: it can be computed.
-        if (!tenant_wide) compute_tile(subarray);
+        b->complete = true;
+        // Every member has issued the cluster's tile: it can be computed, and
+        // the cluster stops after it if any member is being preempted.
+        if (!tenant_wide) {
+            compute_tile(subarray);
+            for (unsigned m : b->members) b->stop = b->stop || sequencers_[m]->preempt_requested();
+        }
         // The tenant's re-fission, if its members staged one, happens now:
         // all of them stand at this tile boundary.
         std::vector<ReconfigurationRegisterFile::LocalChange> changes;
@@ -219,17 +266,32 @@ bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint3
         if (!changes.empty() && regs_.apply_local(changes)) b->ok = false;
         b->released.notify(sc_core::SC_ZERO_TIME);
         sc_core::wait(b->released);  // everyone leaves in the same delta
-        compute_done = b->compute_done;
-        stores_done = b->stores_done;
-        return b->ok;
+    } else {
+        // Waiting here is standing at a tile boundary: a commit may go ahead.
+        parked_[subarray] = true;
+        try_commit();
+        SubarraySequencer& me = *sequencers_[subarray];
+        while (!b->complete) {
+            // A member preempted while waiting at a tenant-wide barrier leaves
+            // it: its cluster peers may be stopping elsewhere and never come.
+            // All leave when a member of the tenant failed.
+            const bool aborted = failed_tenants_.count(tenant) > 0;
+            if ((tenant_wide && me.preempt_requested()) || aborted) {
+                --b->arrived;
+                b->members.erase(std::find(b->members.begin(), b->members.end(), subarray));
+                if (b->arrived == 0) barriers_.erase(key);
+                parked_[subarray] = false;
+                sync.withdrawn = !aborted;
+                sync.aborted = aborted;
+                return !aborted;
+            }
+            sc_core::wait(b->released | me.preempt_event() | tenant_failed_);
+        }
+        parked_[subarray] = false;
     }
-    // Waiting here is standing at a tile boundary: a commit may go ahead.
-    parked_[subarray] = true;
-    try_commit();
-    sc_core::wait(b->released);
-    parked_[subarray] = false;
-    compute_done = b->compute_done;
-    stores_done = b->stores_done;
+    sync.compute_done = b->compute_done;
+    sync.stores_done = b->stores_done;
+    sync.stop = b->stop;
     return b->ok;
 }
 
@@ -243,6 +305,10 @@ void Accelerator<W>::tile_boundary(unsigned subarray) {
 
 template <unsigned W>
 void Accelerator<W>::finished(unsigned subarray, bool error) {
+    if (error && sequencers_[subarray]->error() != rm::kSeqErrorAborted) {
+        failed_tenants_.insert(sequencers_[subarray]->tenant());
+        tenant_failed_.notify(sc_core::SC_ZERO_TIME);
+    }
     done_mask_ |= std::uint64_t(1) << subarray;
     irq_status_ |= error ? rm::kIrqError : rm::kIrqCompletion;
     update_irq();

@@ -18,6 +18,7 @@
 // chip is idle).
 
 #include <map>
+#include <set>
 #include <memory>
 #include <vector>
 
@@ -76,7 +77,9 @@ private:
     const LogicalArray& array_of(unsigned subarray) const override;
     void stage_configuration(unsigned subarray, std::uint32_t state, unsigned selector) override;
     bool barrier(unsigned subarray, std::uint32_t tenant, std::uint32_t id, unsigned parties, bool tenant_wide,
-                 sc_core::sc_time& compute_done, sc_core::sc_time& stores_done) override;
+                 BarrierSync& sync) override;
+    void configuration(unsigned subarray, std::uint32_t& state, unsigned& selector) const override;
+    bool staged_configuration(unsigned subarray, std::uint32_t& state, unsigned& selector) const override;
     bool reconfiguration_pending() const override { return regs_.commit_pending(); }
     void tile_boundary(unsigned subarray) override;
     void finished(unsigned subarray, bool error) override;
@@ -90,6 +93,7 @@ private:
         std::vector<unsigned> members;
         sc_core::sc_event released;
         sc_core::sc_time compute_done = sc_core::SC_ZERO_TIME, stores_done = sc_core::SC_ZERO_TIME;
+        bool complete = false, stop = false;
         bool ok = true;
     };
 
@@ -99,7 +103,7 @@ private:
     std::vector<std::unique_ptr<SubarraySequencer>> sequencers_;
     RegisterBank bank_;
     sc_core::sc_time access_time_;
-    std::vector<std::uint64_t> program_base_, data_base_;
+    std::vector<std::uint64_t> program_base_, data_base_, context_;
     bool functional_ = false;
     std::vector<TileBuffers> buffers_;
     std::vector<std::unique_ptr<DmiDataPort<MemorySocket>>> ports_;
@@ -108,6 +112,8 @@ private:
     std::vector<std::optional<ReconfigurationRegisterFile::LocalChange>> staged_;
     std::map<std::tuple<std::uint32_t, unsigned, std::uint32_t>, std::shared_ptr<Barrier>> barriers_;
     sc_core::sc_event reconfigured_, irq_changed_;
+    std::set<std::uint32_t> failed_tenants_;  ///< a sequencer of theirs stopped on an error
+    sc_core::sc_event tenant_failed_;
     std::uint32_t irq_status_ = 0, irq_enable_ = 0;
     std::uint64_t done_mask_ = 0;
 };

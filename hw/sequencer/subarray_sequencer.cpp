@@ -11,6 +11,11 @@ namespace planaria {
 
 namespace rm = regmap;
 
+namespace {
+/// The tenant-wide barrier of sequencers resuming together.
+constexpr std::uint32_t kResumeBarrier = 0xFFFF'FFFFu;
+}  // namespace
+
 SubarraySequencer::SubarraySequencer(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned subarray,
                                      SequencerServices& services)
     : sc_module(name), cfg_(cfg), subarray_(subarray), services_(services),
@@ -31,9 +36,31 @@ bool SubarraySequencer::start(std::uint64_t base, std::uint32_t tenant, std::uin
     error_ = rm::kSeqErrorNone;
     pc_ = tiles_ = busy_cycles_ = bytes_ = 0;
     layer_ = 0;
+    preempt_requested_ = preempted_ = resuming_ = false;
+    loops_.clear();
+    act_shift_ = store_shift_ = 0;
+    weights_.assign(cfg_.subarray.weight_buffer_bytes / 2, {});
+    weights_after_tile_ = false;
+    held_vectors_ = held_cols_ = 0;
     for (auto& c : chunks_) c.index = ~0ull;
     start_.notify(sc_core::SC_ZERO_TIME);
     return true;
+}
+
+bool SubarraySequencer::resume(std::uint64_t base, std::uint32_t tenant, std::uint64_t data_base, std::uint64_t context,
+                               unsigned parties) {
+    if (!start(base, tenant, data_base)) return false;
+    context_ = context;
+    resuming_ = true;
+    resume_parties_ = std::max(parties, 1u);
+    return true;
+}
+
+void SubarraySequencer::request_preempt(std::uint64_t context) {
+    if (!busy_ || preempt_requested_) return;
+    context_ = context;
+    preempt_requested_ = true;
+    preempt_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void SubarraySequencer::thread() {
@@ -50,7 +77,7 @@ void SubarraySequencer::fail(std::uint32_t code) {
 }
 
 sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes,
-                                        sc_core::sc_time not_before) {
+                                        sc_core::sc_time not_before, unsigned char* data) {
     // A request is dated `not_before`. The sequencer itself moves on at once
     // (a store waiting for its tile is posted, not waited for), but never
     // dates a request more than a quantum beyond its own time, so that
@@ -59,9 +86,10 @@ sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, std::uint64_t addr
     if (not_before > now() + quantum) keeper_.set(not_before - quantum - sc_core::sc_time_stamp());
     if (keeper_.need_sync()) keeper_.sync();
     if (scratch_.size() < cfg_.offchip.burst_bytes) scratch_.resize(cfg_.offchip.burst_bytes);
-    const BurstResult r = bursts(cmd, address, scratch_.data(), false, bytes, std::max(not_before, now()));
+    const BurstResult r =
+        bursts(cmd, address, data ? data : scratch_.data(), data != nullptr, bytes, std::max(not_before, now()));
     if (!r.ok) fail(rm::kSeqErrorMemory);
-    bytes_ += bytes;
+    bytes_ += r.moved;
     return r.done;
 }
 
@@ -112,6 +140,11 @@ Instruction SubarraySequencer::fetch(std::uint64_t index) {
         }
     }
     if (chunks_[0].ready > now()) keeper_.set(chunks_[0].ready - sc_core::sc_time_stamp());
+    // Running into what the memory refused to deliver is a memory error, not a bad instruction.
+    if ((index % buffer_entries_ + 1) * kInstructionBytes > chunks_[0].valid) {
+        fail(rm::kSeqErrorMemory);
+        return Instruction::of(Opcode::End);
+    }
     const std::uint8_t* bytes = chunks_[0].bytes.data() + (index % buffer_entries_) * kInstructionBytes;
     return Instruction::decode(bytes);
 }
@@ -122,6 +155,7 @@ sc_core::sc_time SubarraySequencer::dma_into(Chunk& chunk, std::uint64_t index) 
     const std::uint64_t address = base_ + index * buffer_entries_ * kInstructionBytes;
     const BurstResult r = bursts(tlm::TLM_READ_COMMAND, address, chunk.bytes.data(), true, chunk.bytes.size(), now());
     bytes_ += r.moved;
+    chunk.valid = r.moved;
     return r.done;
 }
 
@@ -147,13 +181,107 @@ void SubarraySequencer::describe(std::uint32_t bytes, unsigned slots) {
     }
 }
 
+void SubarraySequencer::checkpoint(const Horizon& h) {
+    // The tile in flight finishes and its stores drain first: what is saved
+    // is then exactly the one tile of results still in the output buffer.
+    const sc_core::sc_time quiet = std::max({h.operands, h.compute_free, h.stores_done});
+    SequencerContext c;
+    c.pc = pc_, c.layer = layer_, c.tiles = tiles_, c.busy_cycles = busy_cycles_, c.bytes = bytes_;
+    c.act_shift = act_shift_, c.store_shift = store_shift_;
+    c.loops = loops_;
+    std::uint32_t state = 0, staged = 0;
+    unsigned selector = 0, staged_selector = 0;
+    services_.configuration(subarray_, state, selector);
+    c.state = state, c.selector = selector;
+    if (services_.staged_configuration(subarray_, staged, staged_selector))
+        c.staged = 1, c.staged_state = staged, c.staged_selector = staged_selector;
+    c.weights = weights_;
+    c.held_vectors = held_vectors_, c.held_cols = held_cols_;
+    if (const TileBuffers* b = services_.buffers(subarray_)) {
+        c.described = b->described;
+        c.descriptor = b->layer;
+        if (b->out_vectors * b->out_cols == held_vectors_ * held_cols_) c.outputs = b->outputs;
+    }
+    const unsigned slots = unsigned(weights_.size());
+    std::vector<std::uint8_t> bytes = c.serialize(slots);
+    // The context is control state: its transfer carries it in both data modes.
+    const sc_core::sc_time saved = dma(tlm::TLM_WRITE_COMMAND, context_, bytes.size(), quiet, bytes.data());
+    if (saved > now()) keeper_.set(saved - sc_core::sc_time_stamp());
+    keeper_.sync();
+    busy_ = false;
+    preempt_requested_ = false;
+    preempted_ = !error_;
+    finished_at_ = sc_core::sc_time_stamp();
+    services_.finished(subarray_, error_ != 0);
+}
+
+void SubarraySequencer::restore(Horizon& h) {
+    resuming_ = false;
+    const unsigned slots = unsigned(weights_.size());
+    // The header says how large the saved tile of results is.
+    const std::uint64_t header = SequencerContext::header_bytes(slots);
+    std::vector<std::uint8_t> bytes(header);
+    SequencerContext c;
+    sc_core::sc_time read = dma(tlm::TLM_READ_COMMAND, context_, header, now(), bytes.data());
+    try {
+        if (error_) throw std::invalid_argument("unreadable");
+        bytes.resize(header + SequencerContext::results_bytes(bytes, slots));
+        if (bytes.size() > header)
+            read = dma(tlm::TLM_READ_COMMAND, context_ + header, bytes.size() - header, read, bytes.data() + header);
+        c = SequencerContext::deserialize(bytes, slots);
+    } catch (const std::invalid_argument&) {
+        fail(rm::kSeqErrorMemory);
+        return;
+    }
+    h.operands = std::max(h.operands, read);
+    DataPort& port = services_.data_port(subarray_);
+    pc_ = c.pc, layer_ = std::uint32_t(c.layer), tiles_ = c.tiles, busy_cycles_ = c.busy_cycles;
+    bytes_ += c.bytes;  // the restore's own traffic is already counted
+    act_shift_ = c.act_shift, store_shift_ = c.store_shift;
+    loops_ = c.loops;
+    weights_ = c.weights;
+    held_vectors_ = c.held_vectors, held_cols_ = c.held_cols;
+    // The tenant's resumed sequencers re-form its logical arrays together.
+    services_.stage_configuration(subarray_, std::uint32_t(c.state), unsigned(c.selector));
+    keeper_.sync();
+    SequencerServices::BarrierSync sync{h.compute_free, h.stores_done};
+    const bool ok = services_.barrier(subarray_, tenant_, kResumeBarrier, resume_parties_, true, sync);
+    keeper_.reset();
+    if (!ok) {
+        fail(sync.aborted ? rm::kSeqErrorAborted : rm::kSeqErrorConfiguration);
+        return;
+    }
+    if (c.staged) services_.stage_configuration(subarray_, std::uint32_t(c.staged_state), unsigned(c.staged_selector));
+    // The PE weight buffers were lost to the subarrays' other users: reload the resident set.
+    TileBuffers* b = services_.buffers(subarray_);
+    if (b) {
+        b->layer = c.descriptor;
+        b->described = c.described != 0;
+    }
+    for (unsigned slot = 0; slot < slots; ++slot) {
+        const SequencerContext::WeightLoad& w = weights_[slot];
+        if (!w.valid) continue;
+        const sc_core::sc_time issue = std::max(h.read_free, now());
+        h.operands = std::max(h.operands, dma(tlm::TLM_READ_COMMAND, data_base_ + w.address, w.bytes, issue));
+        h.read_free = issue;
+        if (b && b->described && b->layer.k_tiles > 0 &&
+            !functional::load_weights(*b, port, data_base_, w.address, slot, block()))
+            fail(rm::kSeqErrorFunctional);
+    }
+    if (b) {
+        b->out_vectors = unsigned(c.held_vectors), b->out_cols = unsigned(c.held_cols);
+        b->outputs = c.outputs;
+    }
+}
+
 void SubarraySequencer::execute() {
     keeper_.reset();
     const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
     // Reads and writes queue separately, so a store waiting for its tile
     // does not hold up the loads of the next one.
-    sc_core::sc_time read_free = now(), write_free = now(), compute_free = now(), operands = now(),
-                     stores_done = now();
+    Horizon h{now(), now(), now(), now(), now()};
+    sc_core::sc_time &read_free = h.read_free, &write_free = h.write_free, &compute_free = h.compute_free,
+                     &operands = h.operands, &stores_done = h.stores_done;
     // The activation buffer is a circular buffer of entries: a load takes
     // room, the tile that reads it gives the room back when it ends.
     struct Room {
@@ -164,27 +292,21 @@ void SubarraySequencer::execute() {
     std::deque<Room> rooms;
     std::uint64_t in_use = 0;
     const std::uint64_t capacity = act_entries_;
-    struct Frame {
-        std::uint64_t begin, end;
-        std::uint32_t left, count;
-        std::uint64_t act_stride, store_stride;
-    };
-    std::vector<Frame> loops;
-    std::uint64_t act_shift = 0, store_shift = 0;
+    if (resuming_) restore(h);
 
     while (!error_) {
         // The end of a loop body: go round again, or leave it.
-        while (!loops.empty() && pc_ == loops.back().end) {
-            Frame& f = loops.back();
+        while (!loops_.empty() && pc_ == loops_.back().end) {
+            SequencerContext::Loop& f = loops_.back();
             if (--f.left > 0) {
-                act_shift += f.act_stride;
-                store_shift += f.store_stride;
+                act_shift_ += f.act_stride;
+                store_shift_ += f.store_stride;
                 pc_ = f.begin;
                 break;
             }
-            act_shift -= f.act_stride * (f.count - 1);
-            store_shift -= f.store_stride * (f.count - 1);
-            loops.pop_back();
+            act_shift_ -= f.act_stride * (f.count - 1);
+            store_shift_ -= f.store_stride * (f.count - 1);
+            loops_.pop_back();
         }
         Instruction in;
         try {
@@ -199,6 +321,10 @@ void SubarraySequencer::execute() {
             // The DMA engine issues requests in order without waiting for
             // their data (the channel queues them); a tile waits for its data.
             case Opcode::LoadWeights: {
+                // The first load after a tile starts a new resident set (the tiles before it are done with theirs).
+                if (weights_after_tile_) weights_.assign(weights_.size(), {});
+                weights_after_tile_ = false;
+                if (in.a16 < weights_.size()) weights_[in.a16] = {1, in.a64, in.a32};
                 const sc_core::sc_time issue = std::max(read_free, now());
                 operands = std::max(operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64, in.a32, issue));
                 read_free = issue;
@@ -217,14 +343,14 @@ void SubarraySequencer::execute() {
                 }
                 rooms.push_back({entries, sc_core::SC_ZERO_TIME, false});
                 in_use += entries;
-                operands = std::max(operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64 + act_shift, in.a32, issue));
+                operands = std::max(operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64 + act_shift_, in.a32, issue));
                 read_free = issue;
                 if (TileBuffers* b = services_.buffers(subarray_)) {
                     // A SIMD layer's loads only time its traffic: the SIMD
                     // instruction reads its operands itself.
                     const bool gemm = b->described && b->layer.k_tiles > 0;
                     if (gemm && !functional::load_activations(*b, services_.data_port(subarray_), data_base_,
-                                                              in.a64 + act_shift, std::max<unsigned>(in.a16, 1), block()))
+                                                              in.a64 + act_shift_, std::max<unsigned>(in.a16, 1), block()))
                         fail(rm::kSeqErrorFunctional);
                 }
                 break;
@@ -249,10 +375,21 @@ void SubarraySequencer::execute() {
                 busy_cycles_ += cycles;
                 // A tile of a cluster is counted once, by its first subarray.
                 if (array.subarrays.front() == subarray_) ++tiles_;
+                weights_after_tile_ = true;
+                const BlockPosition at = block();
+                if (at.row + 1 == array.block_rows) {  // the last block row holds the output buffer
+                    held_vectors_ = m;
+                    held_cols_ = n > at.col * cols ? std::min(cols, n - at.col * cols) : 0;
+                }
                 if (TileBuffers* b = services_.buffers(subarray_)) {
                     b->pending = {true, (in.flags & 1) != 0, m, unsigned(in.a64 >> 48 & 0xFFFF)};
                     // A cluster's tile is computed at its barrier; a subarray alone computes now.
                     if (array.subarrays.size() == 1) services_.compute_tile(subarray_);
+                }
+                // A subarray alone stands at a tile boundary after each tile.
+                if (array.subarrays.size() == 1 && preempt_requested_) {
+                    checkpoint(h);
+                    return;
                 }
                 if (services_.reconfiguration_pending()) {
                     // Stop at the tile boundary until the new configuration is in.
@@ -273,15 +410,20 @@ void SubarraySequencer::execute() {
                 if (observer_) observer_({subarray_, tenant_, layer_, start, compute_free});
                 if (TileBuffers* b = services_.buffers(subarray_))
                     if (!functional::simd(*b, services_.data_port(subarray_), data_base_)) fail(rm::kSeqErrorFunctional);
+                if (preempt_requested_ && !error_) {
+                    checkpoint(h);
+                    return;
+                }
                 break;
             }
             case Opcode::Store: {
                 const sc_core::sc_time issue = std::max({write_free, now(), compute_free});
-                stores_done = std::max(stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_ + in.a64 + store_shift, in.a32, issue));
+                stores_done = std::max(stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_ + in.a64 + store_shift_, in.a32, issue));
                 write_free = issue;
+                held_vectors_ = held_cols_ = 0;
                 if (TileBuffers* b = services_.buffers(subarray_)) {
                     const bool gemm = b->described && b->layer.k_tiles > 0;
-                    if (gemm && !functional::store(*b, services_.data_port(subarray_), data_base_, in.a64 + store_shift, block()))
+                    if (gemm && !functional::store(*b, services_.data_port(subarray_), data_base_, in.a64 + store_shift_, block()))
                         fail(rm::kSeqErrorFunctional);
                 }
                 break;
@@ -289,13 +431,32 @@ void SubarraySequencer::execute() {
             case Opcode::Sync: {
                 // The cluster's subarrays meet at the tile boundary: they agree
                 // on when the tile ends (the latest member) and go on issuing.
+                const bool tenant_wide = in.flags & 1;
+                // A preempted sequencer does not join a tenant-wide barrier:
+                // it stops before it, and meets it again when it resumes.
+                if (tenant_wide && preempt_requested_) {
+                    --pc_;
+                    checkpoint(h);
+                    return;
+                }
                 keeper_.sync();
-                sc_core::sc_time stored = stores_done;
-                if (!services_.barrier(subarray_, tenant_, in.a32, in.a16, in.flags & 1, compute_free, stored))
-                    fail(rm::kSeqErrorConfiguration);
+                SequencerServices::BarrierSync sync{compute_free, stores_done};
+                const bool ok = services_.barrier(subarray_, tenant_, in.a32, in.a16, tenant_wide, sync);
                 keeper_.reset();
+                if (sync.withdrawn) {
+                    --pc_;
+                    checkpoint(h);
+                    return;
+                }
+                if (!ok) fail(sync.aborted ? rm::kSeqErrorAborted : rm::kSeqErrorConfiguration);
+                compute_free = sync.compute_done;
                 // A data barrier: the next layer reads what the members stored.
-                if (in.flags & 2) read_free = std::max(read_free, stored), operands = std::max(operands, stored);
+                if ((in.flags & 2) && !std::getenv("NOGATE")) read_free = std::max(read_free, sync.stores_done), operands = std::max(operands, sync.stores_done);
+                // A cluster stops together, at the boundary of the tile it just issued.
+                if (sync.stop && !error_) {
+                    checkpoint(h);
+                    return;
+                }
                 break;
             }
             case Opcode::Describe:
@@ -305,6 +466,8 @@ void SubarraySequencer::execute() {
                 break;
             case Opcode::LayerBoundary:
                 layer_ = in.a32;
+                weights_.assign(weights_.size(), {});  // a layer loads its own weights
+                weights_after_tile_ = false;
                 break;
             case Opcode::Configure:
                 services_.stage_configuration(subarray_, in.a16, in.a32);
@@ -314,7 +477,11 @@ void SubarraySequencer::execute() {
                     fail(rm::kSeqErrorBadInstruction);
                     break;
                 }
-                loops.push_back({pc_, pc_ + in.a32, in.a16, in.a16, in.a64 & 0xFFFF'FFFFull, in.a64 >> 32});
+                if (loops_.size() == SequencerContext::kMaxLoops) {
+                    fail(rm::kSeqErrorBadInstruction);
+                    break;
+                }
+                loops_.push_back({pc_, pc_ + in.a32, in.a16, in.a16, in.a64 & 0xFFFF'FFFFull, in.a64 >> 32});
                 break;
             case Opcode::End: {
                 const sc_core::sc_time end = std::max({operands, compute_free, stores_done});

@@ -31,6 +31,7 @@
 #include "compiler/bundle.h"
 #include "hw/config/arch_config.h"
 #include "hw/fission/fission_topology.h"
+#include "hw/sequencer/sequencer_context.h"
 #include "hw/sequencer/tile_buffers.h"
 
 namespace planaria {
@@ -46,15 +47,26 @@ public:
     virtual const LogicalArray& array_of(unsigned subarray) const = 0;
     /// A Configure instruction: `subarray`'s state for the coming layer.
     virtual void stage_configuration(unsigned subarray, std::uint32_t state, unsigned selector) = 0;
+    /// What the members of a barrier agree on. In: the caller's times. Out:
+    /// the latest of all members' (they agree on when their tiles end without
+    /// waiting for it, so their DMA engines can prefetch the next tile
+    /// meanwhile), whether the cluster stops here for a preemption, and
+    /// whether the caller left a tenant-wide barrier because it was preempted.
+    struct BarrierSync {
+        sc_core::sc_time compute_done, stores_done;
+        bool stop = false, withdrawn = false;
+        bool aborted = false;  ///< another member of the tenant failed: the barrier never completes
+    };
     /// Barrier of `parties` sequencers: all the tenant's (`tenant_wide`) or
     /// those of `subarray`'s current cluster. Returns when all have arrived,
     /// with the configurations they staged applied (false if those were
-    /// refused), `compute_done` and `stores_done` raised to the latest of
-    /// theirs: the members agree on when their tiles end without waiting for
-    /// it, so their DMA engines can prefetch the next tile meanwhile. In a
-    /// functional run, a cluster barrier is where the cluster's tile is computed.
+    /// refused). In a functional run, a cluster barrier is where the
+    /// cluster's tile is computed.
     virtual bool barrier(unsigned subarray, std::uint32_t tenant, std::uint32_t id, unsigned parties,
-                         bool tenant_wide, sc_core::sc_time& compute_done, sc_core::sc_time& stores_done) = 0;
+                         bool tenant_wide, BarrierSync& sync) = 0;
+    /// The fission state of `subarray` now, and the one it staged (if any).
+    virtual void configuration(unsigned subarray, std::uint32_t& state, unsigned& selector) const = 0;
+    virtual bool staged_configuration(unsigned subarray, std::uint32_t& state, unsigned& selector) const = 0;
     /// Functional runs: the subarray's on-chip data and its untimed path to
     /// memory (nullptr in timing-only runs).
     virtual TileBuffers* buffers(unsigned subarray) = 0;
@@ -88,6 +100,16 @@ public:
     /// `data_base` (ignored while busy: returns false).
     bool start(std::uint64_t base, std::uint32_t tenant, std::uint64_t data_base = 0);
 
+    /// Resumes a preempted program from the context saved at `context`;
+    /// `parties` of the tenant's sequencers resume together.
+    bool resume(std::uint64_t base, std::uint32_t tenant, std::uint64_t data_base, std::uint64_t context,
+                unsigned parties);
+    /// Stops at the next tile boundary and saves the context at `context`.
+    void request_preempt(std::uint64_t context);
+    bool preempt_requested() const { return preempt_requested_; }
+    bool preempted() const { return preempted_; }
+    const sc_core::sc_event& preempt_event() const { return preempt_event_; }
+
     bool busy() const { return busy_; }
     bool done() const { return done_; }
     std::uint32_t error() const { return error_; }
@@ -110,7 +132,9 @@ private:
     Instruction fetch(std::uint64_t index);
     /// A DMA transfer of `bytes` at `address` starting no earlier than
     /// `not_before` (absolute); returns its completion (absolute).
-    sc_core::sc_time dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time not_before);
+    /// `data`: the bytes the transfer carries (else it only times the traffic).
+    sc_core::sc_time dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time not_before,
+                         unsigned char* data = nullptr);
     /// One transfer cut into the channel's bursts, all dated `issue`; `data`
     /// moves along with the bursts when `advance_data`. Stops at the first
     /// error response; returns the last completion and the bytes moved.
@@ -123,6 +147,14 @@ private:
                        std::uint64_t bytes, sc_core::sc_time issue);
     sc_core::sc_time now() const { return sc_core::sc_time_stamp() + keeper_.get_local_time(); }
     void fail(std::uint32_t code);
+    /// The DMA engine's and the datapath's horizon.
+    struct Horizon {
+        sc_core::sc_time read_free, write_free, compute_free, operands, stores_done;
+    };
+    /// Finishes the tile in flight and its stores, saves the context, stops.
+    void checkpoint(const Horizon& h);
+    /// Reads the context back, re-forms the tenant's arrays, reloads the weights.
+    void restore(Horizon& h);
     /// Reads the descriptor carried by the `slots` Data instructions at the PC.
     void describe(std::uint32_t bytes, unsigned slots);
     /// This subarray's block in its logical array now.
@@ -137,7 +169,16 @@ private:
     tlm_utils::tlm_quantumkeeper keeper_;
     sc_core::sc_event start_;
 
-    std::uint64_t base_ = 0, data_base_ = 0;
+    std::uint64_t base_ = 0, data_base_ = 0, context_ = 0;
+    bool preempt_requested_ = false, preempted_ = false, resuming_ = false;
+    unsigned resume_parties_ = 0;
+    sc_core::sc_event preempt_event_;
+    // Architectural state a context holds.
+    std::vector<SequencerContext::Loop> loops_;
+    std::uint64_t act_shift_ = 0, store_shift_ = 0;
+    std::vector<SequencerContext::WeightLoad> weights_;  ///< resident weights: those loaded since the last tile run began
+    bool weights_after_tile_ = false;                     ///< a tile ran since the last weight load
+    std::uint64_t held_vectors_ = 0, held_cols_ = 0;      ///< intermediate results in the output buffer
     std::uint32_t tenant_ = 0;
     bool busy_ = false, done_ = false;
     std::uint32_t error_ = 0;
@@ -149,6 +190,7 @@ private:
     struct Chunk {
         std::uint64_t index = ~0ull;
         sc_core::sc_time ready;
+        std::uint64_t valid = 0;  ///< bytes the memory delivered (a buffer-full past the end is cut short)
         std::vector<std::uint8_t> bytes;
     };
     Chunk chunks_[2];

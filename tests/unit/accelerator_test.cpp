@@ -125,7 +125,7 @@ TEST_CASE("accelerator: register interface errors use the standard responses", "
     std::uint32_t v;
     CHECK(chip.host.read(sequencer(16, kSeqStatus), v) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
     CHECK(chip.host.write(sequencer(0, kSeqStatus), 1) == tlm::TLM_COMMAND_ERROR_RESPONSE);
-    CHECK(chip.host.write(sequencer(0, kSeqDoorbell), 2) == tlm::TLM_GENERIC_ERROR_RESPONSE);
+    CHECK(chip.host.write(sequencer(0, kSeqDoorbell), 4) == tlm::TLM_GENERIC_ERROR_RESPONSE);
     CHECK(chip.host.write(kIrqEnable, 4) == tlm::TLM_GENERIC_ERROR_RESPONSE);
     CHECK(chip.host.read(sequencer(0, kSeqProgramLo) + 1, v) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
     // The reconfiguration registers are part of the same map.
@@ -283,4 +283,31 @@ TEST_CASE("replay writes per-inference CSV, utilisation, bandwidth, JSON and a P
     CHECK(channels.find("0,") != std::string::npos);
     CHECK(std::count(channels.begin(), channels.end(), '\n') == 5);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("replay: a sequencer that fails ends its whole tenant and leaves nobody waiting", "[accelerator][replay]") {
+    // One subarray of an 8-subarray tenant meets an instruction it does not
+    // know; the others would wait for it at the next barrier for ever.
+    const ArchConfig cfg;
+    Bundle broken = Compiler(cfg, {Objective::Cycles, 8, true}).compile(zoo("mobilenet_v1"));
+    auto& program = broken.per_k[7].programs[5].instructions;
+    program[program.size() / 2] = Instruction::of(static_cast<Opcode>(0x7F));
+    const Bundle fine = Compiler(cfg, {Objective::Cycles, 8, true}).compile(zoo("tiny_yolo"));
+    ReplayPlatform platform("platform", cfg);
+    ReplayJob a;
+    a.bundle = &broken;
+    a.subarrays = 8;
+    platform.add(a);
+    ReplayJob b;  // then the same subarrays serve another tenant
+    b.bundle = &fine;
+    b.subarrays = 8;
+    b.after_previous = true;
+    platform.add(b);
+    sc_core::sc_start();
+    CHECK(platform.results()[0].error);
+    CHECK_FALSE(platform.results()[1].error);
+    CHECK(platform.results()[1].tiles == fine.per_k[7].table.total_tiles());
+    for (unsigned s = 0; s < 16; ++s) CHECK_FALSE(platform.accelerator().sequencer(s).busy());
+    for (unsigned s : job_region(platform.accelerator().registers().floorplan(), 8, 0))
+        CHECK(platform.accelerator().sequencer(s).error() == 0);  // the second tenant ran cleanly on them
 }

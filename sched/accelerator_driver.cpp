@@ -1,0 +1,93 @@
+#include "sched/accelerator_driver.h"
+
+#include <sstream>
+
+#include "tlm/register_map.h"
+
+namespace planaria {
+
+namespace rm = regmap;
+
+AcceleratorDriver::AcceleratorDriver(Transport transport, std::uint64_t base)
+    : transport_(std::move(transport)), base_(base) {}
+
+namespace {
+[[noreturn]] void refused(const char* what, std::uint64_t address, const tlm::tlm_generic_payload& t) {
+    std::ostringstream os;
+    os << "accelerator register " << what << " at 0x" << std::hex << address << " refused: " << t.get_response_string();
+    throw RegisterAccessError(os.str());
+}
+}  // namespace
+
+void AcceleratorDriver::access(tlm::tlm_command cmd, std::uint64_t offset, std::uint32_t& value) {
+    unsigned char bytes[4];
+    for (int i = 0; i < 4; ++i) bytes[i] = static_cast<unsigned char>(value >> (8 * i));
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(base_ + offset);
+    t.set_data_ptr(bytes);
+    t.set_data_length(4);
+    t.set_streaming_width(4);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    transport_(t, delay_);
+    if (!t.is_response_ok()) refused(cmd == tlm::TLM_READ_COMMAND ? "read" : "write", base_ + offset, t);
+    value = std::uint32_t(bytes[0]) | std::uint32_t(bytes[1]) << 8 | std::uint32_t(bytes[2]) << 16 |
+            std::uint32_t(bytes[3]) << 24;
+}
+
+void AcceleratorDriver::write(std::uint64_t offset, std::uint32_t value) { access(tlm::TLM_WRITE_COMMAND, offset, value); }
+
+std::uint32_t AcceleratorDriver::read(std::uint64_t offset) {
+    std::uint32_t value = 0;
+    access(tlm::TLM_READ_COMMAND, offset, value);
+    return value;
+}
+
+void AcceleratorDriver::sync() {
+    sc_core::wait(delay_);
+    delay_ = sc_core::SC_ZERO_TIME;
+}
+
+void AcceleratorDriver::enable_interrupts() { write(rm::kIrqEnable, rm::kIrqCompletion | rm::kIrqError); }
+
+void AcceleratorDriver::program(const Tenant& t) {
+    for (std::size_t p = 0; p < t.subarrays.size(); ++p) {
+        const unsigned s = t.subarrays[p];
+        write(rm::sequencer(s, rm::kSeqProgramLo), std::uint32_t(t.programs.at(p)));
+        write(rm::sequencer(s, rm::kSeqProgramHi), std::uint32_t(t.programs.at(p) >> 32));
+        write(rm::sequencer(s, rm::kSeqTenant), t.id);
+        write(rm::sequencer(s, rm::kSeqDataLo), std::uint32_t(t.data_base));
+        write(rm::sequencer(s, rm::kSeqDataHi), std::uint32_t(t.data_base >> 32));
+        if (p < t.contexts.size()) {
+            write(rm::sequencer(s, rm::kSeqContextLo), std::uint32_t(t.contexts[p]));
+            write(rm::sequencer(s, rm::kSeqContextHi), std::uint32_t(t.contexts[p] >> 32));
+        }
+    }
+}
+
+void AcceleratorDriver::start(const Tenant& t) {
+    program(t);
+    for (unsigned s : t.subarrays) write(rm::sequencer(s, rm::kSeqDoorbell), rm::kDoorbellStart);
+}
+
+void AcceleratorDriver::preempt(const Tenant& t) {
+    for (unsigned s : t.subarrays) write(rm::sequencer(s, rm::kSeqPreempt), 1);
+}
+
+void AcceleratorDriver::resume(const Tenant& t) {
+    program(t);
+    const std::uint32_t ring = rm::kDoorbellResume | std::uint32_t(t.subarrays.size()) << rm::kDoorbellPartiesShift;
+    for (unsigned s : t.subarrays) write(rm::sequencer(s, rm::kSeqDoorbell), ring);
+}
+
+std::uint64_t AcceleratorDriver::done_mask() {
+    return read(rm::kDoneMask) | std::uint64_t(read(rm::kDoneMask + 4)) << 32;
+}
+
+void AcceleratorDriver::acknowledge() { write(rm::kIrqStatus, rm::kIrqCompletion | rm::kIrqError); }
+
+bool AcceleratorDriver::preempted(unsigned subarray) {
+    return read(rm::sequencer(subarray, rm::kSeqStatus)) & rm::kSeqStatusPreempted;
+}
+
+}  // namespace planaria

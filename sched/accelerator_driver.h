@@ -1,0 +1,64 @@
+#pragma once
+// The register sequences a host runs on the Accelerator (tlm/register_map.h),
+// over whatever TLM-2.0 initiator socket the host owns: start a tenant's
+// programs on its subarrays, preempt it (each sequencer stops at its next tile
+// boundary and saves its context), resume it from those contexts on the same
+// or other subarrays, and read which sequencers have stopped. Accesses are
+// b_transport calls with annotated delays; the caller decides when to wait
+// for them (sync()). A refused access throws RegisterAccessError naming the
+// address and the response.
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+
+#include "sched/reconfiguration_driver.h"
+
+namespace planaria {
+
+class AcceleratorDriver {
+public:
+    using Transport = std::function<void(tlm::tlm_generic_payload&, sc_core::sc_time&)>;
+    /// `base`: address of the accelerator on the host's bus.
+    explicit AcceleratorDriver(Transport transport, std::uint64_t base = 0);
+
+    /// One tenant on the chip: its subarrays and, per subarray, its program
+    /// and context (where a preemption saves it).
+    struct Tenant {
+        std::uint32_t id = 0;
+        std::vector<unsigned> subarrays;
+        std::vector<std::uint64_t> programs, contexts;
+        std::uint64_t data_base = 0;
+    };
+
+    void enable_interrupts();
+    /// Programs the sequencers and rings their doorbells.
+    void start(const Tenant& t);
+    /// Asks every sequencer of the tenant to stop at its next tile boundary.
+    void preempt(const Tenant& t);
+    /// Resumes the tenant from its contexts on `t.subarrays` (which may differ
+    /// from those it was preempted on, in the same arrangement).
+    void resume(const Tenant& t);
+    /// Sequencers that reached END or stopped (a doorbell clears its bit).
+    std::uint64_t done_mask();
+    /// Clears the interrupt status.
+    void acknowledge();
+    bool preempted(unsigned subarray);
+
+    std::uint32_t read(std::uint64_t offset);
+    void write(std::uint64_t offset, std::uint32_t value);
+    /// Waits for the time the accesses so far annotated.
+    void sync();
+
+private:
+    void program(const Tenant& t);
+    void access(tlm::tlm_command cmd, std::uint64_t offset, std::uint32_t& value);
+    Transport transport_;
+    std::uint64_t base_;
+    sc_core::sc_time delay_ = sc_core::SC_ZERO_TIME;
+};
+
+}  // namespace planaria
