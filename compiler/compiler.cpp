@@ -180,14 +180,26 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
         // The tenant re-fissions its subarrays when a layer needs another
         // configuration: every subarray states its part, and a tenant-wide
         // barrier applies them together.
-        if (choice.configuration != configured) {
+        const bool refission = choice.configuration != configured;
+        if (refission) {
             FissionState st = FissionState::reset(floorplan_);
             for (const auto& cluster_array : config.placement) st = place_array(floorplan_, cluster_array, st);
             out.push_back(Instruction::of(Opcode::Configure, 0, st.selector[me], std::uint16_t(st.subarray[me])));
             if (!produced) out.push_back(Instruction::of(Opcode::Sync, 0, std::uint32_t(i), std::uint16_t(c.k), kSyncTenant));
             configured = choice.configuration;
+            data_barrier();
         }
-        data_barrier();
+        // Weights do not depend on the previous layer: without a re-fission the
+        // first weights are fetched while the previous layer's stores drain, and
+        // the data barrier comes before the first activations (at the latest at
+        // the layer's end). Not across sequential repetitions, which loop over
+        // the whole layer.
+        bool barrier_deferred = produced && !refission && w.gemms.front().sequential == 1;
+        const auto flush_barrier = [&] {
+            if (barrier_deferred) out.push_back(Instruction::of(Opcode::Sync, 0, std::uint32_t(i), std::uint16_t(c.k), kSyncTenant | kSyncData));
+            barrier_deferred = false;
+        };
+        if (!barrier_deferred) data_barrier();
         // Which cluster am I in, and where?
         unsigned cluster = 0, my_r = 0, my_c = 0;
         for (unsigned q = 0; q < config.placement.size(); ++q) {
@@ -244,6 +256,7 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                                        clamp32(my_rows * my_cols * 2), std::uint16_t(slot)));
                     slot = (slot + 1) % slots;
                 }
+                flush_barrier();
                 // My m chunks, in runs of equal size: one loop per run.
                 for (std::uint64_t m = m_first; m < nm;) {
                     const std::uint64_t size = g.m * (m + 1) / nm - g.m * m / nm;
@@ -287,6 +300,7 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             }
             weight_base += g.k * g.n * 2 * g.instances;
         }
+        flush_barrier();
         tensor_base += w.output_bytes;
     }
     out.push_back(Instruction::of(Opcode::End));

@@ -77,7 +77,8 @@ int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig&
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << std::left << std::setw(18) << "DNN" << std::right << std::setw(12) << "latency ms" << std::setw(13)
               << "estimate ms" << std::setw(9) << "diff" << std::setw(10) << "tiles" << std::setw(10) << "estimate" << std::setw(10)
-              << "DRAM MB" << std::setw(10) << "estimate" << "\n";
+              << "DRAM MB" << std::setw(10) << "estimate" << std::setw(11) << "energy uJ" << std::setw(10) << "estimate"
+              << "\n";
     std::uint64_t tiles = 0;
     bool error = false;
     for (std::size_t i = 0; i < bundles.size(); ++i) {
@@ -98,7 +99,8 @@ int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig&
                   << std::setw(12) << r.latency_ms() << std::setw(13) << estimate << std::setw(8)
                   << std::setprecision(1) << (r.latency_ms() / estimate - 1) * 100 << "%" << std::setw(10)
                   << r.tiles << std::setw(10) << table.total_tiles() << std::setw(10) << std::setprecision(1)
-                  << double(r.bytes) / 1e6 << std::setw(10) << double(dram) / 1e6
+                  << double(r.bytes) / 1e6 << std::setw(10) << double(dram) / 1e6 << std::setw(11)
+                  << r.energy_pj() * 1e-6 << std::setw(10) << table.total_energy_pj() * 1e-6
                   << (r.error ? "  ERROR" : "") << "\n";
     }
     if (data.functional && !error) {

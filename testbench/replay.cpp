@@ -142,10 +142,14 @@ void ReplayPlatform::finish(std::size_t j) {
     r.tiles = g.tiles, r.busy_cycles = g.busy_cycles, r.bytes = g.bytes;
     const auto& e = cfg_.energy;
     const double pes = double(cfg_.subarray.rows) * cfg_.subarray.cols;
-    r.compute_pj = double(r.busy_cycles) * pes * e.mac_pj;
-    r.dram_pj = double(r.bytes) * 8 * e.dram_pj_per_bit;
-    r.buffer_pj = double(r.bytes) * 8 * std::max(e.activation_buffer_pj_per_bit, e.weight_buffer_pj_per_bit);
-    r.leakage_pj = e.leakage_mw * (r.finish - r.arrival).to_seconds() * 1e9 * r.subarrays / cfg_.subarray.count;
+    r.energy.compute = double(r.busy_cycles) * pes * e.mac_pj;
+    r.energy.weight_buffer = double(g.activity.weight_buffer_bits) * e.weight_buffer_pj_per_bit;
+    r.energy.activation_buffer = double(g.activity.activation_buffer_bits) * e.activation_buffer_pj_per_bit;
+    r.energy.output_buffer = double(g.activity.output_buffer_bits) * e.output_buffer_pj_per_bit;
+    r.energy.bus = double(g.activity.bus_bit_hops) * e.bus_pj_per_bit_hop;
+    r.energy.simd = double(g.activity.simd_ops) * e.simd_op_pj;
+    r.energy.dram = double(r.bytes) * 8 * e.dram_pj_per_bit;
+    r.energy.leakage = e.leakage_mw * (r.finish - r.arrival).to_seconds() * 1e9 * r.subarrays / cfg_.subarray.count;
 }
 
 void ReplayPlatform::collect(AcceleratorDriver& driver) {
@@ -180,6 +184,7 @@ void ReplayPlatform::collect(AcceleratorDriver& driver) {
             }
             g.finished[p] = true;
             g.tiles += q.tiles(), g.busy_cycles += q.busy_cycles(), g.bytes += q.bytes_moved();
+            g.activity += q.activity();
             g.last_end = std::max(g.last_end, q.finished_at());
         }
         if (stopped && !results_[j].error) {
@@ -283,14 +288,17 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
     {
         std::ofstream out = open_output(dir + "/inferences.csv");
         out << "tenant,model,subarrays,arrival_us,finish_us,latency_ms,tiles,busy_cycles,bytes,energy_uj,"
-               "compute_uj,dram_uj,buffer_uj,leakage_uj,preemptions,error\n";
+               "compute_uj,weight_buffer_uj,activation_buffer_uj,output_buffer_uj,bus_uj,simd_uj,dram_uj,leakage_uj,"
+               "preemptions,error\n";
         for (std::size_t j = 0; j < results_.size(); ++j) {
             const ReplayResult& r = results_[j];
             out << j + 1 << "," << r.model << "," << r.subarrays << "," << us(r.arrival) << "," << us(r.finish) << ","
                 << r.latency_ms() << "," << r.tiles << "," << r.busy_cycles << "," << r.bytes << ","
-                << r.energy_pj() * 1e-6 << "," << r.compute_pj * 1e-6 << "," << r.dram_pj * 1e-6 << ","
-                << r.buffer_pj * 1e-6 << "," << r.leakage_pj * 1e-6 << "," << r.preemptions << "," << (r.error ? 1 : 0)
-                << "\n";
+                << r.energy_pj() * 1e-6;
+            const EnergyBreakdown& e = r.energy;
+            for (double part : {e.compute, e.weight_buffer, e.activation_buffer, e.output_buffer, e.bus, e.simd, e.dram, e.leakage})
+                out << "," << part * 1e-6;
+            out << "," << r.preemptions << "," << (r.error ? 1 : 0) << "\n";
         }
     }
     {
@@ -325,6 +333,15 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
                                        {"tiles", r.tiles},
                                        {"bytes", r.bytes},
                                        {"energy_uj", r.energy_pj() * 1e-6},
+                                       {"energy_breakdown_uj",
+                                        {{"compute", r.energy.compute * 1e-6},
+                                         {"weight_buffer", r.energy.weight_buffer * 1e-6},
+                                         {"activation_buffer", r.energy.activation_buffer * 1e-6},
+                                         {"output_buffer", r.energy.output_buffer * 1e-6},
+                                         {"bus", r.energy.bus * 1e-6},
+                                         {"simd", r.energy.simd * 1e-6},
+                                         {"dram", r.energy.dram * 1e-6},
+                                         {"leakage", r.energy.leakage * 1e-6}}},
                                        {"preemptions", r.preemptions},
                                        {"error", r.error}});
         }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "compiler/bundle.h"
+#include "compiler/cost_model.h"
 #include "hw/accelerator/accelerator.h"
 #include <optional>
 
@@ -50,11 +51,12 @@ struct ReplayResult {
     std::uint64_t tiles = 0, busy_cycles = 0, bytes = 0;
     unsigned preemptions = 0;
     bool error = false;
-    /// Energy from the run's activity (pJ): every PE of a computing subarray
-    /// per cycle, DRAM per bit moved, the on-chip buffers per bit written by
-    /// DMA, leakage of the tenant's share of the chip for its latency.
-    double compute_pj = 0, dram_pj = 0, buffer_pj = 0, leakage_pj = 0;
-    double energy_pj() const { return compute_pj + dram_pj + buffer_pj + leakage_pj; }
+    /// Energy from the run's own activity (pJ, hw/sequencer Activity):
+    /// every PE of a computing subarray per cycle, each buffer per bit,
+    /// ring-bus links per bit-hop, SIMD lane operations, DRAM per bit, and the
+    /// leakage of the tenant's share of the chip for its latency.
+    EnergyBreakdown energy;
+    double energy_pj() const { return energy.total(); }
     double latency_ms() const { return (finish - arrival).to_seconds() * 1e3; }
 };
 
@@ -116,6 +118,7 @@ private:
         std::vector<unsigned> where;                 ///< the subarrays it runs on now
         std::vector<bool> finished;                  ///< per position: reached END
         std::uint64_t tiles = 0, busy_cycles = 0, bytes = 0;  ///< of the finished positions
+        Activity activity;
         sc_core::sc_time last_end;
     };
     std::vector<Progress> progress_;

@@ -37,7 +37,7 @@ private:
 }  // namespace
 
 std::uint64_t SequencerContext::header_bytes(unsigned slots) {
-    return 8 * (1 + 7 + 1 + 6 * kMaxLoops + 5 + 3 * std::uint64_t(slots) + 1 + 2 * descriptor_slots() + 2);
+    return 8 * (1 + 7 + 5 + 1 + 6 * kMaxLoops + 5 + 3 * std::uint64_t(slots) + 1 + 2 * descriptor_slots() + 2);
 }
 
 std::uint64_t SequencerContext::results_bytes(const std::vector<std::uint8_t>& header, unsigned slots) {
@@ -57,6 +57,7 @@ std::vector<std::uint8_t> SequencerContext::serialize(unsigned slots) const {
     Writer w;
     w.u64(kMagic);
     for (std::uint64_t v : {pc, layer, tiles, busy_cycles, bytes, act_shift, store_shift}) w.u64(v);
+    for (std::uint64_t v : activity) w.u64(v);
     w.u64(loops.size());
     for (unsigned i = 0; i < kMaxLoops; ++i) {
         const Loop l = i < loops.size() ? loops[i] : Loop{};
@@ -87,6 +88,7 @@ SequencerContext SequencerContext::deserialize(const std::vector<std::uint8_t>& 
     if (r.u64() != kMagic) throw std::invalid_argument("sequencer context: bad magic");
     SequencerContext c;
     for (std::uint64_t* v : {&c.pc, &c.layer, &c.tiles, &c.busy_cycles, &c.bytes, &c.act_shift, &c.store_shift}) *v = r.u64();
+    for (auto& v : c.activity) v = r.u64();
     const std::uint64_t n = r.u64();
     if (n > kMaxLoops) throw std::invalid_argument("sequencer context: loop stack too deep");
     for (unsigned i = 0; i < kMaxLoops; ++i) {

@@ -10,6 +10,7 @@
 // The layout is fixed: every field at the same offset whatever the data mode,
 // so a functional and a timing-only run move the same bytes.
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct SequencerContext {
 
     std::uint64_t pc = 0, layer = 0, tiles = 0, busy_cycles = 0, bytes = 0;
     std::uint64_t act_shift = 0, store_shift = 0;
+    std::array<std::uint64_t, 5> activity{};  ///< the energy counters (Activity), in declaration order
     std::vector<Loop> loops;
     std::uint64_t state = 0, selector = 0;                    ///< the subarray's fission state when it stopped
     std::uint64_t staged = 0, staged_state = 0, staged_selector = 0;  ///< a configuration staged for the next barrier

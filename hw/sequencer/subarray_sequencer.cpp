@@ -42,6 +42,7 @@ bool SubarraySequencer::start(std::uint64_t base, std::uint32_t tenant, std::uin
     weights_.assign(cfg_.subarray.weight_buffer_bytes / 2, {});
     weights_after_tile_ = false;
     held_vectors_ = held_cols_ = 0;
+    activity_ = {};
     for (auto& c : chunks_) c.index = ~0ull;
     start_.notify(sc_core::SC_ZERO_TIME);
     return true;
@@ -187,6 +188,8 @@ void SubarraySequencer::checkpoint(const Horizon& h) {
     const sc_core::sc_time quiet = std::max({h.operands, h.compute_free, h.stores_done});
     SequencerContext c;
     c.pc = pc_, c.layer = layer_, c.tiles = tiles_, c.busy_cycles = busy_cycles_, c.bytes = bytes_;
+    c.activity = {activity_.weight_buffer_bits, activity_.activation_buffer_bits, activity_.output_buffer_bits,
+                  activity_.bus_bit_hops, activity_.simd_ops};
     c.act_shift = act_shift_, c.store_shift = store_shift_;
     c.loops = loops_;
     std::uint32_t state = 0, staged = 0;
@@ -236,6 +239,7 @@ void SubarraySequencer::restore(Horizon& h) {
     h.operands = std::max(h.operands, read);
     DataPort& port = services_.data_port(subarray_);
     pc_ = c.pc, layer_ = std::uint32_t(c.layer), tiles_ = c.tiles, busy_cycles_ = c.busy_cycles;
+    activity_ = {c.activity[0], c.activity[1], c.activity[2], c.activity[3], c.activity[4]};
     bytes_ += c.bytes;  // the restore's own traffic is already counted
     act_shift_ = c.act_shift, store_shift_ = c.store_shift;
     loops_ = c.loops;
@@ -325,6 +329,7 @@ void SubarraySequencer::execute() {
                 if (weights_after_tile_) weights_.assign(weights_.size(), {});
                 weights_after_tile_ = false;
                 if (in.a16 < weights_.size()) weights_[in.a16] = {1, in.a64, in.a32};
+                activity_.weight_buffer_bits += std::uint64_t(in.a32) * 8;
                 const sc_core::sc_time issue = std::max(read_free, now());
                 operands = std::max(operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64, in.a32, issue));
                 read_free = issue;
@@ -342,6 +347,7 @@ void SubarraySequencer::execute() {
                     rooms.pop_front();
                 }
                 rooms.push_back({entries, sc_core::SC_ZERO_TIME, false});
+                activity_.activation_buffer_bits += std::uint64_t(in.a32) * 8;
                 in_use += entries;
                 operands = std::max(operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64 + act_shift_, in.a32, issue));
                 read_free = issue;
@@ -377,9 +383,20 @@ void SubarraySequencer::execute() {
                 if (array.subarrays.front() == subarray_) ++tiles_;
                 weights_after_tile_ = true;
                 const BlockPosition at = block();
+                const std::uint64_t my_rows = k > at.row * rows ? std::min(rows, k - at.row * rows) : 0;
+                const std::uint64_t my_cols = n > at.col * cols ? std::min(cols, n - at.col * cols) : 0;
+                const std::uint64_t value_bits = cfg_.data.activation_bits, acc_bits = cfg_.pod.output_buffer.bank_width_bits;
+                activity_.weight_buffer_bits += my_rows * my_cols * value_bits;  // each PE latches its weight
+                if (at.col == 0) {  // the block row's activations leave its first subarray's buffer and cross the others
+                    activity_.activation_buffer_bits += m * my_rows * value_bits;
+                    activity_.bus_bit_hops += m * my_rows * value_bits * (array.block_cols - 1);
+                }
                 if (at.row + 1 == array.block_rows) {  // the last block row holds the output buffer
                     held_vectors_ = m;
-                    held_cols_ = n > at.col * cols ? std::min(cols, n - at.col * cols) : 0;
+                    held_cols_ = my_cols;
+                    activity_.output_buffer_bits += m * my_cols * acc_bits * ((in.flags & 1) ? 2 : 1);
+                    activity_.bus_bit_hops += m * my_cols * acc_bits * (array.block_rows - 1);
+                    if (in.a16) activity_.simd_ops += m * my_cols;
                 }
                 if (TileBuffers* b = services_.buffers(subarray_)) {
                     b->pending = {true, (in.flags & 1) != 0, m, unsigned(in.a64 >> 48 & 0xFFFF)};
@@ -406,6 +423,7 @@ void SubarraySequencer::execute() {
                 const sc_core::sc_time start = std::max(compute_free, operands);
                 compute_free = start + period_ * double(cycles);
                 busy_cycles_ += cycles;
+                activity_.simd_ops += in.a64;
                 ++tiles_;  // a SIMD layer is one tile on each of the tenant's subarrays, as the table counts it
                 if (observer_) observer_({subarray_, tenant_, layer_, start, compute_free});
                 if (TileBuffers* b = services_.buffers(subarray_))
@@ -421,6 +439,7 @@ void SubarraySequencer::execute() {
                 stores_done = std::max(stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_ + in.a64 + store_shift_, in.a32, issue));
                 write_free = issue;
                 held_vectors_ = held_cols_ = 0;
+                activity_.output_buffer_bits += std::uint64_t(in.a32) * 8;
                 if (TileBuffers* b = services_.buffers(subarray_)) {
                     const bool gemm = b->described && b->layer.k_tiles > 0;
                     if (gemm && !functional::store(*b, services_.data_port(subarray_), data_base_, in.a64 + store_shift_, block()))
@@ -451,7 +470,7 @@ void SubarraySequencer::execute() {
                 if (!ok) fail(sync.aborted ? rm::kSeqErrorAborted : rm::kSeqErrorConfiguration);
                 compute_free = sync.compute_done;
                 // A data barrier: the next layer reads what the members stored.
-                if ((in.flags & 2) && !std::getenv("NOGATE")) read_free = std::max(read_free, sync.stores_done), operands = std::max(operands, sync.stores_done);
+                if (in.flags & 2) read_free = std::max(read_free, sync.stores_done), operands = std::max(operands, sync.stores_done);
                 // A cluster stops together, at the boundary of the tile it just issued.
                 if (sync.stop && !error_) {
                     checkpoint(h);

@@ -82,6 +82,20 @@ public:
     virtual void finished(unsigned subarray, bool error) = 0;
 };
 
+/// What a subarray did, for energy: bits through each buffer (DMA writes and
+/// the tile's reads or read-modify-writes), bit-hops on the ring buses
+/// between subarrays, SIMD lane operations. Off-chip bytes and busy cycles
+/// are counted separately.
+struct Activity {
+    std::uint64_t weight_buffer_bits = 0, activation_buffer_bits = 0, output_buffer_bits = 0;
+    std::uint64_t bus_bit_hops = 0, simd_ops = 0;
+    Activity& operator+=(const Activity& o) {
+        weight_buffer_bits += o.weight_buffer_bits, activation_buffer_bits += o.activation_buffer_bits;
+        output_buffer_bits += o.output_buffer_bits, bus_bit_hops += o.bus_bit_hops, simd_ops += o.simd_ops;
+        return *this;
+    }
+};
+
 /// One tile as it ran, for timelines and utilisation.
 struct TileEvent {
     unsigned subarray = 0;
@@ -118,6 +132,7 @@ public:
     std::uint64_t busy_cycles() const { return busy_cycles_; }
     std::uint64_t bytes_moved() const { return bytes_; }
     std::uint32_t layer() const { return layer_; }
+    const Activity& activity() const { return activity_; }
     std::uint32_t tenant() const { return tenant_; }
     /// Simulation time the last program ended.
     const sc_core::sc_time& finished_at() const { return finished_at_; }
@@ -179,6 +194,7 @@ private:
     std::vector<SequencerContext::WeightLoad> weights_;  ///< resident weights: those loaded since the last tile run began
     bool weights_after_tile_ = false;                     ///< a tile ran since the last weight load
     std::uint64_t held_vectors_ = 0, held_cols_ = 0;      ///< intermediate results in the output buffer
+    Activity activity_;
     std::uint32_t tenant_ = 0;
     bool busy_ = false, done_ = false;
     std::uint32_t error_ = 0;

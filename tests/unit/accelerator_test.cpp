@@ -92,6 +92,16 @@ TEST_CASE("accelerator: a program of one tile runs, counts and interrupts", "[ac
     const std::uint64_t data = 32 * 32 * 2 + 20 * 32 * 2 * 2;
     CHECK(chip.host.read(sequencer(5, kSeqBytesLo)) == data + 2 * chip.cfg.instruction_buffer.bytes);
     CHECK(chip.memories[chip.accel.channel_of(5)]->bytes_written() == 20 * 32 * 2);
+    // Energy activity by hand: the loads write the buffers, the tile reads each
+    // weight once, each activation once and writes each accumulator once, the
+    // store reads the outputs; a subarray alone uses no ring-bus link.
+    const Activity& a = chip.accel.sequencer(5).activity();
+    const std::uint64_t acc_bits = chip.cfg.pod.output_buffer.bank_width_bits;
+    CHECK(a.weight_buffer_bits == 32 * 32 * 16 + 32 * 32 * 16);
+    CHECK(a.activation_buffer_bits == 20 * 32 * 16 + 20 * 32 * 16);
+    CHECK(a.output_buffer_bits == 20 * 32 * acc_bits + 20 * 32 * 16);
+    CHECK(a.bus_bit_hops == 0);
+    CHECK(a.simd_ops == 0);
     // Clearing the interrupt lowers the line.
     chip.host.write(kIrqStatus, kIrqCompletion);
     sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_NS));
