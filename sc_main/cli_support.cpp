@@ -5,6 +5,7 @@
 #include "compiler/model.h"
 #include "hw/config/arch_yaml.h"
 #include "sc_main/command.h"
+#include "testbench/workload.h"
 
 namespace planaria::cli {
 
@@ -70,6 +71,9 @@ int guarded(const std::string& command, const std::function<int()>& body) {
         std::cerr << "planaria: error: " << e.what() << "\n";
         return kExitUsage;
     } catch (const ModelError& e) {
+        std::cerr << "planaria: error: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const WorkloadError& e) {
         std::cerr << "planaria: error: " << e.what() << "\n";
         return kExitUsage;
     } catch (const std::exception& e) {

@@ -34,6 +34,7 @@ int trace_command(const std::vector<std::string>& args);
 int compile_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
+int run_command(const std::vector<std::string>& args);
 
 /// What data a replay moves: none (timing only) or, functionally, random
 /// weights and inputs from `seed`, the model inputs resized by `inputs`.

@@ -33,6 +33,7 @@ const std::vector<Command>& commands() {
         {"compile", "compile DNN models into bundles", compile_command},
         {"report", "the paper's single-DNN studies with this model's numbers", report_command},
         {"replay", "run compiled DNNs on the chip-level model", replay_command},
+        {"run", "run a multi-tenant workload under Planaria and PREMA", run_command},
     };
     return all;
 }
