@@ -15,8 +15,7 @@ ChannelMemory<W>::ChannelMemory(sc_core::sc_module_name name, std::uint64_t size
       per_byte_(1.0 / bandwidth_gbps, sc_core::SC_NS), latency_(latency_ns, sc_core::SC_NS),
       burst_limit_(burst_limit_bytes),
       // Slots of 4 ns: short against a tile, long against one burst.
-      slot_bytes_(4.0 * bandwidth_gbps), full_bytes_(slot_bytes_ * (1 - 1e-12)), slot_(4.0, sc_core::SC_NS),
-      calendar_(1024) {
+      slot_bytes_(4.0 * bandwidth_gbps), slot_(4.0, sc_core::SC_NS) {
     socket.register_b_transport(this, &ChannelMemory::b_transport);
     socket.register_transport_dbg(this, &ChannelMemory::transport_dbg);
     socket.register_get_direct_mem_ptr(this, &ChannelMemory::get_direct_mem_ptr);
@@ -24,19 +23,12 @@ ChannelMemory<W>::ChannelMemory(sc_core::sc_module_name name, std::uint64_t size
 
 template <unsigned W>
 unsigned char* ChannelMemory<W>::page(std::uint64_t index, bool allocate) {
-    if (index == last_page_index_) return last_page_;
     const auto it = pages_->find(index);
-    unsigned char* p = nullptr;
-    if (it != pages_->end()) {
-        p = it->second.get();
-    } else if (allocate) {
-        p = static_cast<unsigned char*>(std::calloc(kPageBytes, 1));
-        if (!p) throw std::bad_alloc();
-        (*pages_)[index].reset(p);
-    }
-    // An absent page is not remembered: another channel sharing the storage may write it.
-    if (p) last_page_index_ = index, last_page_ = p;
-    return p;
+    if (it != pages_->end()) return it->second.get();
+    if (!allocate) return nullptr;
+    auto fresh = std::make_unique<unsigned char[]>(kPageBytes);
+    std::memset(fresh.get(), 0, kPageBytes);
+    return ((*pages_)[index] = std::move(fresh)).get();
 }
 
 template <unsigned W>
@@ -98,26 +90,23 @@ void ChannelMemory<W>::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_
 }
 
 template <unsigned W>
-void ChannelMemory<W>::reserve_to(std::uint64_t slot) {
-    if (slot - base_ < calendar_.size()) return;
-    // Outgrown: a ring twice (or more) as large, each booked slot at its new place.
-    std::size_t size = calendar_.size() * 2;
-    while (slot - base_ >= size) size *= 2;
-    std::vector<Slot> larger(size);
-    for (std::uint64_t s = base_; s < end_; ++s) larger[s & (size - 1)] = at(s);
-    calendar_.swap(larger);
+double& ChannelMemory<W>::booked(std::uint64_t slot) {
+    while (base_ + booked_.size() <= slot) {
+        skip_.push_back(base_ + booked_.size());
+        booked_.push_back(0.0);
+    }
+    return booked_[slot - base_];
 }
 
 template <unsigned W>
 std::uint64_t ChannelMemory<W>::first_open(std::uint64_t slot) {
-    if (slot < full_to_) slot = full_to_;
     // A full slot points to a later one; follow, then shorten the path behind.
     std::uint64_t root = slot;
-    while (root < end_ && at(root).skip != root) root = at(root).skip;
-    while (slot != root && slot < end_) {
-        Slot& s = at(slot);
-        slot = s.skip;
-        s.skip = root;
+    while (root - base_ < skip_.size() && skip_[root - base_] != root) root = skip_[root - base_];
+    while (slot != root && slot - base_ < skip_.size()) {
+        const std::uint64_t next = skip_[slot - base_];
+        skip_[slot - base_] = root;
+        slot = next;
     }
     return root;
 }
@@ -126,65 +115,36 @@ template <unsigned W>
 sc_core::sc_time ChannelMemory<W>::book(const sc_core::sc_time& arrival, std::uint64_t bytes) {
     // Slots before the present take no more requests: drop them.
     const std::uint64_t now_slot = std::uint64_t(sc_core::sc_time_stamp() / slot_);
-    if (base_ < now_slot) {
-        base_ = now_slot;
-        end_ = std::max(end_, base_);
-        full_to_ = std::max(full_to_, base_);
+    while (base_ < now_slot && !booked_.empty()) {
+        booked_.pop_front();
+        skip_.pop_front();
+        ++base_;
     }
+    if (booked_.empty()) base_ = std::max(base_, now_slot);
     // The request starts at its arrival, within its first slot, and fills
     // the free capacity of the slots from there on.
     std::uint64_t slot = std::max(std::uint64_t(arrival / slot_), base_);
     double position = (arrival - slot_ * double(slot)) / slot_ * slot_bytes_;  // bytes into the slot
     if (position < 0) position = 0;
     double left = double(bytes);
-    sc_core::sc_time done;
     for (;;) {
         const std::uint64_t open = first_open(slot);
         if (open != slot) position = 0;
         slot = open;
-        if (slot >= end_) {
-            done = book_fresh(slot, position, left);
-            break;
-        }
-        Slot& s = at(slot);
-        const double start = std::max(s.booked, position);
+        double& b = booked(slot);
+        const double start = std::max(b, position);
         const double free = slot_bytes_ - start;
         if (free >= left) {
-            s.booked = start + left;
-            if (s.booked >= full_bytes_) s.skip = slot + 1;
-            done = slot_ * (double(slot) + s.booked / slot_bytes_);
-            break;
+            b = start + left;
+            if (b >= slot_bytes_ * (1 - 1e-12)) skip_[slot - base_] = slot + 1;
+            return slot_ * (double(slot) + b / slot_bytes_);
         }
         if (free > 0) left -= free;
-        s.booked = slot_bytes_;
-        s.skip = slot + 1;
+        b = slot_bytes_;
+        skip_[slot - base_] = slot + 1;
         ++slot;
         position = 0;
     }
-    while (full_to_ < end_ && at(full_to_).skip != full_to_) ++full_to_;
-    return done;
-}
-
-template <unsigned W>
-sc_core::sc_time ChannelMemory<W>::book_fresh(std::uint64_t slot, double position, double left) {
-    // The same filling as in book(), on empty slots: count the slots the
-    // request fills up, then write them into the calendar at once.
-    std::uint64_t last = slot;
-    double start = std::max(0.0, position);
-    for (;;) {
-        const double free = slot_bytes_ - start;
-        if (free >= left) break;
-        if (free > 0) left -= free;
-        ++last;
-        start = 0.0;
-    }
-    const double booked = start + left;
-    reserve_to(last);
-    for (; end_ < slot; ++end_) at(end_) = {0.0, end_};
-    for (; end_ < last; ++end_) at(end_) = {slot_bytes_, end_ + 1};
-    at(last) = {booked, booked >= full_bytes_ ? last + 1 : last};
-    end_ = last + 1;
-    return slot_ * (double(last) + booked / slot_bytes_);
 }
 
 template <unsigned W>

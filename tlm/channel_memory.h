@@ -19,7 +19,7 @@
 // DMI granted page by page (latencies annotated from the bandwidth), and
 // withdrawn with invalidate_direct_mem_ptr when asked to.
 
-#include <cstdlib>
+#include <deque>
 #include <map>
 #include <memory>
 #include <vector>
@@ -53,10 +53,7 @@ public:
     void peek(std::uint64_t address, void* data, std::uint64_t bytes);
     /// Serves the same bytes as `other` from now on (channels that are views of
     /// one address space, each with its own bandwidth); call before any access.
-    void share_storage(ChannelMemory& other) {
-        pages_ = other.pages_;
-        last_page_index_ = ~0ull, last_page_ = nullptr;
-    }
+    void share_storage(ChannelMemory& other) { pages_ = other.pages_; }
 
     static constexpr std::uint64_t kPageBytes = 1 << 20;
 
@@ -72,45 +69,19 @@ private:
     std::uint64_t size_;
     sc_core::sc_time per_byte_, latency_;
     unsigned burst_limit_;
-    /// A page is zeroed by calloc: fresh memory from the system is zero
-    /// already, so a page costs only what is touched of it.
-    struct FreePage {
-        void operator()(unsigned char* p) const { std::free(p); }
-    };
-    using Pages = std::map<std::uint64_t, std::unique_ptr<unsigned char[], FreePage>>;
+    using Pages = std::map<std::uint64_t, std::unique_ptr<unsigned char[]>>;
     std::shared_ptr<Pages> pages_ = std::make_shared<Pages>();
-    /// The page the last access found (pages are never freed while the
-    /// memory lives, so the pointer stays good): bursts mostly stay within one.
-    std::uint64_t last_page_index_ = ~0ull;
-    unsigned char* last_page_ = nullptr;
     /// Books `bytes` from `arrival` on; returns when the last byte has moved.
     sc_core::sc_time book(const sc_core::sc_time& arrival, std::uint64_t bytes);
 
     double slot_bytes_;                ///< capacity of one calendar slot
-    double full_bytes_;                ///< a slot booked this far counts as full (rounding)
     sc_core::sc_time slot_;            ///< length of one calendar slot
-    /// One slot of the calendar: bytes booked, and for a full slot a later
-    /// slot, maybe open (an open slot points to itself).
-    struct Slot {
-        double booked;
-        std::uint64_t skip;
-    };
-    /// The calendar: slots [base_, end_) in a ring indexed by slot number
-    /// modulo its size (a power of two, doubled when the booked span outgrows
-    /// it). Slots at or after end_ are open and empty. Every slot before
-    /// full_to_ is full: a request dated before it goes straight there (the
-    /// channel is mostly booked solid from the present on, and requests
-    /// dated within that stretch are the common case).
-    std::vector<Slot> calendar_;
-    std::uint64_t base_ = 0, end_ = 0, full_to_ = 0;
-    Slot& at(std::uint64_t slot) { return calendar_[slot & (calendar_.size() - 1)]; }
-    /// Makes room in the ring for the slots up to `slot`.
-    void reserve_to(std::uint64_t slot);
+    std::uint64_t base_ = 0;           ///< slot index of booked_.front()
+    std::deque<double> booked_;        ///< bytes booked per slot, from base_ on
+    std::deque<std::uint64_t> skip_;   ///< a full slot: a later slot, maybe open; else itself
+    double& booked(std::uint64_t slot);
     /// The first slot at or after `slot` with capacity left.
     std::uint64_t first_open(std::uint64_t slot);
-    /// Books `left` bytes from `position` bytes into `slot`, which lies at or
-    /// after end_ (nothing booked from there on); returns when the last byte has moved.
-    sc_core::sc_time book_fresh(std::uint64_t slot, double position, double left);
     sc_core::sc_time busy_ = sc_core::SC_ZERO_TIME;
     std::uint64_t bytes_read_ = 0, bytes_written_ = 0;
     bool dmi_granted_ = false;

@@ -1,5 +1,7 @@
 #include "hw/accelerator/accelerator.h"
 
+#include <algorithm>
+
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 namespace planaria {
@@ -263,7 +265,19 @@ bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint3
         std::vector<ReconfigurationRegisterFile::LocalChange> changes;
         for (unsigned m : b->members)
             if (staged_[m]) changes.push_back(*staged_[m]), staged_[m].reset();
-        if (!changes.empty() && regs_.apply_local(changes)) b->ok = false;
+        if (!changes.empty()) {
+            // Idle subarrays keep the links of the tenant that last used them;
+            // they fall back to the reset state so that no stale link reaches
+            // into the subarrays this tenant now forms its arrays on.
+            const FissionState reset = FissionState::reset(regs_.floorplan());
+            for (unsigned s = 0; s < sequencers_.size(); ++s) {
+                const bool changing = std::any_of(changes.begin(), changes.end(),
+                                                  [s](const auto& c) { return c.subarray == s; });
+                if (!changing && !sequencers_[s]->busy() && regs_.current().subarray[s] != reset.subarray[s])
+                    changes.push_back({s, reset.subarray[s], reset.selector[s]});
+            }
+            if (regs_.apply_local(changes)) b->ok = false;
+        }
         b->released.notify(sc_core::SC_ZERO_TIME);
         sc_core::wait(b->released);  // everyone leaves in the same delta
     } else {

@@ -98,24 +98,21 @@ SubarraySequencer::BurstResult SubarraySequencer::bursts(tlm::tlm_command cmd, s
                                                          unsigned char* data, bool advance_data, std::uint64_t bytes,
                                                          sc_core::sc_time issue) {
     const unsigned burst = cfg_.offchip.burst_bytes;
-    tenant_extension_.tenant = tenant_;
-    tlm::tlm_generic_payload& trans = trans_;
+    TenantExtension tenant(tenant_);
     BurstResult r{now(), 0, true};
     for (std::uint64_t offset = 0; offset < bytes; offset += burst) {
         const unsigned n = unsigned(std::min<std::uint64_t>(burst, bytes - offset));
+        tlm::tlm_generic_payload trans;
         trans.set_command(cmd);
         trans.set_address(address + offset);
         trans.set_data_ptr(advance_data ? data + offset : data);
         trans.set_data_length(n);
         trans.set_streaming_width(n);
-        trans.set_byte_enable_ptr(nullptr);
-        trans.set_byte_enable_length(0);
-        trans.set_dmi_allowed(false);
         trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        trans.set_extension(&tenant_extension_);
+        trans.set_extension(&tenant);
         sc_core::sc_time delay = issue - sc_core::sc_time_stamp();
         services_.channel_transport(subarray_, trans, delay);
-        trans.clear_extension(&tenant_extension_);
+        trans.clear_extension(&tenant);
         if (!trans.is_response_ok()) {
             r.ok = false;
             break;

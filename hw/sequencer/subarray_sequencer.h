@@ -33,7 +33,6 @@
 #include "hw/fission/fission_topology.h"
 #include "hw/sequencer/sequencer_context.h"
 #include "hw/sequencer/tile_buffers.h"
-#include "tlm/tenant_extension.h"
 
 namespace planaria {
 
@@ -214,11 +213,6 @@ private:
     /// Reads buffer-full `index` of the program into `chunk`; returns when it is there.
     sc_core::sc_time dma_into(Chunk& chunk, std::uint64_t index);
     std::vector<unsigned char> scratch_;  ///< DMA data in timing-only runs
-    /// The payload of every burst, reused (a payload allocates its extension
-    /// array when constructed); only `bursts` touches it, and each burst
-    /// sets every attribute a target reads.
-    tlm::tlm_generic_payload trans_;
-    TenantExtension tenant_extension_;
     TileObserver observer_;
 };
 
