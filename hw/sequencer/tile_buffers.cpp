@@ -137,7 +137,7 @@ void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members
             last.outputs.assign(std::size_t(vectors) * cols, 0);
             for (unsigned v = 0; v < vectors; ++v)
                 for (unsigned j = 0; j < cols; ++j)
-                    last.outputs[std::size_t(v) * cols + j] = std::int64_t(head.bias[j]) << numerics::kFractionBits;
+                    last.outputs[std::size_t(v) * cols + j] = std::int64_t(head.bias[j]) * numerics::kOne;
         }
         for (unsigned r = 0; r < array.block_rows; ++r) {
             const TileBuffers& feeder = *members[r * array.block_cols];  // its activations flow along the row
