@@ -1,16 +1,19 @@
 // planaria bench: speed of the model, measured (never asserted in tests).
 #include <chrono>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <random>
 
 #include <boost/program_options.hpp>
 
+#include "hw/config/arch_yaml.h"
 #include "hw/datapath/systolic_datapath.h"
 #include "hw/fission/fission_configurations.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"
 #include "sched/reconfiguration_driver.h"
+#include "testbench/workload_runner.h"
 
 namespace planaria::cli {
 
@@ -112,19 +115,68 @@ int bench_datapath(const ArchConfig& cfg, double seconds) {
     return kExitOk;
 }
 
+/// One multi-tenant run of `requests` requests at the scenario's rate and
+/// seed, scheduler in the loop, timed from requests to metrics.
+void bench_workload(const Scenario& scenario, const ArchConfig& planaria, const ArchConfig& monolithic,
+                    unsigned requests, bool tile) {
+    const std::vector<Request> stream = generate_requests(scenario, QosLevel::Soft, scenario.rate, requests, scenario.seed);
+    std::cout << scenario.name << ": " << requests << " requests at " << scenario.rate << " per second, "
+              << (tile ? "tile level" : "configuration-table level") << "\n";
+    std::vector<std::unique_ptr<NodeSetup>> setups;
+    for (const std::string policy : {"planaria", "prema"}) {
+        const ArchConfig& arch = policy == std::string("prema") ? monolithic : planaria;
+        PolicyOptions options;
+        options.checkpoint_bandwidth = arch.offchip.bandwidth_gbps * 1e9 * arch.offchip.channels;
+        const auto t0 = Clock::now();
+        setups.push_back(std::make_unique<NodeSetup>(arch, policy, scenario, options, tile));
+        std::cout << "  " << std::left << std::setw(10) << policy << std::right << " compile " << std::fixed
+                  << std::setprecision(2) << std::chrono::duration<double>(Clock::now() - t0).count() << " s";
+        if (tile) {
+            std::cout << "\n";
+            continue;
+        }
+        const auto t1 = Clock::now();
+        const WorkloadRun run = run_workload(*setups.back(), stream);
+        const double s = std::chrono::duration<double>(Clock::now() - t1).count();
+        std::cout << ", run " << std::setprecision(3) << s << " s (" << run.scheduling_events << " scheduling events, "
+                  << std::setprecision(0) << requests / s << " requests/s)\n";
+    }
+    if (tile) {
+        // One elaboration per process: both policies in one simulation.
+        TileLevelExperiment experiment;
+        for (const auto& setup : setups) experiment.add(*setup, stream);
+        const auto t1 = Clock::now();
+        experiment.run();
+        const double s = std::chrono::duration<double>(Clock::now() - t1).count();
+        std::uint64_t events = 0;
+        for (std::size_t i = 0; i < experiment.size(); ++i) events += experiment.result(i).scheduling_events;
+        std::cout << "  both policies simulated in " << std::setprecision(2) << s << " s (" << events
+                  << " scheduling events, " << std::setprecision(1) << 2.0 * requests / s << " requests/s)\n";
+    }
+    std::cout << "  target: a 1,000-request Workload-C run in under 10 s on one core\n";
+}
+
 const char* kBenchUsage =
-    "Usage: planaria bench datapath|replay [--arch FILE] [--set PATH=VALUE]... [--seconds S]\n\n"
+    "Usage: planaria bench datapath|replay|workload [--arch FILE] [--set PATH=VALUE]... [--seconds S]\n"
+    "                      [--scenario FILE] [--requests N] [--fidelity table|tile]\n\n"
     "datapath  PE-cycles per second of the cycle-accurate datapath, real values flowing,\n"
     "          for the whole chip as one logical array and for independent subarrays\n"
     "replay    tiles per second of the chip-level model, timing only: the nine DNNs of the\n"
-    "          zoo back to back on the whole chip (target: 1 M tiles/s)\n";
+    "          zoo back to back on the whole chip (target: 1 M tiles/s)\n"
+    "workload  wall time of one multi-tenant run (default: Workload-C, 1,000 requests, the\n"
+    "          scenario's rate and seed) under Planaria and under PREMA, scheduler in the loop\n"
+    "          (target: 10 s at table level)\n";
 
 }  // namespace
 
 int bench_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
     opts.add_options()("help,h", "print this help")("seconds", po::value<double>()->default_value(2.0),
-                                                    "minimum run time per measurement");
+                                                    "minimum run time per measurement")(
+        "scenario", po::value<std::string>()->default_value(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/workload-c.yaml"),
+        "workload: the scenario")("requests", po::value<unsigned>()->default_value(1000), "workload: requests")(
+        "fidelity", po::value<std::string>()->default_value("table"), "workload: table or tile")(
+        "baseline-arch", po::value<std::string>(), "workload: PREMA's chip (default: arch/monolithic.yaml next to the scenario)");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("bench", args, opts, {{"what"}}, {"what"}, kBenchUsage, vm)) return *exit;
@@ -133,6 +185,18 @@ int bench_command(const std::vector<std::string>& args) {
         const ArchConfig cfg = arch_from_options(vm);
         if (what == "datapath") return bench_datapath(cfg, vm["seconds"].as<double>());
         if (what == "replay") return replay_back_to_back(zoo_models(), cfg, cfg.subarray.count);
+        if (what == "workload") {
+            const Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
+            const std::string fidelity = vm["fidelity"].as<std::string>();
+            if (fidelity != "table" && fidelity != "tile")
+                throw ConfigError("--fidelity", "--fidelity", "must be table or tile, not '" + fidelity + "'");
+            const std::string baseline =
+                vm.count("baseline-arch")
+                    ? vm["baseline-arch"].as<std::string>()
+                    : (std::filesystem::path(scenario.file).parent_path() / "arch" / "monolithic.yaml").string();
+            bench_workload(scenario, cfg, load_arch_file(baseline), vm["requests"].as<unsigned>(), fidelity == "tile");
+            return kExitOk;
+        }
         std::cerr << "planaria bench: error: unknown benchmark '" << what << "'\n" << kBenchUsage;
         return kExitUsage;
     });

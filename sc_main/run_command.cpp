@@ -28,7 +28,12 @@ const char* kRunUsage =
     "side by side. SLA satisfaction is the share of N seeds meeting the SLA at rate R; throughput is the\n"
     "largest rate at which every seed meets it (doubling, then bisection). --nodes spreads the requests\n"
     "over several chips. --out DIR writes per-task CSV, summary.json and a Perfetto timeline per policy.\n"
-    "Policies: planaria, prema, fcfs, static. Runs at configuration-table level (the host's view).\n";
+    "Policies: planaria, prema, fcfs, static.\n\n"
+    "--fidelity table (default) plays the host's decisions out on the compiler's configuration tables:\n"
+    "fast enough for the throughput search. --fidelity tile runs the host module as a TLM initiator\n"
+    "programming the chip-level model (every tile, every register access): all policies and seeds in one\n"
+    "simulation, at the given rate only (no throughput search). --input NAME=CxHxW changes every model's\n"
+    "input resolution (e.g. image=3x64x64, to keep tile-level runs short).\n";
 
 /// One policy on its chip, evaluated.
 struct Column {
@@ -67,7 +72,9 @@ int run_command(const std::vector<std::string>& args) {
         "nodes", po::value<unsigned>()->default_value(1), "accelerator nodes behind the dispatcher")(
         "no-search", "skip the throughput search")(
         "out", po::value<std::string>()->default_value(""), "directory for per-task CSV, summary JSON, timelines")(
-        "baseline-arch", po::value<std::string>(), "architecture of the temporal policies (default: arch/monolithic.yaml next to the scenario)");
+        "baseline-arch", po::value<std::string>(), "architecture of the temporal policies (default: arch/monolithic.yaml next to the scenario)")(
+        "fidelity", po::value<std::string>()->default_value("table"), "table or tile")(
+        "input", po::value<std::vector<std::string>>(), "NAME=CxHxW: an input resolution for every model (repeatable)");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("run", args, opts, {{"scenario", false}}, {"scenario"}, kRunUsage, vm)) return *exit;
@@ -86,30 +93,60 @@ int run_command(const std::vector<std::string>& args) {
         const std::string baseline_file =
             vm.count("baseline-arch") ? vm["baseline-arch"].as<std::string>()
                                       : (std::filesystem::path(scenario.file).parent_path() / "arch" / "monolithic.yaml").string();
-        const bool search = !vm.count("no-search");
+        const std::string fidelity = vm["fidelity"].as<std::string>();
+        if (fidelity != "table" && fidelity != "tile")
+            throw ConfigError("--fidelity", "--fidelity", "must be table or tile, not '" + fidelity + "'");
+        const bool tile = fidelity == "tile";
+        const bool search = !vm.count("no-search") && !tile;
+        std::vector<InputOverride> inputs;
+        if (vm.count("input"))
+            for (const auto& text : vm["input"].as<std::vector<std::string>>()) inputs.push_back(InputOverride::parse(text));
 
-        std::vector<Column> columns;
-        Progress progress(unsigned(policies.size()) * (seeds + (search ? 20 * seeds : 0)));
+        // Temporal policies run on the monolithic baseline, spatial ones on the fissionable chip.
+        const auto arch_of = [&](const std::string& policy) {
+            return policy == "prema" || policy == "fcfs" ? load_arch_file(baseline_file) : planaria;
+        };
+        std::vector<std::unique_ptr<NodeSetup>> setups;
         for (const std::string& policy : policies) {
-            // Temporal policies run on the monolithic baseline, spatial ones on the fissionable chip.
-            const bool temporal = policy == "prema" || policy == "fcfs";
-            const ArchConfig arch = temporal ? load_arch_file(baseline_file) : planaria;
+            const ArchConfig arch = arch_of(policy);
             PolicyOptions options;
             options.checkpoint_bandwidth = arch.offchip.bandwidth_gbps * 1e9 * arch.offchip.channels;
-            const NodeSetup setup(arch, policy, scenario, options);
+            setups.push_back(std::make_unique<NodeSetup>(arch, policy, scenario, options, tile, inputs));
+        }
+        // The runs at the given rate, [policy][seed].
+        std::vector<std::vector<WorkloadRun>> at_rate(policies.size());
+        Progress progress(unsigned(policies.size()) * (seeds + (search ? 20 * seeds : 0)));
+        if (tile) {
+            TileLevelExperiment experiment;
+            for (const auto& setup : setups)
+                for (unsigned s = 0; s < seeds; ++s)
+                    experiment.add(*setup, generate_requests(scenario, qos, rate, requests, seed + s), nodes);
+            Progress tasks{unsigned(experiment.size()) * requests};
+            experiment.on_progress([&](std::size_t) { tasks.step(); });
+            experiment.run();
+            tasks.done();
+            for (std::size_t p = 0; p < policies.size(); ++p)
+                for (unsigned s = 0; s < seeds; ++s) at_rate[p].push_back(experiment.result(p * seeds + s));
+        } else {
+            for (std::size_t p = 0; p < policies.size(); ++p)
+                for (unsigned s = 0; s < seeds; ++s) {
+                    at_rate[p].push_back(
+                        run_workload(*setups[p], generate_requests(scenario, qos, rate, requests, seed + s), nodes));
+                    progress.step();
+                }
+        }
+        std::vector<Column> columns;
+        for (std::size_t p = 0; p < policies.size(); ++p) {
+            const NodeSetup& setup = *setups[p];
             Column col;
-            col.policy = policy;
-            col.arch = arch.name;
-            std::vector<WorkloadMetrics> at_rate;
-            for (unsigned s = 0; s < seeds; ++s) {
-                WorkloadRun run = run_workload(setup, generate_requests(scenario, qos, rate, requests, seed + s), nodes);
-                at_rate.push_back(run.metrics);
-                if (s == 0) col.run = std::move(run);
-                progress.step();
-            }
-            col.first = at_rate.front();
-            col.sla_rate = sla_satisfaction_rate(at_rate);
-            for (const auto& m : at_rate) {
+            col.policy = policies[p];
+            col.arch = setup.arch().name;
+            std::vector<WorkloadMetrics> metrics;
+            for (const WorkloadRun& run : at_rate[p]) metrics.push_back(run.metrics);
+            col.run = std::move(at_rate[p].front());
+            col.first = metrics.front();
+            col.sla_rate = sla_satisfaction_rate(metrics);
+            for (const auto& m : metrics) {
                 col.fairness += m.fairness / seeds, col.energy += m.energy_j / seeds;
                 col.utilization += m.utilization / seeds, col.tasks_per_s += m.tasks_per_second / seeds;
             }
@@ -126,6 +163,7 @@ int run_command(const std::vector<std::string>& args) {
 
         std::cout << scenario.name << ", QoS-" << to_string(qos) << ": " << requests << " requests at " << rate
                   << " per second, " << seeds << " seeds from " << seed << (nodes > 1 ? ", " + std::to_string(nodes) + " nodes" : "")
+                  << ", " << (tile ? "tile level (host module on the chip-level TLM model)" : "configuration-table level")
                   << "\n\n";
         const auto row = [&](const std::string& name, const std::function<std::string(const Column&)>& cell) {
             std::cout << std::left << std::setw(26) << name << std::right;
@@ -163,10 +201,10 @@ int run_command(const std::vector<std::string>& args) {
             summary["seed"] = seed;
             summary["seeds"] = seeds;
             summary["nodes"] = nodes;
+            summary["fidelity"] = fidelity;
             for (const Column& c : columns) {
                 write_tasks_csv(out + "/tasks-" + c.policy + ".csv", c.run.tasks);
-                write_timeline(out + "/timeline-" + c.policy + ".json", c.run,
-                               c.policy == "prema" || c.policy == "fcfs" ? load_arch_file(baseline_file) : planaria);
+                write_timeline(out + "/timeline-" + c.policy + ".json", c.run, arch_of(c.policy));
                 nlohmann::ordered_json j = to_json(c.first);
                 j["architecture"] = c.arch;
                 j["sla_satisfaction_rate"] = c.sla_rate;

@@ -1,8 +1,12 @@
 #include "sched/placement.h"
 
 #include <algorithm>
+#include <array>
+#include <map>
+#include <mutex>
 
 #include "hw/fission/fission_configurations.h"
+#include "hw/fission/fission_encoder.h"
 
 namespace planaria {
 
@@ -16,6 +20,47 @@ std::vector<unsigned> job_region(const Floorplan& fp, unsigned k, unsigned pod_s
         region.push_back(fp.subarray_at({(p.row + dr) % fp.grid().rows, (p.col + dc) % fp.grid().cols}));
     }
     return region;
+}
+
+namespace {
+
+/// Every fission configuration of the canonical region of k, moved slot by
+/// slot onto job_region(fp, k, pod_shift), resolved by the register file's rules.
+bool all_configurations_resolve(const Floorplan& fp, unsigned k, unsigned pod_shift) {
+    const std::vector<unsigned> from = canonical_region(fp, k), to = job_region(fp, k, pod_shift);
+    for (const FissionConfiguration& c : enumerate_configurations(fp, from)) {
+        FissionState formed = FissionState::reset(fp);
+        for (const LogicalArray& a : c.placement) formed = place_array(fp, a, formed);
+        FissionState moved = FissionState::reset(fp);
+        for (std::size_t i = 0; i < from.size(); ++i) {
+            moved.subarray[to[i]] = formed.subarray[from[i]];
+            moved.selector[to[i]] = formed.selector[from[i]];
+        }
+        if (!resolve_fission(fp, moved).ok()) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool region_accepts_configurations(const Floorplan& fp, unsigned k, unsigned pod_shift) {
+    if (k == 0 || k > fp.subarrays()) return false;
+    // The answer depends on the geometry only: computed once per floorplan
+    // shape (place() runs at every scheduling event).
+    using Key = std::array<unsigned, 6>;
+    static std::mutex mutex;
+    static std::map<Key, std::vector<std::vector<bool>>> cache;
+    const Key key{fp.grid().rows, fp.grid().cols, fp.pod_block().rows, fp.pod_block().cols, fp.pods(),
+                  fp.subarrays_per_pod()};
+    const std::lock_guard<std::mutex> lock(mutex);
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        std::vector<std::vector<bool>> table(fp.subarrays() + 1, std::vector<bool>(fp.pods(), false));
+        for (unsigned n = 1; n <= fp.subarrays(); ++n)
+            for (unsigned o = 0; o < fp.pods(); ++o) table[n][o] = all_configurations_resolve(fp, n, o);
+        it = cache.emplace(key, std::move(table)).first;
+    }
+    return it->second[k][pod_shift % fp.pods()];
 }
 
 namespace {
@@ -65,7 +110,7 @@ std::vector<Placement> place(const Floorplan& fp, const std::vector<Grant>& gran
         for (unsigned k = std::min(grants[i].subarrays, fp.subarrays()); k > 0 && !placed[i]; --k)
             for (unsigned o : offsets) {
                 std::vector<unsigned> region = job_region(fp, k, o);
-                if (!all_free(used, region)) continue;
+                if (!all_free(used, region) || !region_accepts_configurations(fp, k, o)) continue;
                 take(used, region);
                 out[i].subarrays = k;
                 out[i].pod_offset = o;

@@ -5,7 +5,12 @@
 // pods filled along the pod snake) or on a copy of that region moved by whole
 // pods (job_region): inside a pod the subarrays keep their slots, so the
 // compiled fission configurations, ring adjacency and crossbar settings stay
-// valid. place() only ever uses such regions.
+// valid. place() only ever uses such regions, and only those on which the
+// reconfiguration registers accept every fission configuration of k moved
+// there (region_accepts_configurations): the chip is not symmetric under
+// every move (the turn links of a multi-pod region that wraps around the pod
+// grid find no free edge pair on some moves), and a placement the hardware
+// refuses would stop its tenant with a configuration error.
 //
 // Real limits of this rule (accepted, not worked around):
 // - A canonical region of k <= 4 starts at slot 0 of its pod, so a pod holds
@@ -34,6 +39,11 @@ struct Placement {
 /// The physical subarrays of a job: the canonical region of k moved by whole
 /// pods (pod_offset steps along the pod grid, row-major, wrapping around).
 std::vector<unsigned> job_region(const Floorplan& fp, unsigned k, unsigned pod_offset);
+
+/// Whether the reconfiguration registers accept every fission configuration
+/// of the canonical region of k moved slot by slot onto job_region(fp, k,
+/// pod_shift). Always true for k up to one pod.
+bool region_accepts_configurations(const Floorplan& fp, unsigned k, unsigned pod_shift);
 
 /// Places each grant (in the given order; running tasks that keep their count keep their place) on free subarrays
 /// using job_region(fp, k, pod_offset) for pod_offset in 0..pods-1; a count that cannot be placed is reduced to the

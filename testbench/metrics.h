@@ -76,6 +76,14 @@ struct TaskRecord {
     bool met() const { return latency() <= bound; }
 };
 
+/// A stretch of time a task held a set of subarrays (for timelines).
+struct Occupancy {
+    std::uint64_t task = 0;
+    std::string model;
+    std::vector<unsigned> subarrays;
+    double start = 0, end = 0;
+};
+
 struct WorkloadMetrics {
     std::size_t tasks = 0;
     double vision_met = 1, translation_met = 1;  ///< fractions within bound (1.0 when there are none of a class)

@@ -140,16 +140,23 @@ void ReplayPlatform::finish(std::size_t j) {
     ReplayResult& r = results_[j];
     r.finish = g.last_end;
     r.tiles = g.tiles, r.busy_cycles = g.busy_cycles, r.bytes = g.bytes;
-    const auto& e = cfg_.energy;
-    const double pes = double(cfg_.subarray.rows) * cfg_.subarray.cols;
-    r.energy.compute = double(r.busy_cycles) * pes * e.mac_pj;
-    r.energy.weight_buffer = double(g.activity.weight_buffer_bits) * e.weight_buffer_pj_per_bit;
-    r.energy.activation_buffer = double(g.activity.activation_buffer_bits) * e.activation_buffer_pj_per_bit;
-    r.energy.output_buffer = double(g.activity.output_buffer_bits) * e.output_buffer_pj_per_bit;
-    r.energy.bus = double(g.activity.bus_bit_hops) * e.bus_pj_per_bit_hop;
-    r.energy.simd = double(g.activity.simd_ops) * e.simd_op_pj;
-    r.energy.dram = double(r.bytes) * 8 * e.dram_pj_per_bit;
-    r.energy.leakage = e.leakage_mw * (r.finish - r.arrival).to_seconds() * 1e9 * r.subarrays / cfg_.subarray.count;
+    r.energy = activity_energy(cfg_, r.busy_cycles, r.bytes, g.activity);
+    r.energy.leakage =
+        cfg_.energy.leakage_mw * (r.finish - r.arrival).to_seconds() * 1e9 * r.subarrays / cfg_.subarray.count;
+}
+
+EnergyBreakdown activity_energy(const ArchConfig& cfg, std::uint64_t busy_cycles, std::uint64_t dram_bytes,
+                                const Activity& activity) {
+    const auto& e = cfg.energy;
+    EnergyBreakdown b;
+    b.compute = double(busy_cycles) * double(cfg.subarray.rows) * cfg.subarray.cols * e.mac_pj;
+    b.weight_buffer = double(activity.weight_buffer_bits) * e.weight_buffer_pj_per_bit;
+    b.activation_buffer = double(activity.activation_buffer_bits) * e.activation_buffer_pj_per_bit;
+    b.output_buffer = double(activity.output_buffer_bits) * e.output_buffer_pj_per_bit;
+    b.bus = double(activity.bus_bit_hops) * e.bus_pj_per_bit_hop;
+    b.simd = double(activity.simd_ops) * e.simd_op_pj;
+    b.dram = double(dram_bytes) * 8 * e.dram_pj_per_bit;
+    return b;
 }
 
 void ReplayPlatform::collect(AcceleratorDriver& driver) {

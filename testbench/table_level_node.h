@@ -38,14 +38,6 @@ struct NodeOptions {
     double scheduling_s = 2e-6;
 };
 
-/// A stretch of time a task held a set of subarrays (for timelines).
-struct Occupancy {
-    std::uint64_t task = 0;
-    std::string model;
-    std::vector<unsigned> subarrays;
-    double start = 0, end = 0;
-};
-
 class TableLevelNode {
 public:
     /// `profiles`: every model the requests name; their tables cover 1..cfg.subarray.count.

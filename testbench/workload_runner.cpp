@@ -9,17 +9,24 @@
 
 namespace planaria {
 
-NodeSetup::NodeSetup(const ArchConfig& arch, std::string policy, const Scenario& scenario, PolicyOptions options)
-    : arch_(arch), policy_(std::move(policy)), options_(options) {
+NodeSetup::NodeSetup(const ArchConfig& arch, std::string policy, const Scenario& scenario, PolicyOptions options,
+                     bool instructions, const std::vector<InputOverride>& inputs)
+    : arch_(arch), policy_(std::move(policy)), options_(options), instructions_(instructions), keys_(scenario.models) {
     (void)make_policy(policy_, options_);  // an unknown name fails here, before compiling
-    const Compiler compiler(arch_, {Objective::Cycles, 0, false});
+    const Compiler compiler(arch_, {Objective::Cycles, 0, instructions_});
     bundles_.reserve(scenario.models.size());
-    for (const std::string& key : scenario.models) bundles_.push_back(compiler.compile(load_model_file(model_file(scenario, key))));
+    for (const std::string& key : scenario.models) bundles_.push_back(compiler.compile(load_model_file(model_file(scenario, key), inputs)));
     for (std::size_t i = 0; i < bundles_.size(); ++i) {
         std::vector<const ConfigurationTable*> tables;
         for (const auto& k : bundles_[i].per_k) tables.push_back(&k.table);
         profiles_.emplace(scenario.models[i], TaskProfile(scenario.models[i], tables, arch_.clock_period_ns() * 1e-9));
     }
+}
+
+std::map<std::string, const Bundle*> NodeSetup::bundles() const {
+    std::map<std::string, const Bundle*> m;
+    for (std::size_t i = 0; i < keys_.size(); ++i) m.emplace(keys_[i], &bundles_[i]);
+    return m;
 }
 
 WorkloadRun run_workload(const NodeSetup& setup, const std::vector<Request>& requests, unsigned nodes) {
@@ -39,6 +46,73 @@ WorkloadRun run_workload(const NodeSetup& setup, const std::vector<Request>& req
     for (const Request& r : requests) run.tasks.push_back(by_id.at(r.id));
     run.metrics = evaluate(run.tasks, busy, setup.arch().subarray.count * nodes);
     return run;
+}
+
+struct TileLevelExperiment::Run {
+    const NodeSetup* setup = nullptr;
+    std::vector<Request> requests;
+    std::vector<std::unique_ptr<TileLevelNode>> nodes;
+};
+
+TileLevelExperiment::TileLevelExperiment() = default;
+TileLevelExperiment::~TileLevelExperiment() = default;
+
+std::size_t TileLevelExperiment::add(const NodeSetup& setup, const std::vector<Request>& requests, unsigned nodes) {
+    if (done_) throw std::logic_error("TileLevelExperiment: add() after run()");
+    if (nodes == 0) throw std::invalid_argument("TileLevelExperiment: at least one node");
+    if (!setup.has_instructions())
+        throw std::invalid_argument("TileLevelExperiment: the node setup was compiled without instruction streams");
+    auto run = std::make_unique<Run>();
+    run->setup = &setup;
+    run->requests = requests;
+    const std::vector<std::vector<Request>> shares = dispatch(requests, nodes);
+    const auto bundles = setup.bundles();
+    for (std::size_t n = 0; n < shares.size(); ++n) {
+        TileLevelNode::Options o;
+        o.policy = setup.options();
+        o.host.data_region = next_region_++ * TileLevelNode::kDataRegionBytes;
+        o.host.on_finish = [this](const TaskRecord&) {
+            ++finished_;
+            if (progress_) progress_(finished_);
+        };
+        const auto first = first_.find(&setup);
+        if (first != first_.end()) o.share_memory_with = first->second;
+        const std::string name = "run" + std::to_string(runs_.size()) + "_node" + std::to_string(n);
+        run->nodes.push_back(std::make_unique<TileLevelNode>(name.c_str(), setup.arch(), bundles, setup.policy(), shares[n], o));
+        first_.emplace(&setup, run->nodes.back().get());
+    }
+    runs_.push_back(std::move(run));
+    return runs_.size() - 1;
+}
+
+void TileLevelExperiment::run() {
+    if (done_) throw std::logic_error("TileLevelExperiment: run() twice");
+    done_ = true;
+    sc_core::sc_start();
+    for (const auto& r : runs_)
+        for (const auto& n : r->nodes) {
+            if (!n->host().failures().empty())
+                throw std::runtime_error(std::string(n->name()) + ": " + n->host().failures().front());
+            if (!n->host().finished())
+                throw std::runtime_error(std::string(n->name()) + ": the simulation ended with tasks unfinished");
+        }
+}
+
+WorkloadRun TileLevelExperiment::result(std::size_t index) const {
+    if (!done_) throw std::logic_error("TileLevelExperiment: result() before run()");
+    const Run& r = *runs_.at(index);
+    WorkloadRun out;
+    std::map<std::uint64_t, TaskRecord> by_id;
+    double busy = 0;
+    for (const auto& n : r.nodes) {
+        for (const TaskRecord& t : n->records()) by_id.emplace(t.id, t);
+        busy += n->host().busy_subarray_seconds();
+        out.scheduling_events += n->host().scheduling_events();
+        out.timelines.push_back(n->host().timeline());
+    }
+    for (const Request& q : r.requests) out.tasks.push_back(by_id.at(q.id));
+    out.metrics = evaluate(out.tasks, busy, r.setup->arch().subarray.count * unsigned(r.nodes.size()));
+    return out;
 }
 
 void write_timeline(const std::string& path, const WorkloadRun& run, const ArchConfig& arch) {

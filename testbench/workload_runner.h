@@ -1,10 +1,15 @@
 #pragma once
-// Runs multi-tenant workloads on accelerator nodes at configuration-table
-// level (testbench/table_level_node.h): a chip (architecture and scheduling
-// policy) with the compiled tables of a scenario's DNNs, one or several nodes
-// behind a dispatcher (scale-out, each task on one chip).
+// Runs multi-tenant workloads on accelerator nodes: a chip (architecture and
+// scheduling policy) with the compiled DNNs of a scenario, one or several
+// nodes behind a dispatcher (scale-out, each task on one chip). Two
+// fidelities: configuration-table level (testbench/table_level_node.h, the
+// host's estimates played out as discrete events; fast enough for throughput
+// searches) and tile level (testbench/tile_level_node.h: the host module
+// programs the chip-level TLM model over its registers).
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +19,7 @@
 #include "sched/task_monitor.h"
 #include "testbench/metrics.h"
 #include "testbench/table_level_node.h"
+#include "testbench/tile_level_node.h"
 #include "testbench/workload.h"
 
 namespace planaria {
@@ -22,18 +28,26 @@ namespace planaria {
 class NodeSetup {
 public:
     /// Compiles the scenario's models for `arch` (configuration tables for
-    /// k = 1..subarrays, no instruction streams). Throws on a bad model or policy name.
-    NodeSetup(const ArchConfig& arch, std::string policy, const Scenario& scenario, PolicyOptions options = {});
+    /// k = 1..subarrays; with `instructions`, the instruction streams the tile
+    /// level runs too). Throws on a bad model or policy name.
+    /// `inputs` change the models' input resolutions (InputOverride).
+    NodeSetup(const ArchConfig& arch, std::string policy, const Scenario& scenario, PolicyOptions options = {},
+              bool instructions = false, const std::vector<InputOverride>& inputs = {});
 
     const ArchConfig& arch() const { return arch_; }
     const std::string& policy() const { return policy_; }
     const PolicyOptions& options() const { return options_; }
     const std::map<std::string, TaskProfile>& profiles() const { return profiles_; }
+    /// The compiled models by scenario key.
+    std::map<std::string, const Bundle*> bundles() const;
+    bool has_instructions() const { return instructions_; }
 
 private:
     ArchConfig arch_;
     std::string policy_;
     PolicyOptions options_;
+    bool instructions_;
+    std::vector<std::string> keys_;
     std::vector<Bundle> bundles_;
     std::map<std::string, TaskProfile> profiles_;
 };
@@ -48,6 +62,36 @@ struct WorkloadRun {
 /// Runs `requests` on `nodes` nodes of `setup` (dispatch() spreads them; one
 /// fresh policy per node). Deterministic.
 WorkloadRun run_workload(const NodeSetup& setup, const std::vector<Request>& requests, unsigned nodes = 1);
+
+/// Tile-level runs. SystemC elaborates a design once per process, so every
+/// run of an experiment (policies x seeds x nodes) is a set of nodes in one
+/// simulation, started once by run(). Nodes of one setup share the memory
+/// holding the instruction streams.
+class TileLevelExperiment {
+public:
+    TileLevelExperiment();
+    ~TileLevelExperiment();
+    /// Adds a run of `requests` on `nodes` nodes of `setup` (compiled with
+    /// instructions; it must outlive the experiment). Returns its index. Before run().
+    std::size_t add(const NodeSetup& setup, const std::vector<Request>& requests, unsigned nodes = 1);
+    /// Simulates every run to its end. Throws std::runtime_error naming the
+    /// task and sequencer if any sequencer stopped on an error.
+    void run();
+    /// After run(): the run as run_workload reports it.
+    WorkloadRun result(std::size_t index) const;
+    std::size_t size() const { return runs_.size(); }
+    /// Called with the number of tasks finished so far, each time one finishes.
+    void on_progress(std::function<void(std::size_t finished)> progress) { progress_ = std::move(progress); }
+
+private:
+    struct Run;
+    std::vector<std::unique_ptr<Run>> runs_;
+    std::map<const NodeSetup*, TileLevelNode*> first_;
+    unsigned next_region_ = 1;  // region 0 holds the program region
+    bool done_ = false;
+    std::size_t finished_ = 0;
+    std::function<void(std::size_t)> progress_;
+};
 
 /// Writes the Perfetto / Chrome trace of a run: a track per node and subarray,
 /// a slice per task holding it.

@@ -36,10 +36,13 @@ void ChannelMemory<W>::copy(std::uint64_t address, unsigned char* data, std::uin
     while (n) {
         const std::uint64_t offset = address % kPageBytes;
         const std::uint64_t chunk = std::min(n, kPageBytes - offset);
-        unsigned char* p = page(address / kPageBytes, write);
-        if (write) std::memcpy(p + offset, data, chunk);
-        else if (p) std::memcpy(data, p + offset, chunk);
-        else std::memset(data, 0, chunk);  // never written: zeros, without allocating
+        unsigned char* p = page(address / kPageBytes, false);
+        // Untouched memory reads as zero, so zeros written there change
+        // nothing: no page for them (timing-only traffic carries zeros).
+        const bool zeros = !p && write && data[0] == 0 && std::memcmp(data, data + 1, chunk - 1) == 0;
+        if (write && !zeros) std::memcpy((p ? p : page(address / kPageBytes, true)) + offset, data, chunk);
+        else if (!write && p) std::memcpy(data, p + offset, chunk);
+        else if (!write) std::memset(data, 0, chunk);  // never written: zeros, without allocating
         address += chunk;
         data += chunk;
         n -= chunk;

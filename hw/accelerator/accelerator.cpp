@@ -24,6 +24,7 @@ Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg)
       buffers_(cfg_.subarray.count),
       tenant_(cfg_.subarray.count, 0),
       parked_(cfg_.subarray.count, false),
+      unformed_(cfg_.subarray.count, false),
       staged_(cfg_.subarray.count) {
     tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(cfg_.host.quantum_ns, sc_core::SC_NS));
     host.register_b_transport(this, &Accelerator::b_transport);
@@ -98,6 +99,7 @@ void Accelerator<W>::build_register_map() {
                                  const bool start = v & rm::kDoorbellStart, resume = v & rm::kDoorbellResume;
                                  if ((!start && !resume) || (start && resume) || sequencers_[s]->busy()) return;
                                  done_mask_ &= ~(std::uint64_t(1) << s);
+                                 unformed_[s] = true;
                                  buffers_[s] = TileBuffers{};  // a new user: nothing of the last one's data remains
                                  failed_tenants_.erase(tenant_[s]);  // a new run of the tenant
                                  if (start) sequencers_[s]->start(program_base_[s], tenant_[s], data_base_[s]);
@@ -266,17 +268,31 @@ bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint3
         for (unsigned m : b->members)
             if (staged_[m]) changes.push_back(*staged_[m]), staged_[m].reset();
         if (!changes.empty()) {
-            // Idle subarrays keep the links of the tenant that last used them;
-            // they fall back to the reset state so that no stale link reaches
-            // into the subarrays this tenant now forms its arrays on.
+            // Idle subarrays keep the links of the tenant that last used them,
+            // and so do subarrays a new program has started on until it forms
+            // its own arrays. Every logical array of the current state none of
+            // whose members still works in it falls back to the reset state,
+            // so that no stale link reaches into the subarrays this tenant now
+            // forms its arrays on. An array one of whose members still computes
+            // (its peers reached END first) keeps its links: it belongs to one
+            // tenant that has not yet released it.
             const FissionState reset = FissionState::reset(regs_.floorplan());
-            for (unsigned s = 0; s < sequencers_.size(); ++s) {
-                const bool changing = std::any_of(changes.begin(), changes.end(),
-                                                  [s](const auto& c) { return c.subarray == s; });
-                if (!changing && !sequencers_[s]->busy() && regs_.current().subarray[s] != reset.subarray[s])
-                    changes.push_back({s, reset.subarray[s], reset.selector[s]});
+            const auto changing = [&](unsigned s) {
+                return std::any_of(changes.begin(), changes.end(), [s](const auto& c) { return c.subarray == s; });
+            };
+            const FissionTopology stale_topology = regs_.topology();
+            for (const LogicalArray& a : stale_topology.arrays) {
+                const bool in_use = std::any_of(a.subarrays.begin(), a.subarrays.end(), [&](unsigned s) {
+                    return sequencers_[s]->busy() && !unformed_[s] && !changing(s);
+                });
+                if (in_use) continue;
+                for (unsigned s : a.subarrays)
+                    if (!changing(s) && regs_.current().subarray[s] != reset.subarray[s])
+                        changes.push_back({s, reset.subarray[s], reset.selector[s]});
             }
             if (regs_.apply_local(changes)) b->ok = false;
+            else
+                for (unsigned m : b->members) unformed_[m] = false;
         }
         b->released.notify(sc_core::SC_ZERO_TIME);
         sc_core::wait(b->released);  // everyone leaves in the same delta

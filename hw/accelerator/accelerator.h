@@ -109,6 +109,9 @@ private:
     std::vector<std::unique_ptr<DmiDataPort<MemorySocket>>> ports_;
     std::vector<std::uint32_t> tenant_;
     std::vector<bool> parked_;
+    /// A program started (or resumed) here and its tenant has not formed its
+    /// arrays yet: the links the subarray holds are the last user's.
+    std::vector<bool> unformed_;
     std::vector<std::optional<ReconfigurationRegisterFile::LocalChange>> staged_;
     std::map<std::tuple<std::uint32_t, unsigned, std::uint32_t>, std::shared_ptr<Barrier>> barriers_;
     sc_core::sc_event reconfigured_, irq_changed_;

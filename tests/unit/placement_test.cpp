@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "hw/fission/fission_configurations.h"
+#include "hw/fission/fission_encoder.h"
 #include "sched/placement.h"
 
 using namespace planaria;
@@ -121,4 +123,48 @@ TEST_CASE("placement gives the whole chip to one tenant of 16", "[placement]") {
     CHECK(out[0].subarrays == 0);
     CHECK(out[1].subarrays == 16);
     CHECK(std::set<unsigned>(out[1].region.begin(), out[1].region.end()).size() == 16);
+}
+
+TEST_CASE("placement moves a region only where the register file accepts its fission configurations", "[placement]") {
+    // Independent reference: every fission configuration of k built in the
+    // canonical region, moved slot by slot to the job region, and resolved by
+    // the reconfiguration registers' own rules.
+    const Floorplan fp{ArchConfig{}};
+    unsigned refused_moves = 0;
+    for (unsigned k = 1; k <= fp.subarrays(); ++k) {
+        const Region from = canonical_region(fp, k);
+        const auto configs = enumerate_configurations(fp, from);
+        for (unsigned o = 0; o < fp.pods(); ++o) {
+            INFO("k = " << k << ", pod offset " << o);
+            const Region to = job_region(fp, k, o);
+            bool all_resolve = true;
+            for (const auto& c : configs) {
+                FissionState st = FissionState::reset(fp);
+                for (const auto& a : c.placement) st = place_array(fp, a, st);
+                FissionState moved = FissionState::reset(fp);
+                for (std::size_t i = 0; i < from.size(); ++i) {
+                    moved.subarray[to[i]] = st.subarray[from[i]];
+                    moved.selector[to[i]] = st.selector[from[i]];
+                }
+                all_resolve = all_resolve && resolve_fission(fp, moved).ok();
+            }
+            CHECK(region_accepts_configurations(fp, k, o) == all_resolve);
+            refused_moves += !all_resolve;
+        }
+        if (k <= fp.subarrays() / fp.pods()) {
+            for (unsigned o = 0; o < fp.pods(); ++o) CHECK(region_accepts_configurations(fp, k, o));
+        }
+    }
+    CHECK(refused_moves > 0);
+    CHECK(region_accepts_configurations(fp, 16, 0));
+    // The move the tile-level host once made and the hardware refused.
+    CHECK_FALSE(region_accepts_configurations(fp, 10, 3));  // pods 3, 2 and half of pod 0
+    // place() never uses such a move, on many random queues.
+    Lcg rng;
+    for (int trial = 0; trial < 300; ++trial) {
+        std::vector<Grant> grants;
+        for (unsigned t = 0, n = 1 + rng.next(4); t < n; ++t) grants.push_back({t, 1 + rng.next(16)});
+        for (const Placement& p : place(fp, grants, {}))
+            if (p.subarrays > 0) CHECK(region_accepts_configurations(fp, p.subarrays, p.pod_offset));
+    }
 }

@@ -1,0 +1,347 @@
+#include "sched/host.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "tlm/register_map.h"
+
+namespace planaria {
+
+namespace rm = regmap;
+
+struct Host::Task {
+    enum class State { Future, Waiting, Running, Stopping, Stopped, Done };
+    const Request* request = nullptr;
+    const TaskProfile* profile = nullptr;
+    State state = State::Future;
+    unsigned k = 0;                 ///< the count its programs are compiled for (0: never started)
+    Placement place;                ///< where it runs (Running, Stopping)
+    std::size_t layer = 0;          ///< the layer it restarts from
+    bool kill = false;              ///< the next start begins from the first layer
+    unsigned slot = 0;              ///< its data region
+    std::vector<std::uint64_t> bases;  ///< program base of each position in the current run
+    std::vector<bool> finished;     ///< positions that reached END
+    std::uint64_t busy = 0, bytes = 0, tiles = 0;  ///< counters of runs that will not be resumed
+    std::vector<std::uint64_t> stop_busy, stop_bytes, stop_tiles;  ///< counters at the last stop, per position
+    double energy = 0;              ///< joules of runs that will not be resumed, and leakage
+    std::vector<double> stop_energy;  ///< per position, at the last stop
+    double start = 0, finish = 0, run_start = 0;
+    unsigned preemptions = 0;
+    bool started = false, error = false;
+};
+
+namespace {
+constexpr std::uint64_t kContextBytes = 0x10'0000;  // per position
+double seconds() { return sc_core::sc_time_stamp().to_seconds(); }
+}  // namespace
+
+Host::Host(sc_core::sc_module_name name, const ArchConfig& cfg, const std::map<std::string, const Bundle*>& bundles,
+           std::unique_ptr<SchedulingPolicy> policy, std::vector<Request> requests, Loader loader, Options options)
+    : sc_module(name), socket("socket"), irq("irq"), cfg_(cfg), floorplan_(cfg_), bundles_(bundles),
+      policy_(std::move(policy)), requests_(std::move(requests)), loader_(std::move(loader)), options_(options),
+      driver_([this](tlm::tlm_generic_payload& t, sc_core::sc_time& d) { socket->b_transport(t, d); }) {
+    if (options_.data_span == 0 || options_.data_slots == 0 || options_.context_region >= options_.data_span)
+        throw std::invalid_argument("host: data_span, data_slots and context_region leave no room for a task's data");
+    if (options_.policy_s < 0) throw std::invalid_argument("host: policy_s must not be negative");
+    for (const auto& [key, bundle] : bundles_) {
+        if (!bundle || bundle->per_k.size() < cfg_.subarray.count)
+            throw std::invalid_argument("host: model '" + key + "' is not compiled for every subarray count");
+        std::vector<const ConfigurationTable*> tables;
+        for (const auto& k : bundle->per_k) {
+            if (k.programs.size() != k.table.subarrays)
+                throw std::invalid_argument("host: model '" + key + "' was compiled without instruction streams");
+            tables.push_back(&k.table);
+        }
+        profiles_.emplace(key, TaskProfile(key, tables, cfg_.clock_period_ns() * 1e-9));
+    }
+    tasks_.resize(requests_.size());
+    for (std::size_t i = 0; i < requests_.size(); ++i) {
+        const auto p = profiles_.find(requests_[i].model);
+        if (p == profiles_.end())
+            throw std::invalid_argument("host: request " + std::to_string(requests_[i].id) + " names model '" +
+                                        requests_[i].model + "', which is not compiled");
+        tasks_[i].request = &requests_[i];
+        tasks_[i].profile = &p->second;
+    }
+    SC_THREAD(thread);
+}
+
+Host::Host(sc_core::sc_module_name name, const ArchConfig& cfg, const std::map<std::string, const Bundle*>& bundles,
+           std::unique_ptr<SchedulingPolicy> policy, std::vector<Request> requests, Loader loader)
+    : Host(name, cfg, bundles, std::move(policy), std::move(requests), std::move(loader), Options{}) {}
+
+Host::~Host() = default;
+
+bool Host::finished() const { return finished_ == tasks_.size(); }
+
+void Host::load_programs() {
+    std::uint64_t next = options_.program_region;
+    for (const auto& [key, bundle] : bundles_) {
+        auto& bases = program_base_[key];
+        auto& entries = entries_[key];
+        for (const CompiledForK& c : bundle->per_k) {
+            bases.emplace_back();
+            entries.emplace_back();
+            for (const SubarrayProgram& p : c.programs) {
+                std::vector<std::uint8_t> bytes;
+                std::vector<std::uint64_t> entry(c.table.layers.size() + 1, 0);
+                std::vector<bool> seen(entry.size(), false);
+                for (std::size_t i = 0; i < p.instructions.size(); ++i) {
+                    const Instruction& in = p.instructions[i];
+                    if (in.opcode == Opcode::LayerBoundary && in.a32 < entry.size() && !seen[in.a32])
+                        entry[in.a32] = i, seen[in.a32] = true;
+                    const auto e = in.encode();
+                    bytes.insert(bytes.end(), e.begin(), e.end());
+                }
+                loader_(next, bytes);
+                bases.back().push_back(next);
+                entries.back().push_back(entry);
+                next += (bytes.size() + 0xFFF) & ~0xFFFull;
+            }
+        }
+    }
+}
+
+std::uint64_t Host::entry(const Task& t, unsigned k, unsigned position, std::size_t layer) const {
+    const std::string& m = t.request->model;
+    return program_base_.at(m).at(k - 1).at(position) +
+           kInstructionBytes * entries_.at(m).at(k - 1).at(position).at(std::min(layer, t.profile->layers()));
+}
+
+AcceleratorDriver::Tenant Host::tenant(const Task& t, const std::vector<unsigned>& region, unsigned k,
+                                       std::size_t layer) const {
+    AcceleratorDriver::Tenant tn;
+    tn.id = std::uint32_t(t.request->id + 1);
+    tn.subarrays = region;
+    tn.data_base = options_.data_region + options_.data_span * t.slot;
+    for (unsigned p = 0; p < region.size(); ++p) {
+        tn.programs.push_back(entry(t, k, p, layer));
+        tn.contexts.push_back(tn.data_base + options_.context_region + p * kContextBytes);
+    }
+    return tn;
+}
+
+void Host::start(Task& t, const Placement& p) {
+    const bool resume = t.state == Task::State::Stopped && !t.kill && p.subarrays == t.k;
+    if (resume) {
+        // The positions that had not finished pick up where their contexts say.
+        AcceleratorDriver::Tenant all = tenant(t, p.region, t.k, 0), part;
+        part.id = all.id, part.data_base = all.data_base;
+        for (std::size_t q = 0; q < p.region.size(); ++q)
+            if (!t.finished[q]) {
+                part.subarrays.push_back(p.region[q]);
+                part.programs.push_back(t.bases[q]);
+                part.contexts.push_back(all.contexts[q]);
+            }
+        driver_.resume(part);
+    } else {
+        // A new count (or a first start, or a restart after KILL): its
+        // programs entered at the layer the task restarts.
+        for (std::size_t q = 0; q < t.stop_busy.size(); ++q) {
+            t.busy += t.stop_busy[q], t.bytes += t.stop_bytes[q], t.tiles += t.stop_tiles[q];
+            t.energy += t.stop_energy[q];
+        }
+        if (t.kill) t.layer = 0, t.kill = false;
+        t.k = p.subarrays;
+        const AcceleratorDriver::Tenant tn = tenant(t, p.region, t.k, t.layer);
+        t.bases = tn.programs;
+        t.finished.assign(t.k, false);
+        driver_.start(tn);
+    }
+    t.stop_busy.assign(t.k, 0), t.stop_bytes.assign(t.k, 0), t.stop_tiles.assign(t.k, 0);
+    t.stop_energy.assign(t.k, 0);
+    t.place = p;
+    t.state = Task::State::Running;
+    t.run_start = seconds();
+    if (!t.started) t.started = true, t.start = seconds();
+}
+
+void Host::schedule() {
+    ++events_;
+    sc_core::wait(sc_core::sc_time(options_.policy_s, sc_core::SC_SEC));  // the policy runs on the host
+    const unsigned chip = cfg_.subarray.count;
+    std::vector<std::size_t> live;
+    std::vector<TaskState> states;
+    std::vector<Placement> current;
+    for (std::size_t i = 0; i < tasks_.size(); ++i) {
+        Task& t = tasks_[i];
+        if (t.state == Task::State::Future || t.state == Task::State::Done) continue;
+        std::size_t layer = t.layer;
+        if (t.state == Task::State::Running)  // the task monitor reads how far it got
+            layer = driver_.read(rm::sequencer(t.place.region.front(), rm::kSeqLayer));
+        TaskState s;
+        s.id = t.request->id;
+        s.priority = t.request->priority;
+        s.arrival = t.request->arrival;
+        s.deadline = t.request->arrival + t.request->bound;
+        s.executed = t.started ? seconds() - t.start : 0;
+        for (unsigned k = 1; k <= chip; ++k) s.remaining.push_back(t.profile->remaining(k, layer, 0));
+        s.isolated = t.profile->isolated(chip);
+        const bool holds = t.state == Task::State::Running || t.state == Task::State::Stopping;
+        s.allocated = holds ? t.k : 0;
+        s.started = t.started;
+        s.context_bytes = double(t.k ? t.k : chip) * double(cfg_.pod.output_buffer.bytes) / 2;
+        // The registers tell the layer, not how far into it: half a layer is
+        // the expected time to its end.
+        if (t.state == Task::State::Running) s.drain_cost = 0.5 * t.profile->layer_seconds(t.k, layer);
+        states.push_back(s);
+        live.push_back(i);
+        if (holds) current.push_back(t.place);
+    }
+    if (live.empty()) return;
+    const Decision d = policy_->schedule({chip, seconds()}, states);
+    if (d.grants.size() != states.size()) throw std::logic_error(policy_->name() + ": a decision must grant every task");
+    std::vector<Grant> grants = d.grants;
+    for (std::size_t n = 0; n < live.size(); ++n)  // a stopping task keeps its subarrays until it has stopped
+        if (tasks_[live[n]].state == Task::State::Stopping) grants[n].subarrays = tasks_[live[n]].k;
+    const std::vector<Placement> placed = place(floorplan_, grants, current);
+    std::vector<bool> busy(chip, false);
+    for (std::size_t n = 0; n < live.size(); ++n) {
+        Task& t = tasks_[live[n]];
+        if (t.state == Task::State::Running &&
+            (placed[n].subarrays != t.k || placed[n].region != t.place.region)) {
+            std::vector<unsigned> running;
+            for (std::size_t q = 0; q < t.place.region.size(); ++q)
+                if (!t.finished[q]) running.push_back(t.place.region[q]);
+            AcceleratorDriver::Tenant tn;
+            tn.subarrays = running;
+            driver_.preempt(tn);
+            t.state = Task::State::Stopping;
+            t.kill = d.grants[n].how == Preemption::Kill;
+            kills_ += t.kill;
+            ++t.preemptions;
+        }
+        if (t.state == Task::State::Running || t.state == Task::State::Stopping)
+            for (unsigned s : t.place.region) busy[s] = true;
+    }
+    std::vector<bool> slots(options_.data_slots, false);
+    for (const Task& t : tasks_)
+        if (t.started && t.state != Task::State::Done) slots[t.slot] = true;
+    for (std::size_t n = 0; n < live.size(); ++n) {
+        Task& t = tasks_[live[n]];
+        if ((t.state != Task::State::Waiting && t.state != Task::State::Stopped) || placed[n].subarrays == 0) continue;
+        bool free = true;
+        for (unsigned s : placed[n].region) free = free && !busy[s];
+        if (!free) continue;  // still held by a task that is stopping: the next event places it again
+        if (!t.started) {
+            const auto slot = std::find(slots.begin(), slots.end(), false);
+            if (slot == slots.end()) continue;  // every data region in use: it waits
+            t.slot = unsigned(slot - slots.begin());
+            *slot = true;
+        }
+        for (unsigned s : placed[n].region) busy[s] = true;
+        start(t, placed[n]);
+    }
+    driver_.sync();
+}
+
+void Host::collect() {
+    const std::uint64_t mask = driver_.done_mask();
+    driver_.acknowledge();
+    bool event = false;
+    for (Task& t : tasks_) {
+        if (t.state != Task::State::Running && t.state != Task::State::Stopping) continue;
+        bool all = true;
+        for (std::size_t q = 0; q < t.place.region.size(); ++q) all = all && (t.finished[q] || (mask >> t.place.region[q] & 1));
+        if (!all) continue;
+        bool stopped = false;
+        std::size_t layer = t.profile->layers();
+        for (std::size_t q = 0; q < t.place.region.size(); ++q) {
+            if (t.finished[q]) continue;
+            const unsigned s = t.place.region[q];
+            const std::uint32_t status = driver_.read(rm::sequencer(s, rm::kSeqStatus));
+            const std::uint64_t busy = driver_.read(rm::sequencer(s, rm::kSeqBusyLo)) |
+                                       std::uint64_t(driver_.read(rm::sequencer(s, rm::kSeqBusyHi))) << 32;
+            const std::uint64_t bytes = driver_.read(rm::sequencer(s, rm::kSeqBytesLo)) |
+                                        std::uint64_t(driver_.read(rm::sequencer(s, rm::kSeqBytesHi))) << 32;
+            const std::uint64_t tiles = driver_.read(rm::sequencer(s, rm::kSeqTiles));
+            t.error = t.error || (status & rm::kSeqStatusError);
+            if (status & rm::kSeqStatusError)
+                failures_.push_back("task " + std::to_string(t.request->id) + " (" + t.request->model + ") on subarray " +
+                                    std::to_string(s) + ": sequencer ERROR " +
+                                    std::to_string(driver_.read(rm::sequencer(s, rm::kSeqError))) + " at PC " +
+                                    std::to_string(driver_.read(rm::sequencer(s, rm::kSeqPc))));
+            const double joules = energy(s, busy, bytes);
+            if (status & rm::kSeqStatusPreempted) {
+                stopped = true;
+                layer = std::min<std::size_t>(layer, driver_.read(rm::sequencer(s, rm::kSeqLayer)));
+                t.stop_busy[q] = busy, t.stop_bytes[q] = bytes, t.stop_tiles[q] = tiles, t.stop_energy[q] = joules;
+            } else {
+                t.finished[q] = true;
+                t.busy += busy, t.bytes += bytes, t.tiles += tiles, t.energy += joules;
+            }
+        }
+        release(t);
+        event = true;
+        if (stopped && !t.error) {
+            t.state = Task::State::Stopped;
+            t.layer = layer;
+        } else {
+            t.state = Task::State::Done;
+            t.finish = seconds();
+            ++finished_;
+            records_[std::size_t(&t - tasks_.data())] = {t.request->id, t.request->model, t.request->priority,
+                                                          t.request->arrival, t.start, t.finish,
+                                                          t.profile->isolated(cfg_.subarray.count), t.request->bound,
+                                                          t.request->translation, t.energy, t.preemptions};
+            if (options_.on_finish) options_.on_finish(records_[std::size_t(&t - tasks_.data())]);
+        }
+    }
+    driver_.sync();
+    if (event) schedule();
+}
+
+double Host::energy(unsigned subarray, std::uint64_t busy, std::uint64_t bytes) const {
+    if (options_.energy_meter) return options_.energy_meter(subarray);
+    const auto& e = cfg_.energy;
+    return (double(busy) * cfg_.subarray.rows * cfg_.subarray.cols * e.mac_pj + double(bytes) * 8 * e.dram_pj_per_bit) *
+           1e-12;
+}
+
+// A run ends (its positions finished or stopped): the subarrays held leak
+// for as long as the host held them, and the timeline records the run.
+void Host::release(Task& t) {
+    const double held = seconds() - t.run_start;
+    t.energy += cfg_.energy.leakage_mw * 1e-3 * held * double(t.place.region.size()) / cfg_.subarray.count;
+    timeline_.push_back({t.request->id, t.request->model, t.place.region, t.run_start, seconds()});
+}
+
+double Host::busy_subarray_seconds() const {
+    std::uint64_t cycles = 0;
+    for (const Task& t : tasks_) cycles += t.busy;
+    return double(cycles) * cfg_.clock_period_ns() * 1e-9;
+}
+
+void Host::thread() {
+    load_programs();
+    records_.assign(tasks_.size(), {});
+    driver_.enable_interrupts();
+    driver_.sync();
+    std::vector<std::size_t> order(tasks_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return requests_[a].arrival < requests_[b].arrival; });
+    // Arrivals compare in simulated time (picosecond resolution): a double
+    // compared with the rounded time stamp could stay in the future for ever.
+    const auto arrival = [&](std::size_t n) { return sc_core::sc_time(requests_[order[n]].arrival, sc_core::SC_SEC); };
+    std::size_t next = 0;
+    while (finished_ < tasks_.size()) {
+        bool arrived = false;
+        while (next < order.size() && arrival(next) <= sc_core::sc_time_stamp()) {
+            tasks_[order[next++]].state = Task::State::Waiting;
+            arrived = true;
+        }
+        if (arrived) schedule();
+        if (irq.read()) {
+            collect();
+            continue;
+        }
+        if (next < order.size()) {
+            wait(arrival(next) - sc_core::sc_time_stamp(), irq.posedge_event());
+        } else {
+            wait(irq.posedge_event());
+        }
+    }
+}
+
+}  // namespace planaria

@@ -1,0 +1,31 @@
+# Runs one planaria command twice and requires byte-identical outputs.
+# -D CLI=... -D ARGS="the command and its arguments" -D WORK_DIR=...
+# [-D ARGS_B="extra arguments of the second run"]: with ARGS_B=--functional a
+# replay shows that moving real data leaves the timing unchanged.
+file(REMOVE_RECURSE ${WORK_DIR})
+separate_arguments(common UNIX_COMMAND "${ARGS}")
+separate_arguments(second UNIX_COMMAND "${ARGS_B}")
+foreach(run IN ITEMS a b)
+  set(extra)
+  if(run STREQUAL "b")
+    set(extra ${second})
+  endif()
+  execute_process(COMMAND ${CLI} ${common} ${extra} --out ${WORK_DIR}/${run}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc)
+    message(FATAL_ERROR "run ${run} failed (${rc}): ${out} ${err}")
+  endif()
+  message(STATUS "run ${run}: ${out}")
+endforeach()
+file(GLOB outputs RELATIVE ${WORK_DIR}/a ${WORK_DIR}/a/*)
+list(LENGTH outputs count)
+if(count LESS 3)
+  message(FATAL_ERROR "the run wrote only: ${outputs}")
+endif()
+foreach(f IN LISTS outputs)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK_DIR}/a/${f} ${WORK_DIR}/b/${f} RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "${f} differs between the two runs")
+  endif()
+endforeach()
+message(STATUS "outputs identical: ${outputs}")
