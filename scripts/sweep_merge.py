@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+"""Merges the points of a sweep into one CSV, in manifest order.
+
+Usage: sweep_merge.py POINTS.txt POINTS_DIR MERGED.csv
+
+POINTS.txt holds ID<TAB>SCENARIO<TAB>OPTIONS per line (scripts/sweep-point
+--list); each finished point left POINTS_DIR/ID/summary.json (planaria run
+--out). One row per point and policy: the point, its options, then every
+metric of the summary in the order planaria run writes them. Exits 1,
+naming them, when points are missing (the CSV then holds the finished ones).
+"""
+import csv
+import json
+import os
+import sys
+
+
+def main(argv):
+    if len(argv) != 4:
+        sys.stderr.write(__doc__)
+        return 2
+    points_file, points_dir, merged = argv[1:]
+    rows, missing, columns = [], [], []
+    with open(points_file, encoding="utf-8") as f:
+        points = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    for point in points:
+        point += [""] * (3 - len(point))
+        pid, scenario, options = point[:3]
+        summary_file = os.path.join(points_dir, pid, "summary.json")
+        if not os.path.exists(summary_file):
+            missing.append(pid)
+            continue
+        with open(summary_file, encoding="utf-8") as f:
+            summary = json.load(f)
+        for policy, metrics in summary.get("policies", {}).items():
+            row = {"id": pid, "scenario": summary.get("scenario", os.path.basename(scenario)),
+                   "options": options, "qos": summary.get("qos"), "rate": summary.get("rate"),
+                   "requests": summary.get("requests"), "seed": summary.get("seed"),
+                   "seeds": summary.get("seeds"), "nodes": summary.get("nodes"),
+                   "fidelity": summary.get("fidelity"), "policy": policy}
+            row.update({k: (str(v).lower() if isinstance(v, bool) else v) for k, v in metrics.items()})
+            for key in row:
+                if key not in columns:
+                    columns.append(key)
+            rows.append(row)
+    with open(merged, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"sweep: {len(points) - len(missing)} of {len(points)} points, {len(rows)} rows in {merged}")
+    if missing:
+        sys.stderr.write("sweep: points not finished: " + " ".join(missing) + "\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
