@@ -35,6 +35,7 @@ int compile_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 int run_command(const std::vector<std::string>& args);
+int experiment_command(const std::vector<std::string>& args);
 
 /// What data a replay moves: none (timing only) or, functionally, random
 /// weights and inputs from `seed`, the model inputs resized by `inputs`.

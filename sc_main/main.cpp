@@ -34,6 +34,7 @@ const std::vector<Command>& commands() {
         {"report", "the paper's single-DNN studies with this model's numbers", report_command},
         {"replay", "run compiled DNNs on the chip-level model", replay_command},
         {"run", "run a multi-tenant workload under Planaria and PREMA", run_command},
+        {"experiment", "the paper's evaluation with this model's numbers (CSV)", experiment_command},
     };
     return all;
 }

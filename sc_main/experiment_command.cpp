@@ -1,0 +1,66 @@
+// planaria experiment: the paper's Section VI with this model's numbers, one
+// CSV per experiment (testbench/experiments.h). scripts/reproduce runs them
+// all, draws the plots and writes results/REPORT.md.
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "hw/config/arch_yaml.h"
+#include "sc_main/cli_support.h"
+#include "sc_main/command.h"
+#include "testbench/experiments.h"
+
+namespace planaria::cli {
+
+namespace {
+
+const char* kExperimentUsage =
+    "Usage: planaria experiment NAME|all [--profile full|quick|smoke] [--out-dir DIR] [--scenarios DIR]\n"
+    "                           [--arch FILE] [--set PATH=VALUE]... [--baseline-arch FILE]\n\n"
+    "multitenant  Fig. 12-15: throughput, SLA satisfaction, fairness, energy; workloads A/B/C x QoS S/M/H\n"
+    "scaleout     Fig. 16: nodes needed for 99 % SLA satisfaction\n"
+    "single       Fig. 17, Fig. 18, Table II: single-DNN speedup and energy, granularity, configurations\n"
+    "bandwidth    off-chip bandwidth x0.5, x1, x2 (Workload-C, QoS-S)\n"
+    "timeline     which task held which subarray when, in a co-located Planaria run\n\n"
+    "Profiles: full (1,000 requests, 10 seeds per point), quick (500, 3), smoke (60, 1: a pipeline test).\n"
+    "Planaria runs on --arch (default scenarios/arch/planaria.yaml), PREMA on --baseline-arch\n"
+    "(default scenarios/arch/monolithic.yaml).\n";
+
+}  // namespace
+
+int experiment_command(const std::vector<std::string>& args) {
+    po::options_description opts("Options");
+    const std::string scenarios = std::string(PLANARIA_SOURCE_DIR) + "/scenarios";
+    opts.add_options()("help,h", "print this help")("profile", po::value<std::string>()->default_value("full"),
+                                                    "full, quick or smoke")(
+        "out-dir", po::value<std::string>()->default_value("results"), "where the CSV files go")(
+        "scenarios", po::value<std::string>()->default_value(scenarios), "directory of workload-{a,b,c}.yaml, models/, arch/")(
+        "baseline-arch", po::value<std::string>(), "PREMA's chip (default: <scenarios>/arch/monolithic.yaml)");
+    add_arch_options(opts);
+    po::variables_map vm;
+    if (auto exit = parse_arguments("experiment", args, opts, {{"name"}}, {"name"}, kExperimentUsage, vm)) return *exit;
+    return guarded("experiment", [&] {
+        ExperimentSetup setup;
+        setup.scenarios_dir = vm["scenarios"].as<std::string>();
+        setup.profile = ExperimentProfile::named(vm["profile"].as<std::string>());
+        setup.planaria = arch_from_options(vm);
+        setup.monolithic = load_arch_file(vm.count("baseline-arch") ? vm["baseline-arch"].as<std::string>()
+                                                                     : setup.scenarios_dir + "/arch/monolithic.yaml");
+        setup.log = [](const std::string& line) { std::cerr << "  " << line << "\n"; };
+        const std::string name = vm["name"].as<std::string>();
+        std::vector<std::string> names = {name};
+        if (name == "all") names = experiment_names();
+        const std::string dir = vm["out-dir"].as<std::string>();
+        std::cout << "-> " << write_profile(setup.profile, dir) << "\n";
+        for (const std::string& n : names) {
+            const auto t0 = std::chrono::steady_clock::now();
+            std::cerr << "experiment " << n << " (" << setup.profile.name << " profile)\n";
+            for (const std::string& f : run_experiment(n, setup, dir)) std::cout << "-> " << f << "\n";
+            std::cerr << "  " << n << " took "
+                      << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
+        }
+        return kExitOk;
+    });
+}
+
+}  // namespace planaria::cli

@@ -1,0 +1,226 @@
+#include "testbench/experiments.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include "hw/config/arch_yaml.h"
+#include "testbench/paper_reports.h"
+#include "testbench/workload_runner.h"
+
+namespace planaria {
+
+ExperimentProfile ExperimentProfile::named(const std::string& name) {
+    if (name == "full") return {name, 1000, 10, 8, 16};
+    if (name == "quick") return {name, 500, 3, 5, 16};
+    if (name == "smoke") return {name, 60, 1, 2, 4};
+    throw std::invalid_argument("unknown experiment profile '" + name + "' (full, quick, smoke)");
+}
+
+const std::vector<std::string>& experiment_names() {
+    static const std::vector<std::string> names = {"multitenant", "scaleout", "single", "bandwidth", "timeline"};
+    return names;
+}
+
+namespace {
+
+const std::vector<std::string> kWorkloads = {"A", "B", "C"};
+const std::vector<QosLevel> kQos = {QosLevel::Soft, QosLevel::Medium, QosLevel::Hard};
+
+std::string number(double v) {
+    std::ostringstream os;
+    os << std::setprecision(6) << v;
+    return os.str();
+}
+
+Scenario workload(const ExperimentSetup& s, const std::string& w) {
+    std::string lower = w;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return load_scenario(s.scenarios_dir + "/workload-" + lower + ".yaml");
+}
+
+/// A policy on its chip: Planaria's scheduler on the fissionable chip,
+/// PREMA's on the monolithic array.
+struct Contender {
+    std::string policy;
+    ArchConfig arch;
+};
+
+std::vector<Contender> contenders(const ExperimentSetup& s, double bandwidth_scale = 1) {
+    std::vector<Contender> c = {{"planaria", s.planaria}, {"prema", s.monolithic}};
+    for (auto& x : c) x.arch.offchip.bandwidth_gbps *= bandwidth_scale;
+    return c;
+}
+
+std::unique_ptr<NodeSetup> node_setup(const Contender& c, const Scenario& scenario) {
+    PolicyOptions options;
+    options.checkpoint_bandwidth = c.arch.offchip.bandwidth_gbps * 1e9 * c.arch.offchip.channels;
+    return std::make_unique<NodeSetup>(c.arch, c.policy, scenario, options);
+}
+
+/// A policy at the scenario's rate over the profile's seeds (means), and its throughput.
+struct Evaluation {
+    double throughput = 0, sla_rate = 0, within = 0, fairness = 0, energy = 0, utilization = 0, p99 = 0;
+};
+
+std::vector<Request> requests(const Scenario& sc, QosLevel q, double rate, const ExperimentProfile& p, unsigned seed) {
+    return generate_requests(sc, q, rate, p.requests, sc.seed + seed);
+}
+
+Evaluation evaluate_policy(const NodeSetup& node, const Scenario& sc, QosLevel q, const ExperimentProfile& p,
+                           bool search) {
+    Evaluation e;
+    std::vector<WorkloadMetrics> at_rate;
+    for (unsigned s = 0; s < p.seeds; ++s) at_rate.push_back(run_workload(node, requests(sc, q, sc.rate, p, s)).metrics);
+    e.sla_rate = sla_satisfaction_rate(at_rate);
+    for (const auto& m : at_rate) {
+        const double n = double(p.seeds);
+        e.within += m.tasks ? double(m.vision_tasks_met + m.translation_tasks_met) / double(m.tasks) / n : 0;
+        e.fairness += m.fairness / n, e.energy += m.energy_j / n, e.utilization += m.utilization / n;
+        e.p99 += m.p99_latency / n;
+    }
+    if (search) {
+        const auto run = [&](double rate, std::uint64_t s) {
+            return run_workload(node, requests(sc, q, rate, p, unsigned(s))).metrics;
+        };
+        e.throughput = find_throughput(run, sc.rate, p.seeds, p.search_steps).rate;
+    }
+    return e;
+}
+
+std::ofstream open_csv(const std::string& path, const std::string& header) {
+    std::ofstream f(path);
+    if (!f) throw std::runtime_error(path + ": cannot write");
+    f << header << "\n";
+    return f;
+}
+
+std::vector<std::string> multitenant(const ExperimentSetup& s, const std::string& dir) {
+    const std::string path = dir + "/multitenant.csv";
+    std::ofstream f = open_csv(path, "workload,qos,policy,chip,rate_rps,throughput_rps,sla_satisfaction,"
+                                     "tasks_within_qos,fairness,energy_j,utilization,p99_latency_ms");
+    for (const std::string& w : kWorkloads) {
+        const Scenario sc = workload(s, w);
+        for (const Contender& c : contenders(s)) {
+            const auto node = node_setup(c, sc);
+            for (QosLevel q : kQos) {
+                s.log("multitenant: workload " + w + ", QoS-" + to_string(q) + ", " + c.policy);
+                const Evaluation e = evaluate_policy(*node, sc, q, s.profile, true);
+                f << w << "," << to_string(q) << "," << c.policy << "," << c.arch.name << "," << number(sc.rate) << ","
+                  << number(e.throughput) << "," << number(e.sla_rate) << "," << number(e.within) << ","
+                  << number(e.fairness) << "," << number(e.energy) << "," << number(e.utilization) << ","
+                  << number(e.p99 * 1e3) << "\n";
+            }
+        }
+    }
+    return {path};
+}
+
+std::vector<std::string> scaleout(const ExperimentSetup& s, const std::string& dir) {
+    const std::string path = dir + "/scaleout.csv";
+    std::ofstream f = open_csv(path, "workload,qos,policy,rate_rps,nodes_needed,max_nodes");
+    const ExperimentProfile& p = s.profile;
+    for (const std::string& w : kWorkloads) {
+        const Scenario sc = workload(s, w);
+        for (const Contender& c : contenders(s)) {
+            const auto node = node_setup(c, sc);
+            for (QosLevel q : kQos) {
+                s.log("scaleout: workload " + w + ", QoS-" + to_string(q) + ", " + c.policy);
+                const auto run = [&](unsigned nodes, std::uint64_t seed) {
+                    return run_workload(*node, requests(sc, q, sc.rate, p, unsigned(seed)), nodes).metrics;
+                };
+                f << w << "," << to_string(q) << "," << c.policy << "," << number(sc.rate) << ","
+                  << nodes_needed(run, p.seeds, p.max_nodes) << "," << p.max_nodes << "\n";
+            }
+        }
+    }
+    return {path};
+}
+
+std::vector<std::string> single(const ExperimentSetup& s, const std::string& dir) {
+    std::vector<std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(s.scenarios_dir + "/models"))
+        if (e.path().extension() == ".yaml") files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    std::vector<Model> models;
+    for (const auto& file : files) models.push_back(load_model_file(file));
+    const auto arch = [&](const std::string& name) { return load_arch_file(s.scenarios_dir + "/arch/" + name + ".yaml"); };
+    std::vector<std::string> written;
+    const auto emit = [&](const ReportTable& t, const std::string& name) {
+        written.push_back(dir + "/" + name + ".csv");
+        t.write_csv(written.back());
+    };
+    s.log("single: Table II");
+    emit(table2(s.planaria, models, Objective::Cycles), "table2");
+    s.log("single: Fig. 17");
+    emit(fig17(s.planaria, s.monolithic, models, Objective::Cycles), "fig17");
+    s.log("single: Fig. 18");
+    emit(fig18({arch("granularity-16"), s.planaria, arch("granularity-64")}, 1, models, Objective::Cycles), "fig18");
+    return written;
+}
+
+std::vector<std::string> bandwidth(const ExperimentSetup& s, const std::string& dir) {
+    const std::string path = dir + "/bandwidth.csv";
+    std::ofstream f = open_csv(path, "bandwidth_scale,workload,qos,policy,throughput_rps,sla_satisfaction,energy_j,utilization");
+    const Scenario sc = workload(s, "C");
+    for (double scale : {0.5, 1.0, 2.0})
+        for (const Contender& c : contenders(s, scale)) {
+            s.log("bandwidth: x" + number(scale) + ", " + c.policy);
+            const auto node = node_setup(c, sc);
+            const Evaluation e = evaluate_policy(*node, sc, QosLevel::Soft, s.profile, true);
+            f << number(scale) << ",C,S," << c.policy << "," << number(e.throughput) << "," << number(e.sla_rate) << ","
+              << number(e.energy) << "," << number(e.utilization) << "\n";
+        }
+    return {path};
+}
+
+std::vector<std::string> timeline(const ExperimentSetup& s, const std::string& dir) {
+    // A short stretch of Workload-C at its rate: enough tasks to see the chip
+    // divided among tenants, few enough to read the picture.
+    const Scenario sc = workload(s, "C");
+    const Contender c = contenders(s).front();
+    s.log("timeline: workload C, QoS-S, " + c.policy);
+    const auto node = node_setup(c, sc);
+    const WorkloadRun run =
+        run_workload(*node, generate_requests(sc, QosLevel::Soft, sc.rate, std::min(s.profile.requests, 60u), sc.seed));
+    const std::string path = dir + "/timeline.csv";
+    std::ofstream f = open_csv(path, "policy,node,subarray,task,model,start_ms,end_ms");
+    for (std::size_t n = 0; n < run.timelines.size(); ++n)
+        for (const Occupancy& o : run.timelines[n])
+            for (unsigned sub : o.subarrays)
+                f << c.policy << "," << n << "," << sub << "," << o.task << "," << o.model << "," << number(o.start * 1e3)
+                  << "," << number(o.end * 1e3) << "\n";
+    write_timeline(dir + "/timeline.json", run, c.arch);
+    return {path, dir + "/timeline.json"};
+}
+
+}  // namespace
+
+std::string write_profile(const ExperimentProfile& p, const std::string& out_dir) {
+    std::filesystem::create_directories(out_dir);
+    const std::string path = out_dir + "/profile.json";
+    std::ofstream f(path);
+    if (!f) throw std::runtime_error(path + ": cannot write");
+    f << "{\"profile\": \"" << p.name << "\", \"requests\": " << p.requests << ", \"seeds\": " << p.seeds
+      << ", \"search_steps\": " << p.search_steps << ", \"max_nodes\": " << p.max_nodes << "}\n";
+    return path;
+}
+
+std::vector<std::string> run_experiment(const std::string& name, const ExperimentSetup& setup, const std::string& out_dir) {
+    std::filesystem::create_directories(out_dir);
+    if (name == "multitenant") return multitenant(setup, out_dir);
+    if (name == "scaleout") return scaleout(setup, out_dir);
+    if (name == "single") return single(setup, out_dir);
+    if (name == "bandwidth") return bandwidth(setup, out_dir);
+    if (name == "timeline") return timeline(setup, out_dir);
+    std::string known;
+    for (const auto& n : experiment_names()) known += (known.empty() ? "" : ", ") + n;
+    throw std::invalid_argument("unknown experiment '" + name + "' (" + known + ")");
+}
+
+}  // namespace planaria
