@@ -45,3 +45,10 @@ rows=$(($(wc -l < "$work/whole/merged.csv") - 1))
 [ "$rows" -eq 16 ] || { echo "FAIL: $rows rows, expected 8 points x 2 policies" >&2; exit 1; }
 cmp "$work/whole/merged.csv" "$work/resumed/merged.csv" || { echo "FAIL: merged CSVs differ" >&2; exit 1; }
 echo "resumed sweep: merged CSV identical to the uninterrupted one ($rows rows)"
+
+# The Slurm job array's path: each array index runs its point, then a merge.
+n=$("$root/scripts/sweep-point" --list "$manifest" | wc -l)
+for i in $(seq 1 "$n"); do SLURM_ARRAY_TASK_ID=$i "$root/scripts/sweep.slurm" "$manifest" "$work/slurm"; done
+"$root/scripts/sweep" "$manifest" --out "$work/slurm" --merge-only
+cmp "$work/whole/merged.csv" "$work/slurm/merged.csv" || { echo "FAIL: the Slurm path merges differently" >&2; exit 1; }
+echo "Slurm array path: merged CSV identical"
