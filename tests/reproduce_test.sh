@@ -13,5 +13,5 @@ PLANARIA="$1" "$root/scripts/reproduce" --profile "${3:-smoke}" --no-build --out
 for f in multitenant scaleout bandwidth timeline fig17 fig18 table2; do
   [ -s "$2/$f.csv" ] || { echo "FAIL: $f.csv missing" >&2; exit 1; }
 done
-grep -q "^- \*\*commit\*\*\|commit" "$2/REPORT.md" || { echo "FAIL: the report names no commit" >&2; exit 1; }
+grep -q '^Commit: `[0-9a-f]\{40\}' "$2/REPORT.md" || { echo "FAIL: the report names no commit" >&2; exit 1; }
 echo "report complete: $(grep -c '^#' "$2/REPORT.md") headings, $(ls "$2"/*.png | wc -l) plots"
