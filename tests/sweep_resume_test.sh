@@ -19,25 +19,33 @@ manifest="$work/manifest.txt"
 
 "$root/scripts/sweep" "$manifest" --out "$work/whole" --jobs 2
 
+# Finished points only: a point being written lives in a hidden .ID.partial
+# directory until it is complete (a kill may leave one behind).
+finished_points() {
+  local f
+  for f in "$work/resumed/points"/*/summary.json; do [ -e "$f" ] && echo "$f"; done
+  return 0
+}
+
 # The same sweep, one point at a time, killed (the whole process group, no
 # chance to clean up) once two points have finished.
 setsid "$root/scripts/sweep" "$manifest" --out "$work/resumed" --jobs 1 > "$work/killed.log" 2>&1 &
 leader=$!
 for _ in $(seq 1 3000); do
-  done_now=$( (find "$work/resumed/points" -name summary.json 2>/dev/null || true) | wc -l)
+  done_now=$(finished_points | wc -l)
   [ "$done_now" -ge 2 ] && break
   sleep 0.05
 done
 kill -KILL -- "-$leader" 2>/dev/null || true
 wait "$leader" 2>/dev/null || true
-finished=$(find "$work/resumed/points" -name summary.json | wc -l)
+finished=$(finished_points | wc -l)
 echo "killed with $finished of 8 points finished"
 if [ "$finished" -ge 8 ]; then echo "FAIL: the sweep finished before it was killed" >&2; exit 1; fi
-before=$(cd "$work/resumed/points" && find . -name summary.json -exec stat -c '%n %Y.%y' {} + | sort)
+before=$(finished_points | xargs -r stat -c '%n %y')
 
 "$root/scripts/sweep" "$manifest" --out "$work/resumed" --jobs 2
 
-after=$(cd "$work/resumed/points" && find . -name summary.json -exec stat -c '%n %Y.%y' {} + | sort)
+after=$(finished_points | xargs -r stat -c '%n %y')
 while IFS= read -r line; do
   grep -qxF "$line" <<< "$after" || { echo "FAIL: a finished point ran again: $line" >&2; exit 1; }
 done <<< "$before"
