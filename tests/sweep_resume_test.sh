@@ -27,8 +27,9 @@ finished_points() {
   return 0
 }
 
-# The same sweep, one point at a time, killed (the whole process group, no
-# chance to clean up) once two points have finished.
+# The same sweep, one point at a time, killed (its whole session: GNU
+# parallel runs each job in a process group of its own; no chance to clean
+# up) once two points have finished.
 setsid "$root/scripts/sweep" "$manifest" --out "$work/resumed" --jobs 1 > "$work/killed.log" 2>&1 &
 leader=$!
 for _ in $(seq 1 3000); do
@@ -36,8 +37,9 @@ for _ in $(seq 1 3000); do
   [ "$done_now" -ge 2 ] && break
   sleep 0.05
 done
-kill -KILL -- "-$leader" 2>/dev/null || true
+pkill -KILL -s "$leader" 2>/dev/null || true
 wait "$leader" 2>/dev/null || true
+while pgrep -s "$leader" > /dev/null; do sleep 0.05; done
 finished=$(finished_points | wc -l)
 echo "killed with $finished of 8 points finished"
 if [ "$finished" -ge 8 ]; then echo "FAIL: the sweep finished before it was killed" >&2; exit 1; fi
