@@ -53,6 +53,16 @@ std::array<std::uint8_t, kInstructionBytes> Instruction::encode() const {
     return bytes;
 }
 
+std::vector<std::uint8_t> encode_program(const std::vector<Instruction>& program) {
+    std::vector<std::uint8_t> bytes;
+    bytes.reserve(program.size() * kInstructionBytes);
+    for (const Instruction& in : program) {
+        const auto e = in.encode();
+        bytes.insert(bytes.end(), e.begin(), e.end());
+    }
+    return bytes;
+}
+
 Instruction Instruction::decode(const std::uint8_t* bytes) {
     if (!is_valid_opcode(bytes[0])) {
         char hex[8];

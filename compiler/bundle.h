@@ -70,6 +70,10 @@ struct Instruction {
     }
 };
 
+/// An instruction stream as the sequencer fetches it from memory: the
+/// instructions encoded back to back.
+std::vector<std::uint8_t> encode_program(const std::vector<Instruction>& program);
+
 const char* to_string(Opcode op);
 
 // ---------------------------------------------------------------------------

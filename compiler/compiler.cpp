@@ -177,19 +177,16 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             continue;
         }
         const FissionConfiguration& config = c.configurations.at(std::size_t(choice.configuration));
-        // The tenant re-fissions its subarrays when a layer needs another
-        // configuration: every subarray states its part, and a tenant-wide
-        // barrier applies them together.
-        // Every GEMM layer states its configuration, so that a program can be
-        // entered at any layer (the host moves a task to another subarray
-        // count at a layer boundary); it takes effect at the layer's first
-        // barrier, and only a change needs that barrier before the weights.
+        // Every GEMM layer states its part of the configuration, so that a
+        // program can be entered at any layer (the host moves a task to
+        // another subarray count at a layer boundary); the states take effect
+        // together at the layer's first tenant-wide barrier. Only a re-fission
+        // (another configuration than the last layer's) needs that barrier
+        // before the weights.
         const bool refission = choice.configuration != configured;
-        {
-            FissionState st = FissionState::reset(floorplan_);
-            for (const auto& cluster_array : config.placement) st = place_array(floorplan_, cluster_array, st);
-            out.push_back(Instruction::of(Opcode::Configure, 0, st.selector[me], std::uint16_t(st.subarray[me])));
-        }
+        FissionState st = FissionState::reset(floorplan_);
+        for (const auto& cluster_array : config.placement) st = place_array(floorplan_, cluster_array, st);
+        out.push_back(Instruction::of(Opcode::Configure, 0, st.selector[me], std::uint16_t(st.subarray[me])));
         if (refission) {
             if (!produced) out.push_back(Instruction::of(Opcode::Sync, 0, std::uint32_t(i), std::uint16_t(c.k), kSyncTenant));
             configured = choice.configuration;

@@ -172,11 +172,7 @@ struct Cpu : sc_core::sc_module {
         std::vector<std::vector<std::uint64_t>> programs(dnns.size());
         for (std::size_t d = 0; d < dnns.size(); ++d) {
             for (const auto& program : dnns[d]->bundle.per_k[k_each - 1].programs) {
-                std::vector<std::uint8_t> bytes;
-                for (const auto& in : program.instructions) {
-                    const auto e = in.encode();
-                    bytes.insert(bytes.end(), e.begin(), e.end());
-                }
+                const std::vector<std::uint8_t> bytes = encode_program(program.instructions);
                 load(next, bytes.data(), bytes.size());
                 programs[d].push_back(next);
                 next += (bytes.size() + 0xFFF) & ~0xFFFull;

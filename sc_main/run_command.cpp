@@ -129,11 +129,7 @@ int run_command(const std::vector<std::string>& args) {
                 for (unsigned s = 0; s < seeds; ++s) at_rate[p].push_back(experiment.result(p * seeds + s));
         } else {
             for (std::size_t p = 0; p < policies.size(); ++p)
-                for (unsigned s = 0; s < seeds; ++s) {
-                    at_rate[p].push_back(
-                        run_workload(*setups[p], generate_requests(scenario, qos, rate, requests, seed + s), nodes));
-                    progress.step();
-                }
+                at_rate[p] = run_seeds(*setups[p], scenario, qos, rate, requests, seed, seeds, nodes, [&] { progress.step(); });
         }
         std::vector<Column> columns;
         for (std::size_t p = 0; p < policies.size(); ++p) {
@@ -150,13 +146,9 @@ int run_command(const std::vector<std::string>& args) {
                 col.fairness += m.fairness / seeds, col.energy += m.energy_j / seeds;
                 col.utilization += m.utilization / seeds, col.tasks_per_s += m.tasks_per_second / seeds;
             }
-            if (search) {
-                const auto run = [&](double r, std::uint64_t s) {
-                    progress.step();
-                    return run_workload(setup, generate_requests(scenario, qos, r, requests, seed + s), nodes).metrics;
-                };
-                col.throughput = find_throughput(run, rate, seeds, 6).rate;
-            }
+            if (search)
+                col.throughput =
+                    search_throughput(setup, scenario, qos, rate, requests, seed, seeds, 6, nodes, [&] { progress.step(); });
             columns.push_back(std::move(col));
         }
         progress.done();

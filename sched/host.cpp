@@ -3,11 +3,24 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "hw/sequencer/activity.h"
 #include "tlm/register_map.h"
 
 namespace planaria {
 
 namespace rm = regmap;
+
+namespace {
+/// What a sequencer's run has spent: busy cycles and joules.
+struct Spent {
+    std::uint64_t busy = 0;
+    double energy = 0;
+    Spent& operator+=(const Spent& o) {
+        busy += o.busy, energy += o.energy;
+        return *this;
+    }
+};
+}  // namespace
 
 struct Host::Task {
     enum class State { Future, Waiting, Running, Stopping, Stopped, Done };
@@ -21,10 +34,8 @@ struct Host::Task {
     unsigned slot = 0;              ///< its data region
     std::vector<std::uint64_t> bases;  ///< program base of each position in the current run
     std::vector<bool> finished;     ///< positions that reached END
-    std::uint64_t busy = 0, bytes = 0, tiles = 0;  ///< counters of runs that will not be resumed
-    std::vector<std::uint64_t> stop_busy, stop_bytes, stop_tiles;  ///< counters at the last stop, per position
-    double energy = 0;              ///< joules of runs that will not be resumed, and leakage
-    std::vector<double> stop_energy;  ///< per position, at the last stop
+    Spent spent;                    ///< by runs that will not be resumed, and leakage
+    std::vector<Spent> at_stop;     ///< per position, at the last stop (a resume carries these on)
     double start = 0, finish = 0, run_start = 0;
     unsigned preemptions = 0;
     bool started = false, error = false;
@@ -83,16 +94,15 @@ void Host::load_programs() {
             bases.emplace_back();
             entries.emplace_back();
             for (const SubarrayProgram& p : c.programs) {
-                std::vector<std::uint8_t> bytes;
+                // Where each layer begins: the first boundary instruction naming it.
                 std::vector<std::uint64_t> entry(c.table.layers.size() + 1, 0);
                 std::vector<bool> seen(entry.size(), false);
                 for (std::size_t i = 0; i < p.instructions.size(); ++i) {
                     const Instruction& in = p.instructions[i];
                     if (in.opcode == Opcode::LayerBoundary && in.a32 < entry.size() && !seen[in.a32])
                         entry[in.a32] = i, seen[in.a32] = true;
-                    const auto e = in.encode();
-                    bytes.insert(bytes.end(), e.begin(), e.end());
                 }
+                const std::vector<std::uint8_t> bytes = encode_program(p.instructions);
                 loader_(next, bytes);
                 bases.back().push_back(next);
                 entries.back().push_back(entry);
@@ -137,10 +147,7 @@ void Host::start(Task& t, const Placement& p) {
     } else {
         // A new count (or a first start, or a restart after KILL): its
         // programs entered at the layer the task restarts.
-        for (std::size_t q = 0; q < t.stop_busy.size(); ++q) {
-            t.busy += t.stop_busy[q], t.bytes += t.stop_bytes[q], t.tiles += t.stop_tiles[q];
-            t.energy += t.stop_energy[q];
-        }
+        for (const Spent& s : t.at_stop) t.spent += s;
         if (t.kill) t.layer = 0, t.kill = false;
         t.k = p.subarrays;
         const AcceleratorDriver::Tenant tn = tenant(t, p.region, t.k, t.layer);
@@ -148,8 +155,7 @@ void Host::start(Task& t, const Placement& p) {
         t.finished.assign(t.k, false);
         driver_.start(tn);
     }
-    t.stop_busy.assign(t.k, 0), t.stop_bytes.assign(t.k, 0), t.stop_tiles.assign(t.k, 0);
-    t.stop_energy.assign(t.k, 0);
+    t.at_stop.assign(t.k, {});
     t.place = p;
     t.state = Task::State::Running;
     t.run_start = seconds();
@@ -254,21 +260,24 @@ void Host::collect() {
                                        std::uint64_t(driver_.read(rm::sequencer(s, rm::kSeqBusyHi))) << 32;
             const std::uint64_t bytes = driver_.read(rm::sequencer(s, rm::kSeqBytesLo)) |
                                         std::uint64_t(driver_.read(rm::sequencer(s, rm::kSeqBytesHi))) << 32;
-            const std::uint64_t tiles = driver_.read(rm::sequencer(s, rm::kSeqTiles));
+            // TILES is read and not used: dropping the read shortens the
+            // host's register traffic and so shifts tile-level timing (left
+            // for a change that re-measures the README's tile-level figures).
+            (void)driver_.read(rm::sequencer(s, rm::kSeqTiles));
             t.error = t.error || (status & rm::kSeqStatusError);
             if (status & rm::kSeqStatusError)
                 failures_.push_back("task " + std::to_string(t.request->id) + " (" + t.request->model + ") on subarray " +
                                     std::to_string(s) + ": sequencer ERROR " +
                                     std::to_string(driver_.read(rm::sequencer(s, rm::kSeqError))) + " at PC " +
                                     std::to_string(driver_.read(rm::sequencer(s, rm::kSeqPc))));
-            const double joules = energy(s, busy, bytes);
+            const Spent run{busy, energy(s, busy, bytes)};
             if (status & rm::kSeqStatusPreempted) {
                 stopped = true;
                 layer = std::min<std::size_t>(layer, driver_.read(rm::sequencer(s, rm::kSeqLayer)));
-                t.stop_busy[q] = busy, t.stop_bytes[q] = bytes, t.stop_tiles[q] = tiles, t.stop_energy[q] = joules;
+                t.at_stop[q] = run;
             } else {
                 t.finished[q] = true;
-                t.busy += busy, t.bytes += bytes, t.tiles += tiles, t.energy += joules;
+                t.spent += run;
             }
         }
         release(t);
@@ -283,7 +292,7 @@ void Host::collect() {
             records_[std::size_t(&t - tasks_.data())] = {t.request->id, t.request->model, t.request->priority,
                                                           t.request->arrival, t.start, t.finish,
                                                           t.profile->isolated(cfg_.subarray.count), t.request->bound,
-                                                          t.request->translation, t.energy, t.preemptions};
+                                                          t.request->translation, t.spent.energy, t.preemptions};
             if (options_.on_finish) options_.on_finish(records_[std::size_t(&t - tasks_.data())]);
         }
     }
@@ -293,22 +302,21 @@ void Host::collect() {
 
 double Host::energy(unsigned subarray, std::uint64_t busy, std::uint64_t bytes) const {
     if (options_.energy_meter) return options_.energy_meter(subarray);
-    const auto& e = cfg_.energy;
-    return (double(busy) * cfg_.subarray.rows * cfg_.subarray.cols * e.mac_pj + double(bytes) * 8 * e.dram_pj_per_bit) *
-           1e-12;
+    // Without a meter only the registers' counters: compute and DRAM.
+    return activity_energy(cfg_, busy, bytes, {}).total() * 1e-12;
 }
 
 // A run ends (its positions finished or stopped): the subarrays held leak
 // for as long as the host held them, and the timeline records the run.
 void Host::release(Task& t) {
     const double held = seconds() - t.run_start;
-    t.energy += cfg_.energy.leakage_mw * 1e-3 * held * double(t.place.region.size()) / cfg_.subarray.count;
+    t.spent.energy += cfg_.energy.leakage_mw * 1e-3 * held * double(t.place.region.size()) / cfg_.subarray.count;
     timeline_.push_back({t.request->id, t.request->model, t.place.region, t.run_start, seconds()});
 }
 
 double Host::busy_subarray_seconds() const {
     std::uint64_t cycles = 0;
-    for (const Task& t : tasks_) cycles += t.busy;
+    for (const Task& t : tasks_) cycles += t.spent.busy;
     return double(cycles) * cfg_.clock_period_ns() * 1e-9;
 }
 

@@ -68,15 +68,12 @@ struct Evaluation {
     double throughput = 0, sla_rate = 0, within = 0, fairness = 0, energy = 0, utilization = 0, p99 = 0;
 };
 
-std::vector<Request> requests(const Scenario& sc, QosLevel q, double rate, const ExperimentProfile& p, unsigned seed) {
-    return generate_requests(sc, q, rate, p.requests, sc.seed + seed);
-}
-
 Evaluation evaluate_policy(const NodeSetup& node, const Scenario& sc, QosLevel q, const ExperimentProfile& p,
                            bool search) {
     Evaluation e;
     std::vector<WorkloadMetrics> at_rate;
-    for (unsigned s = 0; s < p.seeds; ++s) at_rate.push_back(run_workload(node, requests(sc, q, sc.rate, p, s)).metrics);
+    for (const WorkloadRun& run : run_seeds(node, sc, q, sc.rate, p.requests, sc.seed, p.seeds))
+        at_rate.push_back(run.metrics);
     e.sla_rate = sla_satisfaction_rate(at_rate);
     for (const auto& m : at_rate) {
         const double n = double(p.seeds);
@@ -84,12 +81,7 @@ Evaluation evaluate_policy(const NodeSetup& node, const Scenario& sc, QosLevel q
         e.fairness += m.fairness / n, e.energy += m.energy_j / n, e.utilization += m.utilization / n;
         e.p99 += m.p99_latency / n;
     }
-    if (search) {
-        const auto run = [&](double rate, std::uint64_t s) {
-            return run_workload(node, requests(sc, q, rate, p, unsigned(s))).metrics;
-        };
-        e.throughput = find_throughput(run, sc.rate, p.seeds, p.search_steps).rate;
-    }
+    if (search) e.throughput = search_throughput(node, sc, q, sc.rate, p.requests, sc.seed, p.seeds, p.search_steps);
     return e;
 }
 
@@ -132,7 +124,7 @@ std::vector<std::string> scaleout(const ExperimentSetup& s, const std::string& d
             for (QosLevel q : kQos) {
                 s.log("scaleout: workload " + w + ", QoS-" + to_string(q) + ", " + c.policy);
                 const auto run = [&](unsigned nodes, std::uint64_t seed) {
-                    return run_workload(*node, requests(sc, q, sc.rate, p, unsigned(seed)), nodes).metrics;
+                    return run_workload(*node, generate_requests(sc, q, sc.rate, p.requests, sc.seed + seed), nodes).metrics;
                 };
                 f << w << "," << to_string(q) << "," << c.policy << "," << number(sc.rate) << ","
                   << nodes_needed(run, p.seeds, p.max_nodes) << "," << p.max_nodes << "\n";

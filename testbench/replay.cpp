@@ -118,11 +118,7 @@ void ReplayPlatform::load_programs() {
     for (std::size_t j = 0; j < jobs_.size(); ++j) {
         const auto& programs = jobs_[j].bundle->per_k[jobs_[j].subarrays - 1].programs;
         for (std::size_t p = 0; p < programs.size(); ++p) {
-            std::vector<std::uint8_t> bytes;
-            for (const auto& in : programs[p].instructions) {
-                const auto e = in.encode();
-                bytes.insert(bytes.end(), e.begin(), e.end());
-            }
+            const std::vector<std::uint8_t> bytes = encode_program(programs[p].instructions);
             const std::uint64_t base = kProgramRegion + next_program_;
             memories_.front()->load(base, bytes.data(), bytes.size());
             next_program_ += (bytes.size() + 0xFFF) & ~0xFFFull;
@@ -143,20 +139,6 @@ void ReplayPlatform::finish(std::size_t j) {
     r.energy = activity_energy(cfg_, r.busy_cycles, r.bytes, g.activity);
     r.energy.leakage =
         cfg_.energy.leakage_mw * (r.finish - r.arrival).to_seconds() * 1e9 * r.subarrays / cfg_.subarray.count;
-}
-
-EnergyBreakdown activity_energy(const ArchConfig& cfg, std::uint64_t busy_cycles, std::uint64_t dram_bytes,
-                                const Activity& activity) {
-    const auto& e = cfg.energy;
-    EnergyBreakdown b;
-    b.compute = double(busy_cycles) * double(cfg.subarray.rows) * cfg.subarray.cols * e.mac_pj;
-    b.weight_buffer = double(activity.weight_buffer_bits) * e.weight_buffer_pj_per_bit;
-    b.activation_buffer = double(activity.activation_buffer_bits) * e.activation_buffer_pj_per_bit;
-    b.output_buffer = double(activity.output_buffer_bits) * e.output_buffer_pj_per_bit;
-    b.bus = double(activity.bus_bit_hops) * e.bus_pj_per_bit_hop;
-    b.simd = double(activity.simd_ops) * e.simd_op_pj;
-    b.dram = double(dram_bytes) * 8 * e.dram_pj_per_bit;
-    return b;
 }
 
 void ReplayPlatform::collect(AcceleratorDriver& driver) {

@@ -60,12 +60,6 @@ struct ReplayResult {
     double latency_ms() const { return (finish - arrival).to_seconds() * 1e3; }
 };
 
-/// Dynamic energy (pJ) of what one or more sequencers did: every PE of a
-/// computing subarray per busy cycle, each buffer per bit, ring-bus links
-/// per bit-hop, SIMD lane operations, DRAM per bit. No leakage.
-EnergyBreakdown activity_energy(const ArchConfig& cfg, std::uint64_t busy_cycles, std::uint64_t dram_bytes,
-                                const Activity& activity);
-
 class ReplayPlatform : public sc_core::sc_module {
 public:
     ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& cfg);

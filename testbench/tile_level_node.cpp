@@ -1,6 +1,6 @@
 #include "testbench/tile_level_node.h"
 
-#include "testbench/replay.h"
+#include "hw/sequencer/activity.h"
 
 namespace planaria {
 

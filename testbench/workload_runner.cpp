@@ -48,6 +48,27 @@ WorkloadRun run_workload(const NodeSetup& setup, const std::vector<Request>& req
     return run;
 }
 
+std::vector<WorkloadRun> run_seeds(const NodeSetup& setup, const Scenario& scenario, QosLevel qos, double rate,
+                                   unsigned requests, std::uint64_t seed, unsigned seeds, unsigned nodes,
+                                   const std::function<void()>& step) {
+    std::vector<WorkloadRun> runs;
+    for (unsigned s = 0; s < seeds; ++s) {
+        runs.push_back(run_workload(setup, generate_requests(scenario, qos, rate, requests, seed + s), nodes));
+        if (step) step();
+    }
+    return runs;
+}
+
+double search_throughput(const NodeSetup& setup, const Scenario& scenario, QosLevel qos, double start_rate,
+                         unsigned requests, std::uint64_t seed, unsigned seeds, unsigned steps, unsigned nodes,
+                         const std::function<void()>& step) {
+    const auto run = [&](double rate, std::uint64_t s) {
+        if (step) step();
+        return run_workload(setup, generate_requests(scenario, qos, rate, requests, seed + s), nodes).metrics;
+    };
+    return find_throughput(run, start_rate, seeds, steps).rate;
+}
+
 struct TileLevelExperiment::Run {
     const NodeSetup* setup = nullptr;
     std::vector<Request> requests;

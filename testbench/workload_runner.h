@@ -63,6 +63,19 @@ struct WorkloadRun {
 /// fresh policy per node). Deterministic.
 WorkloadRun run_workload(const NodeSetup& setup, const std::vector<Request>& requests, unsigned nodes = 1);
 
+/// The scenario's requests at `rate` (Poisson, generate_requests) under seeds
+/// seed, seed+1, ..., seed+seeds-1, each run on `nodes` nodes of `setup`;
+/// `step` is called after each run (progress reports).
+std::vector<WorkloadRun> run_seeds(const NodeSetup& setup, const Scenario& scenario, QosLevel qos, double rate,
+                                   unsigned requests, std::uint64_t seed, unsigned seeds, unsigned nodes = 1,
+                                   const std::function<void()>& step = {});
+
+/// Throughput: find_throughput over such runs, from `start_rate`, `steps`
+/// bisection steps (every seed must meet the SLA); `step` after each run.
+double search_throughput(const NodeSetup& setup, const Scenario& scenario, QosLevel qos, double start_rate,
+                         unsigned requests, std::uint64_t seed, unsigned seeds, unsigned steps, unsigned nodes = 1,
+                         const std::function<void()>& step = {});
+
 /// Tile-level runs. SystemC elaborates a design once per process, so every
 /// run of an experiment (policies x seeds x nodes) is a set of nodes in one
 /// simulation, started once by run(). Nodes of one setup share the memory

@@ -31,6 +31,7 @@
 #include "compiler/bundle.h"
 #include "hw/config/arch_config.h"
 #include "hw/fission/fission_topology.h"
+#include "hw/sequencer/activity.h"
 #include "hw/sequencer/sequencer_context.h"
 #include "hw/sequencer/tile_buffers.h"
 
@@ -80,20 +81,6 @@ public:
     virtual void tile_boundary(unsigned subarray) = 0;
     /// The program ended (error: it stopped on an error).
     virtual void finished(unsigned subarray, bool error) = 0;
-};
-
-/// What a subarray did, for energy: bits through each buffer (DMA writes and
-/// the tile's reads or read-modify-writes), bit-hops on the ring buses
-/// between subarrays, SIMD lane operations. Off-chip bytes and busy cycles
-/// are counted separately.
-struct Activity {
-    std::uint64_t weight_buffer_bits = 0, activation_buffer_bits = 0, output_buffer_bits = 0;
-    std::uint64_t bus_bit_hops = 0, simd_ops = 0;
-    Activity& operator+=(const Activity& o) {
-        weight_buffer_bits += o.weight_buffer_bits, activation_buffer_bits += o.activation_buffer_bits;
-        output_buffer_bits += o.output_buffer_bits, bus_bit_hops += o.bus_bit_hops, simd_ops += o.simd_ops;
-        return *this;
-    }
 };
 
 /// One tile as it ran, for timelines and utilisation.

@@ -89,13 +89,13 @@ bool load_weights(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint6
     w.values.assign(std::size_t(w.rows) * w.cols, 0);
     const std::uint64_t matrix = base + d.weights + std::uint64_t(w.instance) * d.k * d.n * kValue;
     for (unsigned r = 0; r < w.rows && w.cols; ++r)
-        if (!port.read(matrix + ((k0 + r) * d.n + n0) * kValue, (w.values.data() + (std::size_t(r) * w.cols)), w.cols * kValue))
+        if (!port.read(matrix + ((k0 + r) * d.n + n0) * kValue, w.values.data() + std::size_t(r) * w.cols, w.cols * kValue))
             return false;
     // The output channels' bias comes with the weights that start them.
     w.bias.assign(w.cols, 0);
     if (d.bias && w.cols) {
         for (unsigned j = 0; j < w.cols; ++j)
-            if (!port.read(base + d.bias + output_channel(d, w.instance, n0 + j) * kValue, (w.bias.data() + (j)), kValue))
+            if (!port.read(base + d.bias + output_channel(d, w.instance, n0 + j) * kValue, w.bias.data() + j, kValue))
                 return false;
     }
     if (b.slots.size() <= slot) b.slots.resize(slot + 1);
@@ -120,7 +120,7 @@ bool load_activations(TileBuffers& b, DataPort& port, std::uint64_t base, std::u
     std::vector<std::int64_t> src(b.act_rows);
     for (unsigned v = 0; v < vectors; ++v) {
         for (unsigned i = 0; i < b.act_rows; ++i) src[i] = im2col(d, b.act_instance, p0 + v, k0 + i);
-        if (!gather(port, base + d.input[0], src, (b.activations.data() + (std::size_t(v) * b.act_rows)))) return false;
+        if (!gather(port, base + d.input[0], src, b.activations.data() + std::size_t(v) * b.act_rows)) return false;
     }
     return true;
 }
@@ -146,11 +146,11 @@ void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members
             const TileBuffers::WeightBlock& w = pe.slots[pe.pending.slot];
             const unsigned rows = std::min(w.rows, feeder.act_rows), n = std::min(w.cols, cols);
             for (unsigned v = 0; v < std::min(vectors, feeder.act_vectors); ++v) {
-                const std::int16_t* a = (feeder.activations.data() + (std::size_t(v) * feeder.act_rows));
-                std::int64_t* out = (last.outputs.data() + (std::size_t(v) * cols));
+                const std::int16_t* a = feeder.activations.data() + std::size_t(v) * feeder.act_rows;
+                std::int64_t* out = last.outputs.data() + std::size_t(v) * cols;
                 for (unsigned i = 0; i < rows; ++i) {
                     const std::int64_t x = a[i];
-                    const std::int16_t* wr = (w.values.data() + (std::size_t(i) * w.cols));
+                    const std::int16_t* wr = w.values.data() + std::size_t(i) * w.cols;
                     for (unsigned j = 0; j < n; ++j) out[j] += x * wr[j];
                 }
             }
@@ -186,7 +186,7 @@ bool store(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t til
             unsigned e = j + 1;
             while (e < b.out_cols && output_channel(d, inst, n0 + e) == output_channel(d, inst, n0 + j) + (e - j)) ++e;
             const std::uint64_t index = (p0 + v) * out_c + output_channel(d, inst, n0 + j);
-            if (!port.write(base + d.output + index * kValue, (row.data() + (j)), (e - j) * kValue)) return false;
+            if (!port.write(base + d.output + index * kValue, row.data() + j, (e - j) * kValue)) return false;
             j = e;
         }
     }
@@ -261,7 +261,7 @@ bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base) {
         const std::uint64_t p0 = positions * d.position / d.subarrays, p1 = positions * (d.position + 1) / d.subarrays;
         first = p0 * o.c;
         out.assign((p1 - p0) * o.c, 0);
-        for (std::uint64_t p = p0; p < p1; ++p) numerics::softmax(in[0].data() + p * o.c, (out.data() + ((p - p0) * o.c)), o.c, 1);
+        for (std::uint64_t p = p0; p < p1; ++p) numerics::softmax(in[0].data() + p * o.c, out.data() + (p - p0) * o.c, o.c, 1);
     } else {
         const std::uint64_t e0 = o.elements() * d.position / d.subarrays, e1 = o.elements() * (d.position + 1) / d.subarrays;
         first = e0;

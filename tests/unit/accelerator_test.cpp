@@ -43,11 +43,7 @@ struct Chip {
     }
 
     void load_program(unsigned subarray, std::uint64_t base, const std::vector<Instruction>& program) {
-        std::vector<std::uint8_t> bytes;
-        for (const auto& in : program) {
-            const auto e = in.encode();
-            bytes.insert(bytes.end(), e.begin(), e.end());
-        }
+        const std::vector<std::uint8_t> bytes = encode_program(program);
         memories[accel.channel_of(subarray)]->load(base, bytes.data(), bytes.size());
         REQUIRE(host.write(sequencer(subarray, kSeqProgramLo), std::uint32_t(base)) == tlm::TLM_OK_RESPONSE);
         REQUIRE(host.write(sequencer(subarray, kSeqProgramHi), std::uint32_t(base >> 32)) == tlm::TLM_OK_RESPONSE);

@@ -206,11 +206,7 @@ struct Soc : sc_core::sc_module {
     void write(std::uint64_t address, std::uint32_t value) { REQUIRE(host.write(address, value) == tlm::TLM_OK_RESPONSE); }
 
     std::uint64_t load_program(std::uint64_t base, const std::vector<Instruction>& program) {
-        std::vector<std::uint8_t> bytes;
-        for (const auto& in : program) {
-            const auto e = in.encode();
-            bytes.insert(bytes.end(), e.begin(), e.end());
-        }
+        const std::vector<std::uint8_t> bytes = encode_program(program);
         storage.load(base, bytes.data(), bytes.size());
         return (bytes.size() + 0xFFF) & ~0xFFFull;
     }
