@@ -15,4 +15,6 @@ if(NOT TARGET SystemC::systemc)
 endif()
 
 find_package(yaml-cpp REQUIRED)
+# Header-only; testbench/metrics.h (installed) includes it.
+find_package(nlohmann_json 3 REQUIRED)
 find_package(Threads REQUIRED)

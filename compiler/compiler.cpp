@@ -5,8 +5,9 @@
 #include <stdexcept>
 
 #include "compiler/data_layout.h"
-#include "compiler/layer_descriptor.h"
-#include "compiler/numerics.h"
+#include "hw/isa/layer_descriptor.h"
+#include "compiler/window.h"
+#include "hw/isa/number_format.h"
 
 namespace planaria {
 

@@ -36,18 +36,10 @@
 
 #include "compiler/lowering.h"
 #include "hw/config/arch_config.h"
+#include "hw/isa/energy_breakdown.h"
 #include "hw/fission/fission_configurations.h"
 
 namespace planaria {
-
-struct EnergyBreakdown {
-    double compute = 0, weight_buffer = 0, activation_buffer = 0, output_buffer = 0, bus = 0, dram = 0, simd = 0,
-           leakage = 0;
-    double total() const {
-        return compute + weight_buffer + activation_buffer + output_buffer + bus + dram + simd + leakage;
-    }
-    EnergyBreakdown& operator+=(const EnergyBreakdown& o);
-};
 
 struct LayerCost {
     std::uint64_t tiles = 0;            ///< tiles of all clusters together

@@ -1,7 +1,7 @@
 #pragma once
 // Where a compiled DNN's real data sits in its tenant's memory (relative to
 // the tenant's data base), as functional runs use it: every model input and
-// every stored layer output as an int16 HWC tensor (compiler/numerics.h), and
+// every stored layer output as an int16 HWC tensor (hw/isa/number_format.h), and
 // for every GEMM layer its weights as one K x N row-major matrix per GEMM
 // instance (group, channel) and its bias per output channel. A fused chain
 // (a GEMM layer and the element-wise layers in its write-back) stores one

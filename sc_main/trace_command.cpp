@@ -7,6 +7,7 @@
 #include "hw/datapath/systolic_datapath.h"
 #include "hw/fission/fission_configurations.h"
 #include "sc_main/cli_support.h"
+#include "testbench/vcd_writer.h"
 #include "sc_main/command.h"
 #include "sched/reconfiguration_driver.h"
 

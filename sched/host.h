@@ -42,7 +42,7 @@
 #include "sched/placement.h"
 #include "sched/policy.h"
 #include "sched/task_monitor.h"
-#include "testbench/metrics.h"
+#include "sched/task.h"
 
 namespace planaria {
 

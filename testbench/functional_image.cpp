@@ -3,8 +3,8 @@
 #include <stdexcept>
 
 #include "compiler/lowering.h"
-#include "compiler/layer_descriptor.h"
-#include "compiler/numerics.h"
+#include "hw/isa/layer_descriptor.h"
+#include "hw/isa/number_format.h"
 
 namespace planaria {
 

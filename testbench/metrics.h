@@ -61,28 +61,6 @@
 
 namespace planaria {
 
-/// One finished request. Times in seconds, energy in joules.
-struct TaskRecord {
-    std::uint64_t id = 0;
-    std::string model;
-    unsigned priority = 1;
-    double arrival = 0, start = 0, finish = 0;
-    double isolated = 0;   ///< latency alone on the whole chip (the same config the policy runs on)
-    double bound = 0;      ///< QoS bound, seconds
-    bool translation = false;
-    double energy_j = 0;
-    unsigned preemptions = 0;
-    double latency() const { return finish - arrival; }
-    bool met() const { return latency() <= bound; }
-};
-
-/// A stretch of time a task held a set of subarrays (for timelines).
-struct Occupancy {
-    std::uint64_t task = 0;
-    std::string model;
-    std::vector<unsigned> subarrays;
-    double start = 0, end = 0;
-};
 
 struct WorkloadMetrics {
     std::size_t tasks = 0;

@@ -7,7 +7,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "compiler/numerics.h"
+#include "compiler/window.h"
+#include "hw/isa/number_format.h"
 
 namespace planaria {
 

@@ -2,7 +2,7 @@
 // A plain C++ execution of a Model on int16 data: the golden reference the
 // tile-level hardware model is compared against bit for bit. It knows nothing
 // of the accelerator (no GEMM lowering, no tiling): direct nested loops over
-// the layer definitions, with the number format of compiler/numerics.h.
+// the layer definitions, with the number format of hw/isa/number_format.h.
 //
 // Also deterministic random parameters and inputs, portable across standard
 // libraries (raw std::mt19937_64 draws mapped to ranges by hand).

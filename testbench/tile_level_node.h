@@ -14,6 +14,7 @@
 
 #include "hw/accelerator/accelerator.h"
 #include "sched/host.h"
+#include "testbench/metrics.h"
 #include "tlm/channel_memory.h"
 
 namespace planaria {

@@ -9,18 +9,20 @@
 #include <string>
 #include <vector>
 
+#include "hw/trace/signal_trace.h"
+
 namespace planaria {
 
-class VcdWriter {
+class VcdWriter : public SignalTrace {
 public:
     /// Opens `path`; `timescale_ps` is the time unit of change() timestamps.
     VcdWriter(const std::string& path, const std::string& top_scope, unsigned timescale_ps = 1);
-    ~VcdWriter();
+    ~VcdWriter() override;
 
     /// Declares a variable (before the first change); returns its handle.
-    unsigned declare(const std::string& scope, const std::string& name, unsigned width);
+    unsigned declare(const std::string& scope, const std::string& name, unsigned width) override;
     /// Records the value of a variable at time `t` (non-decreasing); only changes are written.
-    void change(std::uint64_t t, unsigned var, std::uint64_t value);
+    void change(std::uint64_t t, unsigned var, std::uint64_t value) override;
     void close();
 
     bool ok() const { return static_cast<bool>(out_); }

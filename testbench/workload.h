@@ -40,6 +40,8 @@
 #include <string>
 #include <vector>
 
+#include "sched/task.h"
+
 namespace planaria {
 
 /// A scenario file that cannot be used. what() is one line:
@@ -86,15 +88,6 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& source)
 /// (the shipped scenarios sit next to scenarios/models/).
 std::string model_file(const Scenario& scenario, const std::string& model);
 
-/// One inference request. Times in seconds.
-struct Request {
-    std::uint64_t id = 0;
-    std::string model;
-    double arrival = 0;     ///< seconds from the start of the run
-    unsigned priority = 1;
-    double bound = 0;       ///< seconds: qos_ms / qos_divisor(level) / 1000
-    bool translation = false;
-};
 
 /// Poisson arrivals at `rate` requests/s, `count` requests, models uniform over
 /// scenario.models, priorities uniform over [min_priority, max_priority]; see the

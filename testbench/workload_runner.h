@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "compiler/bundle.h"
+#include "compiler/model.h"
 #include "hw/config/arch_config.h"
 #include "sched/policy.h"
 #include "sched/task_monitor.h"

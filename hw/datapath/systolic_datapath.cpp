@@ -35,7 +35,7 @@ SystolicDatapath::~SystolicDatapath() = default;
 // ---------------------------------------------------------------------------
 
 struct SystolicDatapath::Trace {
-    VcdWriter* vcd;
+    SignalTrace* vcd;
     unsigned subarray;
     std::vector<std::pair<unsigned, unsigned>> pes;
     std::vector<unsigned> act_in, act_out, psum_in, psum_out;  // one variable per lane
@@ -43,7 +43,7 @@ struct SystolicDatapath::Trace {
     std::vector<unsigned> pe_act, pe_psum, pe_weight;
 };
 
-void SystolicDatapath::trace(VcdWriter* vcd, unsigned subarray, const std::vector<std::pair<unsigned, unsigned>>& pes) {
+void SystolicDatapath::trace(SignalTrace* vcd, unsigned subarray, const std::vector<std::pair<unsigned, unsigned>>& pes) {
     if (!vcd) {
         trace_.reset();
         return;

@@ -23,13 +23,13 @@
 #include <stdexcept>
 #include <vector>
 
-#include "hw/datapath/tile_timing.h"
+#include "hw/timing/tile_timing.h"
 #include "hw/pod/fission_pod.h"
 #include "hw/regfile/reconfiguration_register_file.h"
 #include "hw/ringbus/ring_bus.h"
 #include "hw/simd/simd_segment.h"
 #include "hw/subarray/omni_directional_subarray.h"
-#include "testbench/vcd_writer.h"
+#include "hw/trace/signal_trace.h"
 
 namespace planaria {
 
@@ -89,7 +89,7 @@ public:
     /// Traces, cycle by cycle, the edges of `subarray` and the registers of
     /// the listed PEs (row, column) into `vcd` whenever a tile runs on it.
     /// Meant for small runs; pass nullptr to stop.
-    void trace(VcdWriter* vcd, unsigned subarray, const std::vector<std::pair<unsigned, unsigned>>& pes = {});
+    void trace(SignalTrace* vcd, unsigned subarray, const std::vector<std::pair<unsigned, unsigned>>& pes = {});
 
 private:
     struct Trace;

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "compiler/cost_model.h"
+#include "hw/isa/energy_breakdown.h"
 #include "hw/config/arch_config.h"
 
 namespace planaria {

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "compiler/layer_descriptor.h"
+#include "hw/isa/layer_descriptor.h"
 
 namespace planaria {
 

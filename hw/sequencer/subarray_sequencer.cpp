@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <deque>
 
-#include "hw/datapath/tile_timing.h"
+#include "hw/timing/tile_timing.h"
 #include "tlm/register_map.h"
 #include "tlm/tenant_extension.h"
 

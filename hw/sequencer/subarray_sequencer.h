@@ -28,7 +28,7 @@
 #include <tlm>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
-#include "compiler/bundle.h"
+#include "hw/isa/instruction.h"
 #include "hw/config/arch_config.h"
 #include "hw/fission/fission_topology.h"
 #include "hw/sequencer/activity.h"

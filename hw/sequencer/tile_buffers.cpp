@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "compiler/numerics.h"
+#include "hw/isa/number_format.h"
 
 namespace planaria::functional {
 

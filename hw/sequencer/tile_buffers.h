@@ -8,13 +8,13 @@
 //
 // The functions below are the address generators and the arithmetic of a
 // tile: they map the tiled addresses of the instruction stream back to
-// tensor elements through the layer's descriptor (compiler/layer_descriptor.h)
+// tensor elements through the layer's descriptor (hw/isa/layer_descriptor.h)
 // and move the elements through a DataPort (the subarray's off-chip channel).
 
 #include <cstdint>
 #include <vector>
 
-#include "compiler/layer_descriptor.h"
+#include "hw/isa/layer_descriptor.h"
 #include "hw/fission/fission_topology.h"
 #include "tlm/data_port.h"
 

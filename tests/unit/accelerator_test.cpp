@@ -13,7 +13,7 @@
 
 #include "compiler/compiler.h"
 #include "hw/config/arch_yaml.h"
-#include "hw/datapath/tile_timing.h"
+#include "hw/timing/tile_timing.h"
 #include "support/tlm_test_host.h"
 #include "testbench/replay.h"
 

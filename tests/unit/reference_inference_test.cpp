@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "compiler/model.h"
-#include "compiler/numerics.h"
+#include "hw/isa/number_format.h"
 #include "testbench/reference_inference.h"
 
 using namespace planaria;

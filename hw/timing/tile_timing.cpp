@@ -1,4 +1,4 @@
-#include "hw/datapath/tile_timing.h"
+#include "hw/timing/tile_timing.h"
 
 #include <stdexcept>
 #include <string>

@@ -2,7 +2,7 @@
 // The descriptor of one layer for a subarray's address generators: what the
 // tile-level hardware needs, beyond the timed transfers of its instruction
 // stream, to move real data (functional mode): where the layer's tensors and
-// weights sit in the tenant's memory and in which order (compiler/numerics.h:
+// weights sit in the tenant's memory and in which order (hw/isa/number_format.h:
 // int16, HWC), the window geometry of the im2col gather, the GEMM's tiling
 // (to map the tiled addresses of loads and stores back to tensor elements)
 // and the element-wise work fused into the write-back.
@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "compiler/bundle.h"
-#include "compiler/model.h"
+#include "hw/isa/instruction.h"
+#include "hw/isa/layer_type.h"
 
 namespace planaria {
 

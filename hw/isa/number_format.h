@@ -20,7 +20,7 @@
 
 #include <cstdint>
 
-#include "compiler/model.h"
+#include "hw/isa/layer_type.h"
 
 namespace planaria::numerics {
 
@@ -47,12 +47,5 @@ inline std::uint64_t index(const TensorShape& shape, std::uint64_t c, std::uint6
     return (h * shape.w + w) * shape.c + c;
 }
 
-/// Where a window layer's (conv, depthwise conv, pooling) windows start: the
-/// padding before the first row and column. Explicit padding as written;
-/// "same" padding splits the total like TensorFlow (the smaller half first).
-struct WindowOrigin {
-    std::int64_t top = 0, left = 0;
-};
-WindowOrigin window_origin(const Layer& layer);
 
 }  // namespace planaria::numerics

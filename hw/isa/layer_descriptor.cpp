@@ -1,4 +1,4 @@
-#include "compiler/layer_descriptor.h"
+#include "hw/isa/layer_descriptor.h"
 
 #include <stdexcept>
 #include <type_traits>
