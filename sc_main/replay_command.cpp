@@ -57,7 +57,7 @@ int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig&
         const ModelParameters params = random_parameters(models[i], data.seed + i);
         const std::vector<Tensor> inputs = random_inputs(models[i], data.seed + i + 1000);
         images.push_back(functional_image(models[i], params, inputs));
-        references.push_back(run_reference(models[i], params, inputs));
+        references.push_back(run_reference(models[i], params, inputs, numerics::NumberFormat{cfg.data.activation_bits}));
     }
 
     ReplayPlatform platform("platform", cfg);

@@ -165,47 +165,37 @@ void Host::start(Task& t, const Placement& p) {
 void Host::schedule() {
     ++events_;
     sc_core::wait(sc_core::sc_time(options_.policy_s, sc_core::SC_SEC));  // the policy runs on the host
-    const unsigned chip = cfg_.subarray.count;
     std::vector<std::size_t> live;
-    std::vector<TaskState> states;
-    std::vector<Placement> current;
+    std::vector<TaskProgress> progress;
     for (std::size_t i = 0; i < tasks_.size(); ++i) {
         Task& t = tasks_[i];
         if (t.state == Task::State::Future || t.state == Task::State::Done) continue;
-        std::size_t layer = t.layer;
-        if (t.state == Task::State::Running)  // the task monitor reads how far it got
-            layer = driver_.read(rm::sequencer(t.place.region.front(), rm::kSeqLayer));
-        TaskState s;
-        s.id = t.request->id;
-        s.priority = t.request->priority;
-        s.arrival = t.request->arrival;
-        s.deadline = t.request->arrival + t.request->bound;
-        s.executed = t.started ? seconds() - t.start : 0;
-        for (unsigned k = 1; k <= chip; ++k) s.remaining.push_back(t.profile->remaining(k, layer, 0));
-        s.isolated = t.profile->isolated(chip);
         const bool holds = t.state == Task::State::Running || t.state == Task::State::Stopping;
-        s.allocated = holds ? t.k : 0;
-        s.started = t.started;
-        s.context_bytes = double(t.k ? t.k : chip) * double(cfg_.pod.output_buffer.bytes) / 2;
+        TaskProgress p;
+        p.request = t.request;
+        p.profile = t.profile;
+        p.layer = t.layer;
+        if (t.state == Task::State::Running)  // the task monitor reads how far it got
+            p.layer = driver_.read(rm::sequencer(t.place.region.front(), rm::kSeqLayer));
+        p.executed = t.started ? seconds() - t.start : 0;
+        p.started = t.started;
+        p.held = holds ? t.k : 0;
+        p.place = holds ? &t.place : nullptr;
+        p.context_subarrays = t.k;
         // The registers tell the layer, not how far into it: half a layer is
         // the expected time to its end.
-        if (t.state == Task::State::Running) s.drain_cost = 0.5 * t.profile->layer_seconds(t.k, layer);
-        states.push_back(s);
+        p.layer_left = t.state == Task::State::Running ? 0.5 : 0;
+        p.leaving = t.state == Task::State::Stopping;
+        progress.push_back(p);
         live.push_back(i);
-        if (holds) current.push_back(t.place);
     }
     if (live.empty()) return;
-    const Decision d = policy_->schedule({chip, seconds()}, states);
-    if (d.grants.size() != states.size()) throw std::logic_error(policy_->name() + ": a decision must grant every task");
-    std::vector<Grant> grants = d.grants;
-    for (std::size_t n = 0; n < live.size(); ++n)  // a stopping task keeps its subarrays until it has stopped
-        if (tasks_[live[n]].state == Task::State::Stopping) grants[n].subarrays = tasks_[live[n]].k;
-    const std::vector<Placement> placed = place(floorplan_, grants, current);
-    std::vector<bool> busy(chip, false);
+    const SchedulingOutcome outcome = schedule_tasks(cfg_, floorplan_, *policy_, seconds(), progress);
+    const std::vector<Placement>& placed = outcome.placed;
+    SubarrayClaims claims(cfg_.subarray.count);
     for (std::size_t n = 0; n < live.size(); ++n) {
         Task& t = tasks_[live[n]];
-        if (t.state == Task::State::Running &&
-            (placed[n].subarrays != t.k || placed[n].region != t.place.region)) {
+        if (t.state == Task::State::Running && outcome.moves(n, progress[n])) {
             std::vector<unsigned> running;
             for (std::size_t q = 0; q < t.place.region.size(); ++q)
                 if (!t.finished[q]) running.push_back(t.place.region[q]);
@@ -213,12 +203,11 @@ void Host::schedule() {
             tn.subarrays = running;
             driver_.preempt(tn);
             t.state = Task::State::Stopping;
-            t.kill = d.grants[n].how == Preemption::Kill;
+            t.kill = outcome.decision.grants[n].how == Preemption::Kill;
             kills_ += t.kill;
             ++t.preemptions;
         }
-        if (t.state == Task::State::Running || t.state == Task::State::Stopping)
-            for (unsigned s : t.place.region) busy[s] = true;
+        if (t.state == Task::State::Running || t.state == Task::State::Stopping) claims.claim(t.place.region);
     }
     std::vector<bool> slots(options_.data_slots, false);
     for (const Task& t : tasks_)
@@ -226,16 +215,15 @@ void Host::schedule() {
     for (std::size_t n = 0; n < live.size(); ++n) {
         Task& t = tasks_[live[n]];
         if ((t.state != Task::State::Waiting && t.state != Task::State::Stopped) || placed[n].subarrays == 0) continue;
-        bool free = true;
-        for (unsigned s : placed[n].region) free = free && !busy[s];
-        if (!free) continue;  // still held by a task that is stopping: the next event places it again
+        // Still held by a task that is stopping: the next event places it again.
+        if (!claims.free(placed[n].region)) continue;
         if (!t.started) {
             const auto slot = std::find(slots.begin(), slots.end(), false);
             if (slot == slots.end()) continue;  // every data region in use: it waits
             t.slot = unsigned(slot - slots.begin());
             *slot = true;
         }
-        for (unsigned s : placed[n].region) busy[s] = true;
+        claims.claim(placed[n].region);
         start(t, placed[n]);
     }
     driver_.sync();
@@ -289,10 +277,9 @@ void Host::collect() {
             t.state = Task::State::Done;
             t.finish = seconds();
             ++finished_;
-            records_[std::size_t(&t - tasks_.data())] = {t.request->id, t.request->model, t.request->priority,
-                                                          t.request->arrival, t.start, t.finish,
-                                                          t.profile->isolated(cfg_.subarray.count), t.request->bound,
-                                                          t.request->translation, t.spent.energy, t.preemptions};
+            records_[std::size_t(&t - tasks_.data())] =
+                finished_task(*t.request, t.start, t.finish, t.profile->isolated(cfg_.subarray.count), t.spent.energy,
+                              t.preemptions);
             if (options_.on_finish) options_.on_finish(records_[std::size_t(&t - tasks_.data())]);
         }
     }

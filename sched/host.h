@@ -41,6 +41,7 @@
 #include "sched/accelerator_driver.h"
 #include "sched/placement.h"
 #include "sched/policy.h"
+#include "sched/scheduling_event.h"
 #include "sched/task_monitor.h"
 #include "sched/task.h"
 

@@ -20,7 +20,7 @@ TaskState task_state(const ArchConfig& cfg, const TaskProgress& t) {
     s.isolated = t.profile->isolated(chip);
     s.allocated = t.held;
     s.started = t.started;
-    s.context_bytes = checkpoint_bytes(cfg, t.held ? t.held : chip);
+    s.context_bytes = checkpoint_bytes(cfg, t.context_subarrays ? t.context_subarrays : chip);
     s.drain_cost = t.held ? t.layer_left * t.profile->layer_seconds(t.held, t.layer) : 0;
     return s;
 }

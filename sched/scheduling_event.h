@@ -31,6 +31,9 @@ struct TaskProgress {
     bool started = false;
     unsigned held = 0;              ///< subarrays it holds (0: none)
     const Placement* place = nullptr;  ///< where, when it holds some
+    /// The count its context was saved for (a stopped task restores that
+    /// many subarrays' results); 0: none, the whole chip is assumed.
+    unsigned context_subarrays = 0;
     /// Share of its current layer still to run before it could leave without
     /// saving anything (PREMA's DRAIN cost); 0 when it holds nothing.
     double layer_left = 0;

@@ -120,7 +120,7 @@ std::int64_t bias_start(const Layer& l, const LayerParameters& p, std::uint64_t 
 // Grouped convolution. A depthwise conv is the case groups = in.c: one input
 // channel per group, and its weight layout ((c * multiplier + j) * kh + ky) * kw + kx
 // is the conv layout with co = c * multiplier + j and cin_per_group = 1.
-Tensor convolve(const Layer& l, const Tensor& in, const LayerParameters& p, std::uint64_t groups) {
+Tensor convolve(const numerics::NumberFormat& f, const Layer& l, const Tensor& in, const LayerParameters& p, std::uint64_t groups) {
     Tensor out = zeros(l.out);
     const numerics::WindowOrigin origin = numerics::window_origin(l);
     const std::uint64_t cin = in.shape.c / groups, cout = l.out.c / groups;
@@ -141,14 +141,14 @@ Tensor convolve(const Layer& l, const Tensor& in, const LayerParameters& p, std:
                                    w[(ci * l.kh + ky) * l.kw + kx];
                         }
                     }
-                out.data[index(l.out, co, oy, ox)] = numerics::requantize(acc);
+                out.data[index(l.out, co, oy, ox)] = f.requantize(acc);
             }
     return out;
 }
 
 // In HWC memory both forms are one matrix-vector product per position over K
 // consecutive values: the whole tensor once (flattened) or every C-vector.
-Tensor fully_connected(const Layer& l, const Tensor& in, const LayerParameters& p) {
+Tensor fully_connected(const numerics::NumberFormat& f, const Layer& l, const Tensor& in, const LayerParameters& p) {
     Tensor out = zeros(l.out);
     const std::uint64_t k = l.per_position ? in.shape.c : in.shape.elements();
     const std::uint64_t positions = in.shape.elements() / k;
@@ -158,7 +158,7 @@ Tensor fully_connected(const Layer& l, const Tensor& in, const LayerParameters& 
             const std::int16_t* w = &p.weights[o * k];
             std::int64_t acc = bias_start(l, p, o);
             for (std::uint64_t i = 0; i < k; ++i) acc += std::int64_t(x[i]) * w[i];
-            out.data[pos * l.out_channels + o] = numerics::requantize(acc);
+            out.data[pos * l.out_channels + o] = f.requantize(acc);
         }
     }
     return out;
@@ -166,7 +166,7 @@ Tensor fully_connected(const Layer& l, const Tensor& in, const LayerParameters& 
 
 // Max or average over the window taps inside the input: padding is neither a
 // candidate for the maximum nor counted in the average.
-Tensor pool(const Layer& l, const Tensor& in) {
+Tensor pool(const numerics::NumberFormat& f, const Layer& l, const Tensor& in) {
     Tensor out = zeros(l.out);
     const numerics::WindowOrigin origin = numerics::window_origin(l);
     for (std::uint64_t oy = 0; oy < l.out.h; ++oy)
@@ -186,37 +186,37 @@ Tensor pool(const Layer& l, const Tensor& in) {
                 // Shape inference drops windows wholly in the padding; 0 should one remain.
                 if (count == 0) continue;
                 out.data[index(l.out, c, oy, ox)] =
-                    l.type == LayerType::MaxPool ? top : numerics::average(sum, count);
+                    l.type == LayerType::MaxPool ? top : f.average(sum, count);
             }
     return out;
 }
 
-Tensor global_average(const Layer& l, const Tensor& in) {
+Tensor global_average(const numerics::NumberFormat& f, const Layer& l, const Tensor& in) {
     Tensor out = zeros(l.out);
     const std::uint64_t positions = in.shape.h * in.shape.w;
     for (std::uint64_t c = 0; c < in.shape.c; ++c) {
         std::int64_t sum = 0;
         for (std::uint64_t pos = 0; pos < positions; ++pos) sum += in.data[pos * in.shape.c + c];
-        out.data[c] = numerics::average(sum, std::int64_t(positions));
+        out.data[c] = f.average(sum, std::int64_t(positions));
     }
     return out;
 }
 
-Tensor add(const Layer& l, const Tensor& a, const Tensor& b) {
+Tensor add(const numerics::NumberFormat& f, const Layer& l, const Tensor& a, const Tensor& b) {
     Tensor out = zeros(l.out);
     for (std::size_t i = 0; i < out.data.size(); ++i)
-        out.data[i] = numerics::saturate(std::int64_t(a.data[i]) + b.data[i]);
+        out.data[i] = f.saturate(std::int64_t(a.data[i]) + b.data[i]);
     return out;
 }
 
 // b is a's shape or [C, 1, 1] (squeeze-and-excitation); in HWC memory the
 // channel of element i is i % C, so the broadcast reads b[i % C].
-Tensor multiply(const Layer& l, const Tensor& a, const Tensor& b) {
+Tensor multiply(const numerics::NumberFormat& f, const Layer& l, const Tensor& a, const Tensor& b) {
     Tensor out = zeros(l.out);
     const bool broadcast = !(b.shape == a.shape);
     for (std::size_t i = 0; i < out.data.size(); ++i) {
         const std::int16_t y = b.data[broadcast ? i % a.shape.c : i];
-        out.data[i] = numerics::requantize(std::int64_t(a.data[i]) * y);
+        out.data[i] = f.requantize(std::int64_t(a.data[i]) * y);
     }
     return out;
 }
@@ -245,37 +245,37 @@ Tensor upsample(const Layer& l, const Tensor& in) {
 }
 
 // Over the C channel values of every position (contiguous in HWC).
-Tensor softmax(const Layer& l, const Tensor& in) {
+Tensor softmax(const numerics::NumberFormat& f, const Layer& l, const Tensor& in) {
     Tensor out = zeros(l.out);
     const std::uint64_t c = in.shape.c;
     for (std::uint64_t pos = 0; pos < in.shape.h * in.shape.w; ++pos)
-        numerics::softmax(&in.data[pos * c], &out.data[pos * c], c, 1);
+        f.softmax(&in.data[pos * c], &out.data[pos * c], c, 1);
     return out;
 }
 
-Tensor elementwise(const Layer& l, const Tensor& in) {
+Tensor elementwise(const numerics::NumberFormat& f, const Layer& l, const Tensor& in) {
     Tensor out = zeros(l.out);
-    for (std::size_t i = 0; i < out.data.size(); ++i) out.data[i] = numerics::elementwise(l.type, in.data[i]);
+    for (std::size_t i = 0; i < out.data.size(); ++i) out.data[i] = f.elementwise(l.type, in.data[i]);
     return out;
 }
 
-Tensor run_layer(const Layer& l, const std::vector<const Tensor*>& x, const LayerParameters& p) {
+Tensor run_layer(const numerics::NumberFormat& f, const Layer& l, const std::vector<const Tensor*>& x, const LayerParameters& p) {
     const Tensor& in = *x.front();
     switch (l.type) {
-        case LayerType::Conv: return convolve(l, in, p, l.groups);
-        case LayerType::DepthwiseConv: return convolve(l, in, p, in.shape.c);
-        case LayerType::FullyConnected: return fully_connected(l, in, p);
-        case LayerType::MaxPool: case LayerType::AvgPool: return pool(l, in);
-        case LayerType::GlobalAvgPool: return global_average(l, in);
-        case LayerType::Add: return add(l, in, *x[1]);
-        case LayerType::Mul: return multiply(l, in, *x[1]);
+        case LayerType::Conv: return convolve(f, l, in, p, l.groups);
+        case LayerType::DepthwiseConv: return convolve(f, l, in, p, in.shape.c);
+        case LayerType::FullyConnected: return fully_connected(f, l, in, p);
+        case LayerType::MaxPool: case LayerType::AvgPool: return pool(f, l, in);
+        case LayerType::GlobalAvgPool: return global_average(f, l, in);
+        case LayerType::Add: return add(f, l, in, *x[1]);
+        case LayerType::Mul: return multiply(f, l, in, *x[1]);
         case LayerType::Concat: return concat(l, x);
         case LayerType::Upsample: return upsample(l, in);
         case LayerType::Flatten: return {l.out, in.data};  // HWC memory order is the flattened order
-        case LayerType::Softmax: return softmax(l, in);
+        case LayerType::Softmax: return softmax(f, l, in);
         case LayerType::BatchNorm: case LayerType::Relu: case LayerType::Relu6: case LayerType::LeakyRelu:
         case LayerType::Sigmoid: case LayerType::Swish: case LayerType::Tanh:
-            return elementwise(l, in);
+            return elementwise(f, l, in);
         default: refuse(l, "not supported by the reference execution");
     }
 }
@@ -311,7 +311,7 @@ std::vector<Tensor> random_inputs(const Model& model, std::uint64_t seed) {
 }
 
 std::vector<Tensor> run_reference(const Model& model, const ModelParameters& params,
-                                  const std::vector<Tensor>& inputs) {
+                                  const std::vector<Tensor>& inputs, const numerics::NumberFormat& format) {
     if (params.layers.size() != model.layers.size())
         throw std::invalid_argument("parameters for " + std::to_string(params.layers.size()) + " layers given, model '" +
                                     model.name + "' has " + std::to_string(model.layers.size()));
@@ -330,7 +330,7 @@ std::vector<Tensor> run_reference(const Model& model, const ModelParameters& par
             if (!(t->shape == l.in[j])) refuse(l, "operand " + t->shape.str() + " is not the inferred " + l.in[j].str());
             operands.push_back(t);
         }
-        outputs.push_back(run_layer(l, operands, params.layers[i]));
+        outputs.push_back(run_layer(format, l, operands, params.layers[i]));
     }
     return outputs;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/model.h"
+#include "hw/isa/number_format.h"
 
 namespace planaria {
 
@@ -54,7 +55,9 @@ std::vector<Tensor> random_inputs(const Model& model, std::uint64_t seed);
 /// Every layer's output, in layer order. Throws std::invalid_argument naming
 /// the layer (name and type) for a layer type numerics::supported() refuses,
 /// or for inputs/parameters of the wrong size (checked before any work).
+/// Values saturate to `format` (give the chip's, numerics::NumberFormat{cfg.data.activation_bits},
+/// to compare with a chip whose activations are narrower than 16 bits).
 std::vector<Tensor> run_reference(const Model& model, const ModelParameters& params,
-                                  const std::vector<Tensor>& inputs);
+                                  const std::vector<Tensor>& inputs, const numerics::NumberFormat& format = {});
 
 }  // namespace planaria

@@ -31,11 +31,6 @@ TableLevelNode::TableLevelNode(const ArchConfig& cfg, const std::map<std::string
 
 TableLevelNode::~TableLevelNode() = default;
 
-double TableLevelNode::context_bytes(unsigned k) const {
-    // The tile in flight lives in one half of each double-buffered output buffer the task holds.
-    return double(k) * double(cfg_.pod.output_buffer.bytes) / 2;
-}
-
 void TableLevelNode::take(Task& t, double now) {
     t.ready = now + options_.scheduling_s + t.owed;
     t.owed = 0;
@@ -83,39 +78,31 @@ void TableLevelNode::advance(double to) {
 
 void TableLevelNode::schedule(double now) {
     ++events_;
-    const unsigned chip = cfg_.subarray.count;
-    std::vector<TaskState> states;
-    std::vector<Placement> current;
+    std::vector<TaskProgress> progress;
     for (std::size_t i : active_) {
         const Task& t = tasks_[i];
-        TaskState s;
-        s.id = t.request->id;
-        s.priority = t.request->priority;
-        s.arrival = t.request->arrival;
-        s.deadline = t.request->arrival + t.request->bound;
-        s.executed = t.executed;
-        for (unsigned k = 1; k <= chip; ++k) s.remaining.push_back(t.profile->remaining(k, t.layer, t.fraction));
-        s.isolated = t.profile->isolated(chip);
-        s.allocated = t.k;
-        s.started = t.started;
-        s.context_bytes = context_bytes(t.k ? t.k : chip);
-        s.drain_cost = t.k ? (1 - t.fraction) * t.profile->layer_seconds(t.k, t.layer) : 0;
-        states.push_back(s);
-        if (t.k) current.push_back(t.place);
+        TaskProgress p;
+        p.request = t.request;
+        p.profile = t.profile;
+        p.layer = t.layer;
+        p.fraction = t.fraction;
+        p.executed = t.executed;
+        p.started = t.started;
+        p.held = t.k;
+        p.place = t.k ? &t.place : nullptr;
+        p.context_subarrays = t.k;
+        p.layer_left = 1 - t.fraction;
+        p.leaving = t.draining;  // a draining task keeps its subarrays until its layer ends
+        progress.push_back(p);
     }
-    const Decision d = policy_.schedule({chip, now}, states);
-    if (d.grants.size() != states.size()) throw std::logic_error(policy_.name() + ": a decision must grant every task");
-    // A draining task keeps its subarrays until its layer ends.
-    std::vector<Grant> grants = d.grants;
-    for (std::size_t n = 0; n < active_.size(); ++n)
-        if (tasks_[active_[n]].draining) grants[n].subarrays = tasks_[active_[n]].k;
-    const std::vector<Placement> placed = place(floorplan_, grants, current);
+    const SchedulingOutcome outcome = schedule_tasks(cfg_, floorplan_, policy_, now, progress);
+    const Decision& d = outcome.decision;
+    const std::vector<Placement>& placed = outcome.placed;
     // First those that give up or change their subarrays, then those that take some.
     for (std::size_t n = 0; n < active_.size(); ++n) {
         Task& t = tasks_[active_[n]];
         if (!t.k || t.draining) continue;
-        const bool moves = placed[n].subarrays != t.k || placed[n].region != t.place.region;
-        if (!moves) continue;
+        if (!outcome.moves(n, progress[n])) continue;
         if (d.grants[n].how == Preemption::Drain && placed[n].subarrays == 0) {
             t.draining = true;
             continue;
@@ -125,23 +112,21 @@ void TableLevelNode::schedule(double now) {
             t.layer = 0, t.fraction = 0;  // its progress is lost; the energy spent stays spent
         } else {
             // CHECKPOINT: one tile of results out now and back in when it runs again.
-            const double bytes = context_bytes(t.k);
+            const double bytes = checkpoint_bytes(cfg_, t.k);
             t.owed += 2 * bytes / bandwidth_;
             t.energy += 2 * bytes * 8 * cfg_.energy.dram_pj_per_bit * 1e-12;
         }
         leave(t, now);
     }
-    std::vector<bool> busy(chip, false);
+    SubarrayClaims claims(cfg_.subarray.count);
     for (std::size_t i : active_)
-        if (tasks_[i].k)
-            for (unsigned s : tasks_[i].place.region) busy[s] = true;
+        if (tasks_[i].k) claims.claim(tasks_[i].place.region);
     for (std::size_t n = 0; n < active_.size(); ++n) {
         Task& t = tasks_[active_[n]];
         if (t.k || placed[n].subarrays == 0) continue;
-        bool free = true;
-        for (unsigned s : placed[n].region) free = free && !busy[s];
-        if (!free) continue;  // still held by a draining task: the next event places it again
-        for (unsigned s : placed[n].region) busy[s] = true;
+        // Still held by a draining task: the next event places it again.
+        if (!claims.free(placed[n].region)) continue;
+        claims.claim(placed[n].region);
         t.k = placed[n].subarrays;
         t.place = placed[n];
         take(t, now);
@@ -213,8 +198,7 @@ std::vector<TaskRecord> TableLevelNode::run(const std::vector<Request>& requests
     const unsigned chip = cfg_.subarray.count;
     for (const Task& t : tasks_) {
         const Request& r = *t.request;
-        out.push_back({r.id, r.model, r.priority, r.arrival, t.start, t.finish, t.profile->isolated(chip), r.bound,
-                       r.translation, t.energy, t.preemptions});
+        out.push_back(finished_task(r, t.start, t.finish, t.profile->isolated(chip), t.energy, t.preemptions));
     }
     return out;
 }

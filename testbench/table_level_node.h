@@ -27,6 +27,7 @@
 #include "hw/fission/floorplan.h"
 #include "sched/placement.h"
 #include "sched/policy.h"
+#include "sched/scheduling_event.h"
 #include "sched/task_monitor.h"
 #include "testbench/metrics.h"
 
@@ -60,8 +61,6 @@ private:
     void advance(double to);
     void take(Task& t, double now);
     void leave(Task& t, double now);
-    /// Bytes a checkpoint saves (and a restore reads back) for `t` on k subarrays: one tile of accumulators.
-    double context_bytes(unsigned k) const;
 
     ArchConfig cfg_;
     Floorplan floorplan_;

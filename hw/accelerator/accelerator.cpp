@@ -177,7 +177,7 @@ void Accelerator<W>::compute_tile(unsigned subarray) {
     const LogicalArray& array = array_of(subarray);
     std::vector<TileBuffers*> members;
     for (unsigned m : array.subarrays) members.push_back(&buffers_[m]);
-    functional::compute(array, members);
+    functional::compute(array, members, numerics::NumberFormat{cfg_.data.activation_bits});
 }
 
 template <unsigned W>

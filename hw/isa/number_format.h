@@ -9,7 +9,8 @@
 //  - a GEMM accumulates exact products in a wide accumulator (bias first, at
 //    the accumulator's scale, 2^kFractionBits times the activation scale) and
 //    requantises once at the end: round half up, shift by kFractionBits,
-//    saturate to 16 bits (hw/simd/simd_segment.h, SimdOp::Requantize);
+//    saturate to the activation width (NumberFormat; hw/simd/simd_segment.h,
+//    SimdOp::Requantize);
 //  - batch normalisation is folded into the preceding layer's weights at
 //    inference, so as a layer it passes values through;
 //  - transcendental functions (sigmoid, tanh, swish, softmax) are evaluated in
@@ -27,20 +28,31 @@ namespace planaria::numerics {
 constexpr unsigned kFractionBits = 8;
 constexpr std::int32_t kOne = 1 << kFractionBits;
 
-std::int16_t saturate(std::int64_t v);
-/// Round half up, arithmetic shift right by `shift`, saturate to 16 bits.
-std::int16_t requantize(std::int64_t accumulator, unsigned shift = kFractionBits);
-/// sum / count rounded half up (count > 0), saturated.
-std::int16_t average(std::int64_t sum, std::int64_t count);
-
 /// Whether functional execution knows `t` (throws nothing; the others are
 /// refused with a clear error by whoever runs the model functionally).
 bool supported(LayerType t);
-/// A one-input element-wise layer (relu, relu6, leaky relu, sigmoid, swish,
-/// tanh, batch norm) on one value.
-std::int16_t elementwise(LayerType t, std::int16_t x);
-/// Softmax over `n` values at `in` (stride `stride`), written to `out` at the same stride.
-void softmax(const std::int16_t* in, std::int16_t* out, std::uint64_t n, std::uint64_t stride);
+
+/// The number format of one chip: signed values of `activation_bits` bits
+/// (data.activation_bits of the architecture, at most 16, held in int16
+/// words) with kFractionBits fractional bits. Every saturation of the
+/// project goes through it: the SIMD segments, the functional tile level and
+/// the reference execution, so the three agree at any width.
+struct NumberFormat {
+    unsigned activation_bits = 16;
+
+    std::int64_t max() const { return (std::int64_t(1) << (activation_bits - 1)) - 1; }
+    std::int64_t min() const { return -max() - 1; }
+    std::int16_t saturate(std::int64_t v) const;
+    /// Round half up, arithmetic shift right by `shift`, saturate.
+    std::int16_t requantize(std::int64_t accumulator, unsigned shift = kFractionBits) const;
+    /// sum / count rounded half up (count > 0), saturated.
+    std::int16_t average(std::int64_t sum, std::int64_t count) const;
+    /// A one-input element-wise layer (relu, relu6, leaky relu, sigmoid,
+    /// swish, tanh, batch norm) on one value.
+    std::int16_t elementwise(LayerType t, std::int16_t x) const;
+    /// Softmax over `n` values at `in` (stride `stride`), written to `out` at the same stride.
+    void softmax(const std::int16_t* in, std::int16_t* out, std::uint64_t n, std::uint64_t stride) const;
+};
 
 /// Index of element (c, h, w) in a tensor of `shape` (HWC order).
 inline std::uint64_t index(const TensorShape& shape, std::uint64_t c, std::uint64_t h, std::uint64_t w) {

@@ -125,7 +125,7 @@ bool load_activations(TileBuffers& b, DataPort& port, std::uint64_t base, std::u
     return true;
 }
 
-void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members) {
+void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members, const numerics::NumberFormat& format) {
     for (unsigned c = 0; c < array.block_cols; ++c) {
         TileBuffers& last = *members[(array.block_rows - 1) * array.block_cols + c];
         if (!last.pending.valid || last.pending.slot >= last.slots.size()) continue;
@@ -158,9 +158,9 @@ void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members
         // After the last k tile the SIMD segment requantises and applies the fused chain.
         if (head.k_tile + 1 == last.layer.k_tiles) {
             for (auto& v : last.outputs) {
-                std::int16_t x = numerics::requantize(v);
+                std::int16_t x = format.requantize(v);
                 for (std::uint32_t f : last.layer.fused)
-                    if (f) x = numerics::elementwise(static_cast<LayerType>(f - 1), x);
+                    if (f) x = format.elementwise(static_cast<LayerType>(f - 1), x);
                 v = x;
             }
         }
@@ -201,14 +201,15 @@ bool read_tensor(DataPort& port, std::uint64_t address, const TensorShape& s, st
 }
 
 /// Output element `e` (HWC index) of a one- or two-input element-wise or window layer.
-std::int16_t element(const LayerDescriptor& d, const std::vector<std::vector<std::int16_t>>& in, std::uint64_t e) {
+std::int16_t element(const numerics::NumberFormat& format, const LayerDescriptor& d, const std::vector<std::vector<std::int16_t>>& in,
+                     std::uint64_t e) {
     const TensorShape o = d.out(), i0 = d.in(0);
     const std::uint64_t c = e % o.c, pos = e / o.c, y = pos / o.w, x = pos % o.w;
     switch (d.layer_type()) {
-        case LayerType::Add: return numerics::saturate(std::int64_t(in[0][e]) + in[1][e]);
+        case LayerType::Add: return format.saturate(std::int64_t(in[0][e]) + in[1][e]);
         case LayerType::Mul: {
             const bool broadcast = d.in(1).h == 1 && d.in(1).w == 1 && (i0.h != 1 || i0.w != 1);
-            return numerics::requantize(std::int64_t(in[0][e]) * in[1][broadcast ? c : e]);
+            return format.requantize(std::int64_t(in[0][e]) * in[1][broadcast ? c : e]);
         }
         case LayerType::Concat: {
             std::uint64_t ch = c;
@@ -223,7 +224,7 @@ std::int16_t element(const LayerDescriptor& d, const std::vector<std::vector<std
         case LayerType::GlobalAvgPool: {
             std::int64_t sum = 0;
             for (std::uint64_t p = 0; p < i0.h * i0.w; ++p) sum += in[0][p * i0.c + c];
-            return numerics::average(sum, std::int64_t(i0.h * i0.w));
+            return format.average(sum, std::int64_t(i0.h * i0.w));
         }
         case LayerType::MaxPool:
         case LayerType::AvgPool: {
@@ -238,15 +239,15 @@ std::int16_t element(const LayerDescriptor& d, const std::vector<std::vector<std
                     sum += v, ++count;
                 }
             if (d.layer_type() == LayerType::MaxPool) return top;
-            return count ? numerics::average(sum, count) : 0;
+            return count ? format.average(sum, count) : 0;
         }
-        default: return numerics::elementwise(d.layer_type(), in[0][e]);
+        default: return format.elementwise(d.layer_type(), in[0][e]);
     }
 }
 
 }  // namespace
 
-bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base) {
+bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base, const numerics::NumberFormat& format) {
     const LayerDescriptor& d = b.layer;
     if (!b.described || !numerics::supported(d.layer_type()) || d.inputs > LayerDescriptor::kMaxInputs) return false;
     std::vector<std::vector<std::int16_t>> in(d.inputs);
@@ -261,12 +262,12 @@ bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base) {
         const std::uint64_t p0 = positions * d.position / d.subarrays, p1 = positions * (d.position + 1) / d.subarrays;
         first = p0 * o.c;
         out.assign((p1 - p0) * o.c, 0);
-        for (std::uint64_t p = p0; p < p1; ++p) numerics::softmax(in[0].data() + p * o.c, out.data() + (p - p0) * o.c, o.c, 1);
+        for (std::uint64_t p = p0; p < p1; ++p) format.softmax(in[0].data() + p * o.c, out.data() + (p - p0) * o.c, o.c, 1);
     } else {
         const std::uint64_t e0 = o.elements() * d.position / d.subarrays, e1 = o.elements() * (d.position + 1) / d.subarrays;
         first = e0;
         out.resize(e1 - e0);
-        for (std::uint64_t e = e0; e < e1; ++e) out[e - e0] = element(d, in, e);
+        for (std::uint64_t e = e0; e < e1; ++e) out[e - e0] = element(format, d, in, e);
     }
     return out.empty() || port.write(base + d.output + first * kValue, out.data(), out.size() * kValue);
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "hw/isa/layer_descriptor.h"
+#include "hw/isa/number_format.h"
 #include "hw/fission/fission_topology.h"
 #include "tlm/data_port.h"
 
@@ -62,11 +63,12 @@ bool load_activations(TileBuffers& b, DataPort& port, std::uint64_t base, std::u
 /// member (r, c) multiplies the activations of member (r, 0) by its weight
 /// block, the partial sums add up along each block column into the output
 /// buffer of its last member, which requantises after the last k tile.
-void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members);
+/// Values saturate to `format` (the chip's activation width).
+void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members, const numerics::NumberFormat& format);
 /// A Store of this subarray's output buffer to the tiled address `tiled`.
 bool store(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, const BlockPosition& at);
 /// The share of an element-wise layer that falls to this subarray.
-bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base);
+bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base, const numerics::NumberFormat& format);
 
 }  // namespace functional
 }  // namespace planaria

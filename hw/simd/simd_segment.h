@@ -14,6 +14,7 @@
 #include <systemc>
 
 #include "hw/config/arch_config.h"
+#include "hw/isa/number_format.h"
 #include "hw/pe/pe_state.h"
 
 namespace planaria {

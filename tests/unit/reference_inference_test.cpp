@@ -224,25 +224,25 @@ TEST_CASE("reference element-wise layers flatten and softmax", "[reference]") {
 }
 
 TEST_CASE("numerics rounding: requantize and average round half up and saturate", "[reference]") {
-    CHECK(numerics::average(-3, 2) == -1);
-    CHECK(numerics::average(3, 2) == 2);
-    CHECK(numerics::average(-5, 2) == -2);
-    CHECK(numerics::average(-7, 4) == -2);
-    CHECK(numerics::average(10, 4) == 3);
-    CHECK(numerics::average(40000 * 3, 3) == 32767);
-    CHECK(numerics::requantize(-128) == 0);
-    CHECK(numerics::requantize(-129) == -1);
-    CHECK(numerics::requantize(127) == 0);
-    CHECK(numerics::requantize(128) == 1);
-    CHECK(numerics::requantize(-384) == -1);  // -1.5 -> -1
-    CHECK(numerics::requantize(std::int64_t(32767) * 256 + 127) == 32767);
-    CHECK(numerics::requantize(std::int64_t(32767) * 256 + 128) == 32767);  // would be 32768: saturates
-    CHECK(numerics::requantize(std::int64_t(-32768) * 256) == -32768);
-    CHECK(numerics::requantize(std::int64_t(-32768) * 256 - 129) == -32768);
-    CHECK(numerics::requantize(std::int64_t(1) << 40) == 32767);
-    CHECK(numerics::requantize(-(std::int64_t(1) << 40)) == -32768);
-    CHECK(numerics::saturate(40000) == 32767);
-    CHECK(numerics::saturate(-40000) == -32768);
+    CHECK(numerics::NumberFormat{}.average(-3, 2) == -1);
+    CHECK(numerics::NumberFormat{}.average(3, 2) == 2);
+    CHECK(numerics::NumberFormat{}.average(-5, 2) == -2);
+    CHECK(numerics::NumberFormat{}.average(-7, 4) == -2);
+    CHECK(numerics::NumberFormat{}.average(10, 4) == 3);
+    CHECK(numerics::NumberFormat{}.average(40000 * 3, 3) == 32767);
+    CHECK(numerics::NumberFormat{}.requantize(-128) == 0);
+    CHECK(numerics::NumberFormat{}.requantize(-129) == -1);
+    CHECK(numerics::NumberFormat{}.requantize(127) == 0);
+    CHECK(numerics::NumberFormat{}.requantize(128) == 1);
+    CHECK(numerics::NumberFormat{}.requantize(-384) == -1);  // -1.5 -> -1
+    CHECK(numerics::NumberFormat{}.requantize(std::int64_t(32767) * 256 + 127) == 32767);
+    CHECK(numerics::NumberFormat{}.requantize(std::int64_t(32767) * 256 + 128) == 32767);  // would be 32768: saturates
+    CHECK(numerics::NumberFormat{}.requantize(std::int64_t(-32768) * 256) == -32768);
+    CHECK(numerics::NumberFormat{}.requantize(std::int64_t(-32768) * 256 - 129) == -32768);
+    CHECK(numerics::NumberFormat{}.requantize(std::int64_t(1) << 40) == 32767);
+    CHECK(numerics::NumberFormat{}.requantize(-(std::int64_t(1) << 40)) == -32768);
+    CHECK(numerics::NumberFormat{}.saturate(40000) == 32767);
+    CHECK(numerics::NumberFormat{}.saturate(-40000) == -32768);
 }
 
 TEST_CASE("reference random parameters and inputs are deterministic and in range", "[reference]") {
