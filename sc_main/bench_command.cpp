@@ -8,11 +8,9 @@
 #include <boost/program_options.hpp>
 
 #include "hw/config/arch_yaml.h"
-#include "hw/datapath/systolic_datapath.h"
-#include "hw/fission/fission_configurations.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"
-#include "sched/reconfiguration_driver.h"
+#include "testbench/datapath_harness.h"
 #include "testbench/workload_runner.h"
 
 namespace planaria::cli {
@@ -33,19 +31,6 @@ void print(const Measurement& m) {
               << m.seconds << " s " << std::setprecision(1) << std::setw(8) << m.pe_cycles / m.seconds / 1e6
               << " M PE-cycles/s " << std::setprecision(0) << std::setw(9) << m.cycles / m.seconds
               << " cycles/s\n";
-}
-
-/// Fills the weights and activations of `array` with random values.
-void load_random(SystolicDatapath& dp, const LogicalArray& array, unsigned vectors, std::mt19937& rng) {
-    const ArchConfig& cfg = dp.config();
-    const unsigned k = array.block_rows * cfg.subarray.rows, n = array.block_cols * cfg.subarray.cols;
-    std::uniform_int_distribution<int> d(-32768, 32767);
-    std::vector<Weight> w(std::size_t(k) * n);
-    for (auto& v : w) v = Weight(d(rng));
-    std::vector<Activation> a(std::size_t(vectors) * k);
-    for (auto& v : a) v = Activation(d(rng));
-    dp.write_weights(array, 0, w, k, n);
-    dp.write_activations(array, 0, a, vectors, k);
 }
 
 /// Runs full tiles of `vectors` on each array until `seconds` have passed.
@@ -71,42 +56,25 @@ Measurement run_tiles(SystolicDatapath& dp, const std::vector<LogicalArray>& arr
 
 int bench_datapath(const ArchConfig& cfg, double seconds) {
     const auto t0 = Clock::now();
-    SystolicDatapath dp("datapath", cfg);
-    ReconfigurationDriver host("host", dp.floorplan());
-    host.socket.bind(dp.registers().socket);
-    sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    DatapathHarness bench(cfg);
     const double elaboration = std::chrono::duration<double>(Clock::now() - t0).count();
     std::cout << "Cycle-accurate datapath (" << cfg.name << ", " << cfg.pe_count() << " PEs), elaboration "
               << std::fixed << std::setprecision(2) << elaboration << " s\n";
 
-    const Floorplan& fp = dp.floorplan();
     std::mt19937 rng(1);
     // As many vectors as both buffers hold: the longest tile the hardware runs.
-    const unsigned vectors = std::min(dp.pod(0).memory().activation_entries(), dp.pod(0).memory().output_entries());
+    const unsigned vectors = bench.max_vectors();
     // The whole chip as one array (the squarest whole-chip configuration).
-    const auto configs = enumerate_configurations(fp, canonical_region(fp, fp.subarrays()));
-    const FissionConfiguration* whole = squarest_single_array(configs);
-    {
-        FissionState st = FissionState::reset(fp);
-        for (const auto& c : whole->placement) st = place_array(fp, c, st);
-        host.program(st);
-        host.commit();
-        dp.registers().tile_boundary();
-    }
-    load_random(dp, whole->placement.front(), vectors, rng);
-    const Measurement big = run_tiles(dp, whole->placement, vectors, seconds,
-                                      "one " + whole->name(cfg) + " array");
+    const FissionConfiguration whole = bench.form_squarest(bench.dp.floorplan().subarrays());
+    bench.load_random(whole.placement.front(), vectors, rng);
+    const Measurement big = run_tiles(bench.dp, whole.placement, vectors, seconds, "one " + whole.name(cfg) + " array");
     print(big);
 
     // Every subarray its own array.
-    {
-        host.program(FissionState::reset(fp));
-        host.commit();
-        dp.registers().tile_boundary();
-    }
-    std::vector<LogicalArray> singles = dp.topology().arrays;
-    for (const auto& a : singles) load_random(dp, a, vectors, rng);
-    const Measurement small = run_tiles(dp, singles, vectors, seconds,
+    bench.form({});
+    std::vector<LogicalArray> singles = bench.dp.topology().arrays;
+    for (const auto& a : singles) bench.load_random(a, vectors, rng);
+    const Measurement small = run_tiles(bench.dp, singles, vectors, seconds,
                                         std::to_string(singles.size()) + " independent " +
                                             std::to_string(cfg.subarray.rows) + "x" +
                                             std::to_string(cfg.subarray.cols) + " arrays");

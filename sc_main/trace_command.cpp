@@ -4,12 +4,10 @@
 
 #include <boost/program_options.hpp>
 
-#include "hw/datapath/systolic_datapath.h"
-#include "hw/fission/fission_configurations.h"
 #include "sc_main/cli_support.h"
 #include "testbench/vcd_writer.h"
 #include "sc_main/command.h"
-#include "sched/reconfiguration_driver.h"
+#include "testbench/datapath_harness.h"
 
 namespace planaria::cli {
 
@@ -41,50 +39,29 @@ int trace_command(const std::vector<std::string>& args) {
             std::cerr << "planaria trace: error: --subarrays must be 1.." << cfg.subarray.count << "\n";
             return kExitUsage;
         }
-        SystolicDatapath dp("datapath", cfg);
-        ReconfigurationDriver host("host", dp.floorplan());
-        host.socket.bind(dp.registers().socket);
-        sc_core::sc_start(sc_core::SC_ZERO_TIME);
-        const Floorplan& fp = dp.floorplan();
-        const auto configs = enumerate_configurations(fp, canonical_region(fp, k));
-        const FissionConfiguration* best = squarest_single_array(configs);
-        FissionState st = FissionState::reset(fp);
-        for (const auto& c : best->placement) st = place_array(fp, c, st);
-        host.program(st);
-        host.commit();
-        dp.registers().tile_boundary();
-        const LogicalArray& array = best->placement.front();
-
-        const unsigned kk = best->pe_rows(cfg), n = best->pe_cols(cfg);
+        DatapathHarness bench(cfg);
+        const FissionConfiguration best = bench.form_squarest(k);
+        const LogicalArray& array = best.placement.front();
         std::mt19937 rng(1);
-        std::uniform_int_distribution<int> d(-100, 100);
-        std::vector<Weight> w(std::size_t(kk) * n);
-        std::vector<Activation> a(std::size_t(m) * kk);
-        for (auto& v : w) v = Weight(d(rng));
-        for (auto& v : a) v = Activation(d(rng));
-        dp.write_weights(array, 0, w, kk, n);
-        dp.write_activations(array, 0, a, m, kk);
+        const DatapathHarness::Operands op = bench.load_random(array, m, rng, -100, 100);
+        SystolicDatapath& dp = bench.dp;
 
         VcdWriter vcd(vm["out"].as<std::string>(), "planaria");
         const unsigned r1 = cfg.subarray.rows - 1, c1 = cfg.subarray.cols - 1;
         dp.trace(&vcd, vm["subarray"].as<unsigned>(), {{0, 0}, {0, c1}, {r1, 0}, {r1, c1}});
         TileCommand cmd;
-        cmd.shape = {m, kk, n};
+        cmd.shape = {m, op.k, op.n};
         const TileRun run = dp.compute_tile(array, cmd);
         dp.trace(nullptr, 0);
         vcd.close();
 
-        const auto out = dp.read_outputs(array, 0, m, n);
+        const auto out = dp.read_outputs(array, 0, m, op.n);
+        const auto expected = reference_gemm(op.activations, op.weights, m, op.k, op.n);
         std::size_t wrong = 0;
-        for (unsigned i = 0; i < m; ++i)
-            for (unsigned j = 0; j < n; ++j) {
-                std::int64_t sum = 0;
-                for (unsigned x = 0; x < kk; ++x) sum += std::int64_t(a[i * kk + x]) * w[x * n + j];
-                wrong += out[std::size_t(i) * n + j] != sum;
-            }
-        std::cout << best->name(cfg) << " on subarrays";
+        for (std::size_t i = 0; i < expected.size(); ++i) wrong += out[i] != expected[i];
+        std::cout << best.name(cfg) << " on subarrays";
         for (unsigned s : array.subarrays) std::cout << " " << s;
-        std::cout << ": " << m << "x" << kk << "x" << n << " GEMM tile in " << run.cycles << " cycles, "
+        std::cout << ": " << m << "x" << op.k << "x" << op.n << " GEMM tile in " << run.cycles << " cycles, "
                   << (wrong ? std::to_string(wrong) + " outputs WRONG" : "all outputs exact") << "\n"
                   << "trace of subarray " << vm["subarray"].as<unsigned>() << " written to " << vcd.path()
                   << " (open with gtkwave)\n";

@@ -1,5 +1,10 @@
 #include "testbench/experiments.h"
 
+#include <sstream>
+
+#include "testbench/csv_writer.h"
+#include "testbench/output_file.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -85,16 +90,19 @@ Evaluation evaluate_policy(const NodeSetup& node, const Scenario& sc, QosLevel q
     return e;
 }
 
-std::ofstream open_csv(const std::string& path, const std::string& header) {
-    std::ofstream f(path);
-    if (!f) throw std::runtime_error(path + ": cannot write");
-    f << header << "\n";
-    return f;
+/// A CSV table with the header given as one comma-separated line.
+CsvWriter csv_table(const std::string& header) {
+    std::vector<std::string> names;
+    std::size_t at = 0;
+    for (std::size_t comma; (comma = header.find(',', at)) != std::string::npos; at = comma + 1)
+        names.push_back(header.substr(at, comma - at));
+    names.push_back(header.substr(at));
+    return CsvWriter(names);
 }
 
 std::vector<std::string> multitenant(const ExperimentSetup& s, const std::string& dir) {
     const std::string path = dir + "/multitenant.csv";
-    std::ofstream f = open_csv(path, "workload,qos,policy,chip,rate_rps,throughput_rps,sla_satisfaction,"
+    CsvWriter f = csv_table("workload,qos,policy,chip,rate_rps,throughput_rps,sla_satisfaction,"
                                      "tasks_within_qos,fairness,energy_j,utilization,p99_latency_ms");
     for (const std::string& w : kWorkloads) {
         const Scenario sc = workload(s, w);
@@ -103,19 +111,19 @@ std::vector<std::string> multitenant(const ExperimentSetup& s, const std::string
             for (QosLevel q : kQos) {
                 s.log("multitenant: workload " + w + ", QoS-" + to_string(q) + ", " + c.policy);
                 const Evaluation e = evaluate_policy(*node, sc, q, s.profile, true);
-                f << w << "," << to_string(q) << "," << c.policy << "," << c.arch.name << "," << number(sc.rate) << ","
-                  << number(e.throughput) << "," << number(e.sla_rate) << "," << number(e.within) << ","
-                  << number(e.fairness) << "," << number(e.energy) << "," << number(e.utilization) << ","
-                  << number(e.p99 * 1e3) << "\n";
+                f.row({w, to_string(q), c.policy, c.arch.name, number(sc.rate), number(e.throughput),
+                       number(e.sla_rate), number(e.within), number(e.fairness), number(e.energy),
+                       number(e.utilization), number(e.p99 * 1e3)});
             }
         }
     }
+    f.write(path);
     return {path};
 }
 
 std::vector<std::string> scaleout(const ExperimentSetup& s, const std::string& dir) {
     const std::string path = dir + "/scaleout.csv";
-    std::ofstream f = open_csv(path, "workload,qos,policy,rate_rps,nodes_needed,max_nodes");
+    CsvWriter f = csv_table("workload,qos,policy,rate_rps,nodes_needed,max_nodes");
     const ExperimentProfile& p = s.profile;
     for (const std::string& w : kWorkloads) {
         const Scenario sc = workload(s, w);
@@ -126,11 +134,12 @@ std::vector<std::string> scaleout(const ExperimentSetup& s, const std::string& d
                 const auto run = [&](unsigned nodes, std::uint64_t seed) {
                     return run_workload(*node, generate_requests(sc, q, sc.rate, p.requests, sc.seed + seed), nodes).metrics;
                 };
-                f << w << "," << to_string(q) << "," << c.policy << "," << number(sc.rate) << ","
-                  << nodes_needed(run, p.seeds, p.max_nodes) << "," << p.max_nodes << "\n";
+                f.row({w, to_string(q), c.policy, number(sc.rate), std::to_string(nodes_needed(run, p.seeds, p.max_nodes)),
+                       std::to_string(p.max_nodes)});
             }
         }
     }
+    f.write(path);
     return {path};
 }
 
@@ -158,16 +167,17 @@ std::vector<std::string> single(const ExperimentSetup& s, const std::string& dir
 
 std::vector<std::string> bandwidth(const ExperimentSetup& s, const std::string& dir) {
     const std::string path = dir + "/bandwidth.csv";
-    std::ofstream f = open_csv(path, "bandwidth_scale,workload,qos,policy,throughput_rps,sla_satisfaction,energy_j,utilization");
+    CsvWriter f = csv_table("bandwidth_scale,workload,qos,policy,throughput_rps,sla_satisfaction,energy_j,utilization");
     const Scenario sc = workload(s, "C");
     for (double scale : {0.5, 1.0, 2.0})
         for (const Contender& c : contenders(s, scale)) {
             s.log("bandwidth: x" + number(scale) + ", " + c.policy);
             const auto node = node_setup(c, sc);
             const Evaluation e = evaluate_policy(*node, sc, QosLevel::Soft, s.profile, true);
-            f << number(scale) << ",C,S," << c.policy << "," << number(e.throughput) << "," << number(e.sla_rate) << ","
-              << number(e.energy) << "," << number(e.utilization) << "\n";
+            f.row({number(scale), "C", "S", c.policy, number(e.throughput), number(e.sla_rate), number(e.energy),
+                   number(e.utilization)});
         }
+    f.write(path);
     return {path};
 }
 
@@ -181,12 +191,13 @@ std::vector<std::string> timeline(const ExperimentSetup& s, const std::string& d
     const WorkloadRun run =
         run_workload(*node, generate_requests(sc, QosLevel::Soft, sc.rate, std::min(s.profile.requests, 60u), sc.seed));
     const std::string path = dir + "/timeline.csv";
-    std::ofstream f = open_csv(path, "policy,node,subarray,task,model,start_ms,end_ms");
+    CsvWriter f = csv_table("policy,node,subarray,task,model,start_ms,end_ms");
     for (std::size_t n = 0; n < run.timelines.size(); ++n)
         for (const Occupancy& o : run.timelines[n])
             for (unsigned sub : o.subarrays)
-                f << c.policy << "," << n << "," << sub << "," << o.task << "," << o.model << "," << number(o.start * 1e3)
-                  << "," << number(o.end * 1e3) << "\n";
+                f.row({c.policy, std::to_string(n), std::to_string(sub), std::to_string(o.task), o.model,
+                       number(o.start * 1e3), number(o.end * 1e3)});
+    f.write(path);
     write_timeline(dir + "/timeline.json", run, c.arch);
     return {path, dir + "/timeline.json"};
 }
@@ -196,10 +207,10 @@ std::vector<std::string> timeline(const ExperimentSetup& s, const std::string& d
 std::string write_profile(const ExperimentProfile& p, const std::string& out_dir) {
     std::filesystem::create_directories(out_dir);
     const std::string path = out_dir + "/profile.json";
-    std::ofstream f(path);
-    if (!f) throw std::runtime_error(path + ": cannot write");
+    std::ostringstream f;
     f << "{\"profile\": \"" << p.name << "\", \"requests\": " << p.requests << ", \"seeds\": " << p.seeds
       << ", \"search_steps\": " << p.search_steps << ", \"max_nodes\": " << p.max_nodes << "}\n";
+    write_file_atomically(path, f.str());
     return path;
 }
 

@@ -1,5 +1,8 @@
 #include "testbench/metrics.h"
 
+#include "testbench/csv_writer.h"
+#include "testbench/output_file.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -54,13 +57,6 @@ std::string num(double v, int decimals) {
     std::snprintf(&big[0], big.size(), "%.*f", decimals, v);
     big.resize(static_cast<std::size_t>(n));
     return big;
-}
-
-std::string csv_cell(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return q + "\"";
 }
 
 }  // namespace
@@ -207,25 +203,17 @@ std::string tasks_csv(const std::vector<TaskRecord>& tasks) {
     order.reserve(tasks.size());
     for (const auto& t : tasks) order.push_back(&t);
     std::stable_sort(order.begin(), order.end(), [](const TaskRecord* a, const TaskRecord* b) { return a->id < b->id; });
-    std::string out = "id,model,priority,arrival_s,start_s,finish_s,latency_ms,isolated_ms,bound_ms,met,energy_mj,"
-                      "preemptions\n";
-    for (const TaskRecord* t : order) {
-        out += std::to_string(t->id) + "," + csv_cell(t->model) + "," + std::to_string(t->priority) + ",";
-        out += num(t->arrival, 12) + "," + num(t->start, 12) + "," + num(t->finish, 12) + ",";
-        out += num(t->latency() * 1e3, 9) + "," + num(t->isolated * 1e3, 9) + "," + num(t->bound * 1e3, 9) + ",";
-        out += std::string(t->met() ? "1" : "0") + "," + num(t->energy_j * 1e3, 9) + "," +
-               std::to_string(t->preemptions) + "\n";
-    }
-    return out;
+    CsvWriter csv({"id", "model", "priority", "arrival_s", "start_s", "finish_s", "latency_ms", "isolated_ms", "bound_ms",
+                   "met", "energy_mj", "preemptions"});
+    for (const TaskRecord* t : order)
+        csv.row({std::to_string(t->id), t->model, std::to_string(t->priority), num(t->arrival, 12), num(t->start, 12),
+                 num(t->finish, 12), num(t->latency() * 1e3, 9), num(t->isolated * 1e3, 9), num(t->bound * 1e3, 9),
+                 t->met() ? "1" : "0", num(t->energy_j * 1e3, 9), std::to_string(t->preemptions)});
+    return csv.text();
 }
 
 void write_tasks_csv(const std::string& path, const std::vector<TaskRecord>& tasks) {
-    const std::string text = tasks_csv(tasks);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(path + ": cannot open for writing");
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error(path + ": write failed");
+    write_file_atomically(path, tasks_csv(tasks));
 }
 
 nlohmann::ordered_json to_json(const WorkloadMetrics& m) {

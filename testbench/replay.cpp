@@ -1,5 +1,8 @@
 #include "testbench/replay.h"
 
+#include "testbench/csv_writer.h"
+#include "testbench/output_file.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -262,12 +265,7 @@ void ReplayPlatform::host_thread() {
 namespace planaria {
 
 namespace {
-std::ofstream open_output(const std::string& path) {
-    std::ofstream out(path);
-    if (!out) throw std::runtime_error(path + ": cannot write");
-    out << std::setprecision(10);
-    return out;
-}
+constexpr int kPrecision = 10;  // significant digits of the CSV figures
 double us(const sc_core::sc_time& t) { return t.to_seconds() * 1e6; }
 }  // namespace
 
@@ -275,38 +273,36 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
     std::filesystem::create_directories(dir);
     const double makespan = sc_core::sc_time_stamp().to_seconds();
     {
-        std::ofstream out = open_output(dir + "/inferences.csv");
-        out << "tenant,model,subarrays,arrival_us,finish_us,latency_ms,tiles,busy_cycles,bytes,energy_uj,"
-               "compute_uj,weight_buffer_uj,activation_buffer_uj,output_buffer_uj,bus_uj,simd_uj,dram_uj,leakage_uj,"
-               "preemptions,error\n";
+        CsvWriter csv({"tenant", "model", "subarrays", "arrival_us", "finish_us", "latency_ms", "tiles", "busy_cycles",
+                       "bytes", "energy_uj", "compute_uj", "weight_buffer_uj", "activation_buffer_uj", "output_buffer_uj",
+                       "bus_uj", "simd_uj", "dram_uj", "leakage_uj", "preemptions", "error"},
+                      kPrecision);
         for (std::size_t j = 0; j < results_.size(); ++j) {
             const ReplayResult& r = results_[j];
-            out << j + 1 << "," << r.model << "," << r.subarrays << "," << us(r.arrival) << "," << us(r.finish) << ","
-                << r.latency_ms() << "," << r.tiles << "," << r.busy_cycles << "," << r.bytes << ","
-                << r.energy_pj() * 1e-6;
             const EnergyBreakdown& e = r.energy;
-            for (double part : {e.compute, e.weight_buffer, e.activation_buffer, e.output_buffer, e.bus, e.simd, e.dram, e.leakage})
-                out << "," << part * 1e-6;
-            out << "," << r.preemptions << "," << (r.error ? 1 : 0) << "\n";
+            csv.record(j + 1, r.model, r.subarrays, us(r.arrival), us(r.finish), r.latency_ms(), r.tiles, r.busy_cycles,
+                       r.bytes, r.energy_pj() * 1e-6, e.compute * 1e-6, e.weight_buffer * 1e-6,
+                       e.activation_buffer * 1e-6, e.output_buffer * 1e-6, e.bus * 1e-6, e.simd * 1e-6, e.dram * 1e-6,
+                       e.leakage * 1e-6, r.preemptions, r.error ? 1 : 0);
         }
+        csv.write(dir + "/inferences.csv");
     }
     {
-        std::ofstream out = open_output(dir + "/subarrays.csv");
-        out << "subarray,pod,busy_us,utilization\n";
+        CsvWriter csv({"subarray", "pod", "busy_us", "utilization"}, kPrecision);
         const Floorplan fp(cfg_);
         for (unsigned s = 0; s < busy_.size(); ++s)
-            out << s << "," << fp.pod_of(s) << "," << us(busy_[s]) << ","
-                << (makespan > 0 ? busy_[s].to_seconds() / makespan : 0.0) << "\n";
+            csv.record(s, fp.pod_of(s), us(busy_[s]), makespan > 0 ? busy_[s].to_seconds() / makespan : 0.0);
+        csv.write(dir + "/subarrays.csv");
     }
     {
-        std::ofstream out = open_output(dir + "/channels.csv");
-        out << "channel,bytes_read,bytes_written,busy_us,average_gbps,peak_gbps\n";
+        CsvWriter csv({"channel", "bytes_read", "bytes_written", "busy_us", "average_gbps", "peak_gbps"}, kPrecision);
         for (unsigned c = 0; c < memories_.size(); ++c) {
             const auto& m = *memories_[c];
-            out << c << "," << m.bytes_read() << "," << m.bytes_written() << "," << us(m.busy_time()) << ","
-                << (makespan > 0 ? double(m.bytes_read() + m.bytes_written()) / makespan / 1e9 : 0.0) << ","
-                << cfg_.offchip.bandwidth_gbps << "\n";
+            csv.record(c, m.bytes_read(), m.bytes_written(), us(m.busy_time()),
+                       makespan > 0 ? double(m.bytes_read() + m.bytes_written()) / makespan / 1e9 : 0.0,
+                       cfg_.offchip.bandwidth_gbps);
         }
+        csv.write(dir + "/channels.csv");
     }
     {
         nlohmann::ordered_json j;
@@ -334,8 +330,7 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
                                        {"preemptions", r.preemptions},
                                        {"error", r.error}});
         }
-        std::ofstream out = open_output(dir + "/summary.json");
-        out << j.dump(2) << "\n";
+        write_file_atomically(dir + "/summary.json", j.dump(2) + "\n");
     }
     {
         // Chrome trace event format, read by Perfetto and chrome://tracing.
@@ -357,8 +352,8 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
                               {"cname", palette[e.tenant % (sizeof palette / sizeof *palette)]},
                               {"args", {{"tenant", e.tenant}, {"layer", e.layer}}}});
         }
-        std::ofstream out = open_output(dir + "/timeline.json");
-        out << nlohmann::ordered_json{{"traceEvents", events}, {"displayTimeUnit", "ns"}}.dump() << "\n";
+        write_file_atomically(dir + "/timeline.json",
+                              nlohmann::ordered_json{{"traceEvents", events}, {"displayTimeUnit", "ns"}}.dump() + "\n");
     }
 }
 

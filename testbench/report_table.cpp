@@ -1,5 +1,8 @@
 #include "testbench/report_table.h"
 
+#include "testbench/csv_writer.h"
+#include "testbench/output_file.h"
+
 #include <algorithm>
 #include <fstream>
 #include <iomanip>
@@ -39,30 +42,12 @@ std::string ReportTable::to_text() const {
     return os.str();
 }
 
-namespace {
-std::string csv_cell(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return q + "\"";
-}
-}  // namespace
-
 std::string ReportTable::to_csv() const {
-    std::ostringstream os;
-    const auto line = [&](const std::vector<std::string>& cells) {
-        for (std::size_t c = 0; c < cells.size(); ++c) os << (c ? "," : "") << csv_cell(cells[c]);
-        os << "\n";
-    };
-    line(header);
-    for (const auto& r : rows) line(r);
-    return os.str();
+    CsvWriter csv(header);
+    for (const auto& row : rows) csv.row(row);
+    return csv.text();
 }
 
-void ReportTable::write_csv(const std::string& path) const {
-    std::ofstream out(path);
-    if (!out) throw std::runtime_error(path + ": cannot write the CSV file");
-    out << to_csv();
-}
+void ReportTable::write_csv(const std::string& path) const { write_file_atomically(path, to_csv()); }
 
 }  // namespace planaria

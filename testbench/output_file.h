@@ -1,0 +1,13 @@
+#pragma once
+// Output files are complete or absent: the text is written beside the final
+// name, every write and the close are checked, and the file is renamed into
+// place. A failure throws std::runtime_error naming the file and removes the
+// partial copy.
+
+#include <string>
+
+namespace planaria {
+
+void write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace planaria
