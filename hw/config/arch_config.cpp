@@ -155,13 +155,10 @@ std::vector<ConfigIssue> check(const ArchConfig& c) {
         r.fail("offchip.burst_bytes", "must be a power of two");
 
     // Instruction buffers.
-    r.at_least("instruction_buffer.instruction_bytes", c.instruction_buffer.instruction_bytes, 4,
-               "a macro-instruction has an opcode word");
-    if (c.instruction_buffer.instruction_bytes &&
-        (c.instruction_buffer.bytes < 2 * c.instruction_buffer.instruction_bytes ||
-         c.instruction_buffer.bytes % c.instruction_buffer.instruction_bytes != 0))
-        r.fail("instruction_buffer.bytes",
-               "must hold a whole number (at least two) of instructions");
+    // The instruction format (hw/isa/instruction.h) fixes an instruction's size.
+    if (c.instruction_buffer.bytes < 2 * kInstructionBytes || c.instruction_buffer.bytes % kInstructionBytes != 0)
+        r.fail("instruction_buffer.bytes", "must hold a whole number (at least two) of " +
+                                               std::to_string(kInstructionBytes) + "-byte instructions");
 
     // Energy constants and host interface.
     r.non_negative("energy.mac_pj", c.energy.mac_pj);

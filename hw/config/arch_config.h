@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "hw/isa/instruction.h"
+
 namespace planaria {
 
 /// Floorplan position of something on a 2-D grid (row-major).
@@ -72,7 +74,6 @@ struct OffchipConfig {
 
 struct InstructionBufferConfig {
     unsigned bytes = 4096;                ///< per-subarray instruction buffer
-    unsigned instruction_bytes = 16;      ///< size of one macro-instruction
 };
 
 /// Energy constants in picojoules (pJ) unless stated otherwise.
@@ -135,7 +136,7 @@ struct ArchConfig {
     }
     unsigned pods_per_channel() const { return pod.count / offchip.channels; }
     unsigned instruction_buffer_entries() const {
-        return instruction_buffer.bytes / instruction_buffer.instruction_bytes;
+        return instruction_buffer.bytes / kInstructionBytes;
     }
 };
 

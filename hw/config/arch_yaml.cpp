@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -46,7 +47,6 @@ void for_each_field(ArchConfig& c, Visitor&& v) {
     v("offchip.latency_ns", c.offchip.latency_ns);
     v("offchip.burst_bytes", c.offchip.burst_bytes);
     v("instruction_buffer.bytes", c.instruction_buffer.bytes);
-    v("instruction_buffer.instruction_bytes", c.instruction_buffer.instruction_bytes);
     v("energy.mac_pj", c.energy.mac_pj);
     v("energy.weight_buffer_pj_per_bit", c.energy.weight_buffer_pj_per_bit);
     v("energy.activation_buffer_pj_per_bit", c.energy.activation_buffer_pj_per_bit);
@@ -168,7 +168,13 @@ void check_known_keys(const YAML::Node& node, const std::string& prefix,
             check_known_keys(kv.second, path, leaves, groups, source);
             continue;
         }
-        throw ConfigError(where(source, kv.first), path, "unknown key");
+        // Keys of earlier versions say what took their place.
+        static const std::map<std::string, std::string> retired = {
+            {"instruction_buffer.instruction_bytes",
+             "unknown key (retired: no replacement, the instruction format fixes " + std::to_string(kInstructionBytes) +
+                 " bytes per instruction)"}};
+        const auto r = retired.find(path);
+        throw ConfigError(where(source, kv.first), path, r != retired.end() ? r->second : "unknown key");
     }
 }
 

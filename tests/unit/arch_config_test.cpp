@@ -200,7 +200,9 @@ TEST_CASE("every consistency rule rejects what no chip could be", "[arch][valida
     expect_error("ring_bus:\n  pipeline_stages: 0\n", "ring_bus.pipeline_stages", "at least 1");
     expect_error("simd:\n  lanes: 0\n", "simd.lanes", "at least 1");
     expect_error("instruction_buffer:\n  bytes: 4100\n", "instruction_buffer.bytes", "whole number");
-    expect_error("instruction_buffer:\n  instruction_bytes: 2\n", "instruction_buffer.instruction_bytes", "at least 4");
+    expect_error("instruction_buffer:\n  instruction_bytes: 16\n", "instruction_buffer.instruction_bytes",
+                 "unknown key (retired: no replacement, the instruction format fixes 16 bytes per instruction)");
+    expect_error("instruction_buffer:\n  bytes: 24\n", "instruction_buffer.bytes", "16-byte instructions");
     expect_error("energy:\n  mac_pj: -0.1\n", "energy.mac_pj", "must not be negative");
     expect_error("energy:\n  dram_pj_per_bit: -7\n", "energy.dram_pj_per_bit", "must not be negative");
     expect_error("host:\n  quantum_ns: 0\n", "host.quantum_ns", "positive");
