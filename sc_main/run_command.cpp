@@ -8,12 +8,10 @@
 #include <iomanip>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "hw/config/arch_yaml.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"
-#include "testbench/workload_runner.h"
+#include "testbench/policy_comparison.h"
 
 namespace planaria::cli {
 
@@ -34,15 +32,6 @@ const char* kRunUsage =
     "programming the chip-level model (every tile, every register access): all policies and seeds in one\n"
     "simulation, at the given rate only (no throughput search). --input NAME=CxHxW changes every model's\n"
     "input resolution (e.g. image=3x64x64, to keep tile-level runs short).\n";
-
-/// One policy on its chip, evaluated.
-struct Column {
-    std::string policy, arch;
-    double throughput = 0, sla_rate = 0;
-    WorkloadMetrics first;  ///< the run at the given rate and seed
-    WorkloadRun run;
-    double fairness = 0, energy = 0, utilization = 0, tasks_per_s = 0;  ///< averaged over the seeds
-};
 
 class Progress {
 public:
@@ -102,110 +91,34 @@ int run_command(const std::vector<std::string>& args) {
         if (vm.count("input"))
             for (const auto& text : vm["input"].as<std::vector<std::string>>()) inputs.push_back(InputOverride::parse(text));
 
-        // Temporal policies run on the monolithic baseline, spatial ones on the fissionable chip.
-        const auto arch_of = [&](const std::string& policy) {
-            return policy == "prema" || policy == "fcfs" ? load_arch_file(baseline_file) : planaria;
-        };
-        std::vector<std::unique_ptr<NodeSetup>> setups;
-        for (const std::string& policy : policies) {
-            const ArchConfig arch = arch_of(policy);
-            PolicyOptions options;
-            options.checkpoint_bandwidth = arch.offchip.bandwidth_gbps * 1e9 * arch.offchip.channels;
-            setups.push_back(std::make_unique<NodeSetup>(arch, policy, scenario, options, tile, inputs));
-        }
-        // The runs at the given rate, [policy][seed].
-        std::vector<std::vector<WorkloadRun>> at_rate(policies.size());
-        Progress progress(unsigned(policies.size()) * (seeds + (search ? 20 * seeds : 0)));
-        if (tile) {
-            TileLevelExperiment experiment;
-            for (const auto& setup : setups)
-                for (unsigned s = 0; s < seeds; ++s)
-                    experiment.add(*setup, generate_requests(scenario, qos, rate, requests, seed + s), nodes);
-            Progress tasks{unsigned(experiment.size()) * requests};
-            experiment.on_progress([&](std::size_t) { tasks.step(); });
-            experiment.run();
-            tasks.done();
-            for (std::size_t p = 0; p < policies.size(); ++p)
-                for (unsigned s = 0; s < seeds; ++s) at_rate[p].push_back(experiment.result(p * seeds + s));
-        } else {
-            for (std::size_t p = 0; p < policies.size(); ++p)
-                at_rate[p] = run_seeds(*setups[p], scenario, qos, rate, requests, seed, seeds, nodes, [&] { progress.step(); });
-        }
-        std::vector<Column> columns;
-        for (std::size_t p = 0; p < policies.size(); ++p) {
-            const NodeSetup& setup = *setups[p];
-            Column col;
-            col.policy = policies[p];
-            col.arch = setup.arch().name;
-            std::vector<WorkloadMetrics> metrics;
-            for (const WorkloadRun& run : at_rate[p]) metrics.push_back(run.metrics);
-            col.run = std::move(at_rate[p].front());
-            col.first = metrics.front();
-            col.sla_rate = sla_satisfaction_rate(metrics);
-            for (const auto& m : metrics) {
-                col.fairness += m.fairness / seeds, col.energy += m.energy_j / seeds;
-                col.utilization += m.utilization / seeds, col.tasks_per_s += m.tasks_per_second / seeds;
-            }
-            if (search)
-                col.throughput =
-                    search_throughput(setup, scenario, qos, rate, requests, seed, seeds, 6, nodes, [&] { progress.step(); });
-            columns.push_back(std::move(col));
-        }
-        progress.done();
-
-        std::cout << scenario.name << ", QoS-" << to_string(qos) << ": " << requests << " requests at " << rate
-                  << " per second, " << seeds << " seeds from " << seed << (nodes > 1 ? ", " + std::to_string(nodes) + " nodes" : "")
-                  << ", " << (tile ? "tile level (host module on the chip-level TLM model)" : "configuration-table level")
-                  << "\n\n";
-        const auto row = [&](const std::string& name, const std::function<std::string(const Column&)>& cell) {
-            std::cout << std::left << std::setw(26) << name << std::right;
-            for (const auto& c : columns) std::cout << std::setw(16) << cell(c);
-            std::cout << "\n";
-        };
-        const auto fixed = [](double v, int digits) {
-            std::ostringstream os;
-            os << std::fixed << std::setprecision(digits) << v;
-            return os.str();
-        };
-        row("", [](const Column& c) { return c.policy; });
-        row("chip", [](const Column& c) { return c.arch; });
-        if (search) row("throughput (req/s)", [&](const Column& c) { return fixed(c.throughput, 1); });
-        row("SLA satisfaction", [&](const Column& c) { return fixed(c.sla_rate * 100, 0) + " %"; });
-        row("tasks within QoS", [&](const Column& c) { return fixed(c.first.vision_met * 100, 1) + " %"; });
-        row("fairness", [&](const Column& c) { return fixed(c.fairness, 3); });
-        row("energy (J)", [&](const Column& c) { return fixed(c.energy, 3); });
-        row("utilization", [&](const Column& c) { return fixed(c.utilization * 100, 1) + " %"; });
-        row("tasks per second", [&](const Column& c) { return fixed(c.tasks_per_s, 1); });
-        row("p99 latency (ms)", [&](const Column& c) { return fixed(c.first.p99_latency * 1e3, 2); });
-        row("preemptions", [&](const Column& c) { return std::to_string(c.first.preemptions); });
-        if (columns.size() == 2 && search && columns[1].throughput > 0)
-            std::cout << "\nthroughput gain " << columns[0].policy << " / " << columns[1].policy << ": "
-                      << fixed(columns[0].throughput / columns[1].throughput, 2) << "x\n";
+        ComparisonRequest request;
+        request.scenario = scenario;
+        request.qos = qos;
+        request.rate = rate;
+        request.requests = requests;
+        request.seed = seed;
+        request.seeds = seeds;
+        request.nodes = nodes;
+        request.policies = policies;
+        request.fissionable = planaria;
+        // The baseline file is read only when a policy runs on it.
+        request.baseline = planaria;
+        for (const std::string& p : policies)
+            if (runs_on_baseline(p)) request.baseline = load_arch_file(baseline_file);
+        request.tile = tile;
+        request.search = search;
+        request.inputs = inputs;
+        std::unique_ptr<Progress> bar;
+        const Comparison comparison = compare_policies(request, [&](unsigned, unsigned total) {
+            if (!bar) bar = std::make_unique<Progress>(total);
+            bar->step();
+        });
+        if (bar) bar->done();
+        std::cout << comparison.table();
 
         const std::string out = vm["out"].as<std::string>();
         if (!out.empty()) {
-            std::filesystem::create_directories(out);
-            nlohmann::ordered_json summary;
-            summary["scenario"] = scenario.name;
-            summary["qos"] = to_string(qos);
-            summary["rate"] = rate;
-            summary["requests"] = requests;
-            summary["seed"] = seed;
-            summary["seeds"] = seeds;
-            summary["nodes"] = nodes;
-            summary["fidelity"] = fidelity;
-            for (const Column& c : columns) {
-                write_tasks_csv(out + "/tasks-" + c.policy + ".csv", c.run.tasks);
-                write_timeline(out + "/timeline-" + c.policy + ".json", c.run, arch_of(c.policy));
-                nlohmann::ordered_json j = to_json(c.first);
-                j["architecture"] = c.arch;
-                j["sla_satisfaction_rate"] = c.sla_rate;
-                if (search) j["throughput"] = c.throughput;
-                summary["policies"][c.policy] = j;
-            }
-            std::ofstream f(out + "/summary.json");
-            if (!f) throw std::runtime_error(out + "/summary.json: cannot write");
-            f << summary.dump(2) << "\n";
+            comparison.write(out);
             std::cout << "\nresults in " << out << ": tasks-POLICY.csv, timeline-POLICY.json (Perfetto), summary.json\n";
         }
         return kExitOk;

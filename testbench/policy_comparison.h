@@ -1,0 +1,67 @@
+#pragma once
+// Policies side by side on one workload (the main job, `planaria run`):
+// each policy on its chip (the spatial ones on the fissionable chip, the
+// temporal ones on the monolithic baseline with the same PEs, buffers, clock
+// and bandwidth), every seed at the given rate, SLA satisfaction over the
+// seeds, fairness, energy, utilization and tasks per second averaged over
+// them, and (at configuration-table level) the throughput search.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "compiler/model.h"
+#include "hw/config/arch_config.h"
+#include "testbench/metrics.h"
+#include "testbench/workload.h"
+#include "testbench/workload_runner.h"
+
+namespace planaria {
+
+/// The temporal policies (prema, fcfs) run on the monolithic baseline, the
+/// spatial ones on the fissionable chip.
+bool runs_on_baseline(const std::string& policy);
+/// The chip a policy runs on.
+const ArchConfig& chip_for_policy(const std::string& policy, const ArchConfig& fissionable, const ArchConfig& baseline);
+
+struct ComparisonRequest {
+    Scenario scenario;
+    QosLevel qos = QosLevel::Medium;
+    double rate = 0;                 ///< requests per second
+    unsigned requests = 0;
+    std::uint64_t seed = 0;          ///< the first seed
+    unsigned seeds = 1;
+    unsigned nodes = 1;
+    std::vector<std::string> policies = {"planaria", "prema"};
+    ArchConfig fissionable, baseline;
+    bool tile = false;               ///< tile level (host module on the TLM chip) or configuration-table level
+    bool search = true;              ///< throughput search (table level only)
+    std::vector<InputOverride> inputs;
+};
+
+/// One policy on its chip, evaluated.
+struct PolicyResult {
+    std::string policy;
+    ArchConfig arch;
+    double throughput = 0, sla_rate = 0;
+    WorkloadMetrics first;  ///< the run at the given rate and first seed
+    WorkloadRun run;        ///< that run
+    double fairness = 0, energy = 0, utilization = 0, tasks_per_s = 0;  ///< averaged over the seeds
+};
+
+struct Comparison {
+    ComparisonRequest request;
+    std::vector<PolicyResult> policies;
+    bool searched() const { return request.search && !request.tile; }
+    /// The summary for a person: one column per policy.
+    std::string table() const;
+    /// tasks-POLICY.csv, timeline-POLICY.json (Perfetto) and summary.json in `dir`.
+    void write(const std::string& dir) const;
+};
+
+/// Runs every policy. `progress(done, total)` is called after each unit of work.
+Comparison compare_policies(const ComparisonRequest& request,
+                            const std::function<void(unsigned, unsigned)>& progress = {});
+
+}  // namespace planaria
