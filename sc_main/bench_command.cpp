@@ -152,7 +152,7 @@ int bench_command(const std::vector<std::string>& args) {
         const std::string what = vm["what"].as<std::string>();
         const ArchConfig cfg = arch_from_options(vm);
         if (what == "datapath") return bench_datapath(cfg, vm["seconds"].as<double>());
-        if (what == "replay") return replay_back_to_back(zoo_models(), cfg, cfg.subarray.count);
+        if (what == "replay") return print_replay(replay_models(zoo_models(), cfg, {}));
         if (what == "workload") {
             const Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
             const std::string fidelity = vm["fidelity"].as<std::string>();

@@ -10,6 +10,7 @@
 #include "compiler/model.h"
 
 #include "hw/config/arch_config.h"
+#include "testbench/replay_session.h"
 
 namespace planaria::cli {
 
@@ -37,22 +38,8 @@ int replay_command(const std::vector<std::string>& args);
 int run_command(const std::vector<std::string>& args);
 int experiment_command(const std::vector<std::string>& args);
 
-/// What data a replay moves: none (timing only) or, functionally, random
-/// weights and inputs from `seed`, the model inputs resized by `inputs`.
-struct ReplayData {
-    bool functional = false;
-    std::uint64_t seed = 1;
-    std::vector<InputOverride> inputs;
-    std::optional<double> preempt_after_us;  ///< force a checkpoint and restore of every inference
-    std::optional<double> tolerance;         ///< percent above the compiler's estimate a latency may be
-};
-
-/// Compiles the models for k subarrays and runs them back to back on the
-/// chip-level model; prints latency against the estimate and the tiles per
-/// second simulated (and, functional, whether every output equals the
-/// reference). Returns the exit code.
-int replay_back_to_back(const std::vector<std::string>& files, const ArchConfig& cfg, unsigned k,
-                        const std::string& out_dir = "", const ReplayData& data = {});
+/// Prints a replay's report; returns the exit code.
+int print_replay(const ReplayReport& report);
 
 /// The model files of the zoo (scenarios/models, or $PLANARIA_MODELS), sorted.
 std::vector<std::string> zoo_models();

@@ -1,0 +1,118 @@
+#include "testbench/replay_session.h"
+
+#include <chrono>
+#include <iomanip>
+#include <sstream>
+
+#include "compiler/compiler.h"
+#include "compiler/lowering.h"
+#include "testbench/functional_image.h"
+#include "testbench/reference_inference.h"
+#include "testbench/replay.h"
+
+namespace planaria {
+
+namespace {
+
+/// Every stored tensor of job `j` against the reference; prints the first difference.
+bool outputs_match(std::ostream& os, ReplayPlatform& platform, std::size_t j, const Model& model,
+                   const FunctionalImage& image, const std::vector<Tensor>& reference) {
+    const std::vector<LayerWork> work = lower(model);
+    for (std::size_t i = 0; i < model.layers.size(); ++i) {
+        if (i + 1 < work.size() && work[i + 1].fused) continue;  // stored by the end of its chain
+        const std::vector<std::int16_t> got = platform.read_data(j, image.layout.outputs[i], reference[i].data.size());
+        for (std::size_t e = 0; e < got.size(); ++e)
+            if (got[e] != reference[i].data[e]) {
+                os << model.key << ": layer '" << model.layers[i].name << "' element " << e << " is " << got[e]
+                          << ", the reference " << reference[i].data[e] << "\n";
+                return false;
+            }
+    }
+    return true;
+}
+}  // namespace
+
+ReplayReport replay_models(const std::vector<std::string>& files, const ArchConfig& cfg, const ReplayOptions& data) {
+    const unsigned k = data.subarrays ? data.subarrays : cfg.subarray.count;
+    const std::string& out_dir = data.out_dir;
+    std::ostringstream os;
+    const Compiler compiler(cfg, {Objective::Cycles, k, true});
+    std::vector<Model> models;
+    std::vector<Bundle> bundles;
+    for (const auto& f : files) {
+        models.push_back(load_model_file(f, data.inputs));
+        bundles.push_back(compiler.compile(models.back()));
+    }
+    // Functional runs: each model's data and its reference outputs.
+    std::vector<FunctionalImage> images;
+    std::vector<std::vector<Tensor>> references;
+    for (std::size_t i = 0; i < models.size() && data.functional; ++i) {
+        const ModelParameters params = random_parameters(models[i], data.seed + i);
+        const std::vector<Tensor> inputs = random_inputs(models[i], data.seed + i + 1000);
+        images.push_back(functional_image(models[i], params, inputs));
+        references.push_back(run_reference(models[i], params, inputs, numerics::NumberFormat{cfg.data.activation_bits}));
+    }
+
+    ReplayPlatform platform("platform", cfg);
+    if (data.functional) platform.enable_functional_data();
+    if (!out_dir.empty()) platform.record_timeline(200000);
+    for (std::size_t i = 0; i < bundles.size(); ++i) {
+        ReplayJob job;
+        job.bundle = &bundles[i];
+        job.subarrays = k;
+        job.after_previous = true;
+        if (data.functional) job.data = &images[i];
+        if (data.preempt_after_us) job.preempt_after = sc_core::sc_time(*data.preempt_after_us, sc_core::SC_US);
+        platform.add(job);
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    sc_core::sc_start();
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    os << std::left << std::setw(18) << "DNN" << std::right << std::setw(12) << "latency ms" << std::setw(13)
+              << "estimate ms" << std::setw(9) << "diff" << std::setw(10) << "tiles" << std::setw(10) << "estimate" << std::setw(10)
+              << "DRAM MB" << std::setw(10) << "estimate" << std::setw(11) << "energy uJ" << std::setw(10) << "estimate"
+              << "\n";
+    std::uint64_t tiles = 0;
+    bool error = false;
+    for (std::size_t i = 0; i < bundles.size(); ++i) {
+        const ReplayResult& r = platform.results()[i];
+        const ConfigurationTable& table = bundles[i].per_k[k - 1].table;
+        const double estimate = double(table.total_cycles()) * cfg.clock_period_ns() * 1e-6;
+        std::uint64_t dram = 0;
+        for (const auto& e : table.layers) dram += e.dram_bytes;
+        tiles += r.tiles;
+        error = error || r.error;
+        // The replay pays what the estimate leaves out; it may not be much faster or much slower.
+        const double diff = r.latency_ms() / estimate - 1;
+        if (data.tolerance && (diff > *data.tolerance / 100 || diff < -0.05 || r.tiles != table.total_tiles())) {
+            os << r.model << ": latency outside the tolerance of " << *data.tolerance << " % (or tiles differ)\n";
+            error = true;
+        }
+        os << std::left << std::setw(18) << r.model << std::right << std::fixed << std::setprecision(3)
+                  << std::setw(12) << r.latency_ms() << std::setw(13) << estimate << std::setw(8)
+                  << std::setprecision(1) << (r.latency_ms() / estimate - 1) * 100 << "%" << std::setw(10)
+                  << r.tiles << std::setw(10) << table.total_tiles() << std::setw(10) << std::setprecision(1)
+                  << double(r.bytes) / 1e6 << std::setw(10) << double(dram) / 1e6 << std::setw(11)
+                  << r.energy_pj() * 1e-6 << std::setw(10) << table.total_energy_pj() * 1e-6
+                  << (r.error ? "  ERROR" : "") << "\n";
+    }
+    if (data.functional && !error) {
+        bool exact = true;
+        for (std::size_t i = 0; i < models.size(); ++i)
+            exact = outputs_match(os, platform, i, models[i], images[i], references[i]) && exact;
+        os << (exact ? "functional: every stored tensor equals the reference, bit for bit\n"
+                            : "functional: outputs DIFFER from the reference\n");
+        error = !exact;
+    }
+    os << std::fixed << std::setprecision(2) << "simulated " << tiles << " tiles in " << wall
+              << " s wall: " << std::setprecision(0) << double(tiles) / wall << " tiles/s\n";
+    if (!out_dir.empty()) {
+        platform.write_outputs(out_dir);
+        os << "results in " << out_dir
+                  << ": inferences.csv, subarrays.csv, channels.csv, summary.json, timeline.json (Perfetto)\n";
+    }
+    return {os.str(), !error, tiles, wall};
+}
+
+
+}  // namespace planaria

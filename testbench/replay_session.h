@@ -1,0 +1,38 @@
+#pragma once
+// Compiled DNNs on the chip-level model, one after another, each alone on k
+// subarrays (planaria replay): latency, tiles, DRAM bytes and energy against
+// the compiler's estimate, the tolerance rule, and in functional runs every
+// stored tensor against the reference execution.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/model.h"
+#include "hw/config/arch_config.h"
+
+namespace planaria {
+
+struct ReplayOptions {
+    unsigned subarrays = 0;                  ///< per inference (0: the whole chip)
+    bool functional = false;                 ///< real data: random weights and inputs from `seed`
+    std::uint64_t seed = 1;
+    std::vector<InputOverride> inputs;       ///< model inputs resized
+    std::optional<double> preempt_after_us;  ///< force a checkpoint and restore of every inference
+    /// Fail unless every latency is within this many percent above the
+    /// estimate, at most 5 % below it, and the tiles equal the table's.
+    std::optional<double> tolerance;
+    std::string out_dir;                     ///< CSV, JSON and the Perfetto timeline (empty: none)
+};
+
+struct ReplayReport {
+    std::string text;         ///< the table for a person
+    bool ok = true;           ///< no sequencer error, within the tolerance, outputs exact
+    std::uint64_t tiles = 0;  ///< simulated
+    double wall_s = 0;
+};
+
+ReplayReport replay_models(const std::vector<std::string>& files, const ArchConfig& cfg, const ReplayOptions& options);
+
+}  // namespace planaria
