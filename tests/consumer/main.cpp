@@ -1,10 +1,13 @@
 // A tiny platform outside the project: instantiates the reconfiguration
-// register file from the installed library and reads it over TLM.
+// register file from the installed library and reads it over TLM, and
+// evaluates a task record with the metrics (whose header includes
+// nlohmann-json, found through the package's dependencies).
 #include <iostream>
 
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "hw/regfile/reconfiguration_register_file.h"
+#include "testbench/metrics.h"
 #include "tlm/register_map.h"
 
 struct Cpu : sc_core::sc_module {
@@ -29,7 +32,12 @@ int sc_main(int, char*[]) {
     Cpu cpu("cpu");
     planaria::ReconfigurationRegisterFile regs("regs", cfg);
     cpu.socket.bind(regs.socket);
-    const bool ok = cpu.read(planaria::regmap::kId) == planaria::regmap::kIdValue;
+    planaria::Request request;
+    request.bound = 1;
+    const planaria::TaskRecord task = planaria::finished_task(request, 0, 0.5, 0.5, 1e-3, 0);
+    const planaria::WorkloadMetrics m = planaria::evaluate({task}, 0.5, 16);
+    const bool ok = cpu.read(planaria::regmap::kId) == planaria::regmap::kIdValue && m.sla_met &&
+                    planaria::to_json(m)["tasks"] == 1;
     std::cout << (ok ? "consumer ok" : "consumer FAILED") << "\n";
     return ok ? 0 : 1;
 }
