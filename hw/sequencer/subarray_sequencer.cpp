@@ -278,16 +278,9 @@ void SubarraySequencer::restore(Horizon& h) {
     }
 }
 
-void SubarraySequencer::execute() {
-    keeper_.reset();
-    const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
-    // Reads and writes queue separately, so a store waiting for its tile
-    // does not hold up the loads of the next one.
-    Horizon h{now(), now(), now(), now(), now()};
-    sc_core::sc_time &read_free = h.read_free, &write_free = h.write_free, &compute_free = h.compute_free,
-                     &operands = h.operands, &stores_done = h.stores_done;
-    // The activation buffer is a circular buffer of entries: a load takes
-    // room, the tile that reads it gives the room back when it ends.
+/// The activation buffer is a circular buffer of entries: a load takes
+/// room, the tile that reads it gives the room back when it ends.
+struct SubarraySequencer::ActivationBuffer {
     struct Room {
         std::uint64_t entries;
         sc_core::sc_time free_at;
@@ -295,23 +288,18 @@ void SubarraySequencer::execute() {
     };
     std::deque<Room> rooms;
     std::uint64_t in_use = 0;
-    const std::uint64_t capacity = act_entries_;
+};
+
+void SubarraySequencer::execute() {
+    keeper_.reset();
+    // Reads and writes queue separately, so a store waiting for its tile
+    // does not hold up the loads of the next one.
+    Horizon h{now(), now(), now(), now(), now()};
+    ActivationBuffer act;
     if (resuming_) restore(h);
 
     while (!error_) {
-        // The end of a loop body: go round again, or leave it.
-        while (!loops_.empty() && pc_ == loops_.back().end) {
-            SequencerContext::Loop& f = loops_.back();
-            if (--f.left > 0) {
-                act_shift_ += f.act_stride;
-                store_shift_ += f.store_stride;
-                pc_ = f.begin;
-                break;
-            }
-            act_shift_ -= f.act_stride * (f.count - 1);
-            store_shift_ -= f.store_stride * (f.count - 1);
-            loops_.pop_back();
-        }
+        loop_end();
         Instruction in;
         try {
             in = fetch(pc_);
@@ -321,204 +309,239 @@ void SubarraySequencer::execute() {
         }
         if (error_) break;
         ++pc_;
+        Flow flow = Flow::Continue;
         switch (in.opcode) {
-            // The DMA engine issues requests in order without waiting for
-            // their data (the channel queues them); a tile waits for its data.
-            case Opcode::LoadWeights: {
-                // The first load after a tile starts a new resident set (the tiles before it are done with theirs).
-                if (weights_after_tile_) weights_.assign(weights_.size(), {});
-                weights_after_tile_ = false;
-                if (in.a16 < weights_.size()) weights_[in.a16] = {1, in.a64, in.a32};
-                activity_.weight_buffer_bits += std::uint64_t(in.a32) * 8;
-                const sc_core::sc_time issue = std::max(read_free, now());
-                operands = std::max(operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64, in.a32, issue));
-                read_free = issue;
-                if (TileBuffers* b = services_.buffers(subarray_))
-                    if (!functional::load_weights(*b, services_.data_port(subarray_), data_base_, in.a64, in.a16, block()))
-                        fail(rm::kSeqErrorFunctional);
-                break;
-            }
-            case Opcode::LoadActivations: {
-                const std::uint64_t entries = std::min<std::uint64_t>(std::max<std::uint64_t>(in.a16, 1), capacity);
-                sc_core::sc_time issue = std::max(read_free, now());
-                while (in_use + entries > capacity && !rooms.empty() && rooms.front().consumed) {
-                    issue = std::max(issue, rooms.front().free_at);
-                    in_use -= rooms.front().entries;
-                    rooms.pop_front();
-                }
-                rooms.push_back({entries, sc_core::SC_ZERO_TIME, false});
-                activity_.activation_buffer_bits += std::uint64_t(in.a32) * 8;
-                in_use += entries;
-                operands = std::max(operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64 + act_shift_, in.a32, issue));
-                read_free = issue;
-                if (TileBuffers* b = services_.buffers(subarray_)) {
-                    // A SIMD layer's loads only time its traffic: the SIMD
-                    // instruction reads its operands itself.
-                    const bool gemm = b->described && b->layer.k_tiles > 0;
-                    if (gemm && !functional::load_activations(*b, services_.data_port(subarray_), data_base_,
-                                                              in.a64 + act_shift_, std::max<unsigned>(in.a16, 1), block()))
-                        fail(rm::kSeqErrorFunctional);
-                }
-                break;
-            }
-            case Opcode::Compute: {
-                const unsigned m = unsigned(in.a64 & 0xFFFF), k = unsigned(in.a64 >> 16 & 0xFFFF),
-                               n = unsigned(in.a64 >> 32 & 0xFFFF);
-                const LogicalArray& array = services_.array_of(subarray_);
-                if (m == 0 || k == 0 || n == 0 || k > array.block_rows * rows || n > array.block_cols * cols) {
-                    fail(rm::kSeqErrorTile);
-                    break;
-                }
-                const std::uint64_t cycles =
-                    tile_cycles(cfg_, {array.block_rows, array.block_cols}, {m, k, n}, in.a16 != 0).total();
-                const sc_core::sc_time start = std::max(compute_free, operands);
-                compute_free = start + period_ * double(cycles);
-                if (observer_) observer_({subarray_, tenant_, layer_, start, compute_free});
-                for (auto it = rooms.rbegin(); it != rooms.rend() && !it->consumed; ++it) {
-                    it->consumed = true;
-                    it->free_at = compute_free;
-                }
-                busy_cycles_ += cycles;
-                // A tile of a cluster is counted once, by its first subarray.
-                if (array.subarrays.front() == subarray_) ++tiles_;
-                weights_after_tile_ = true;
-                const BlockPosition at = block();
-                const std::uint64_t my_rows = k > at.row * rows ? std::min(rows, k - at.row * rows) : 0;
-                const std::uint64_t my_cols = n > at.col * cols ? std::min(cols, n - at.col * cols) : 0;
-                const std::uint64_t value_bits = cfg_.data.activation_bits, acc_bits = cfg_.pod.output_buffer.bank_width_bits;
-                activity_.weight_buffer_bits += my_rows * my_cols * value_bits;  // each PE latches its weight
-                if (at.col == 0) {  // the block row's activations leave its first subarray's buffer and cross the others
-                    activity_.activation_buffer_bits += m * my_rows * value_bits;
-                    activity_.bus_bit_hops += m * my_rows * value_bits * (array.block_cols - 1);
-                }
-                if (at.row + 1 == array.block_rows) {  // the last block row holds the output buffer
-                    held_vectors_ = m;
-                    held_cols_ = my_cols;
-                    activity_.output_buffer_bits += m * my_cols * acc_bits * ((in.flags & 1) ? 2 : 1);
-                    activity_.bus_bit_hops += m * my_cols * acc_bits * (array.block_rows - 1);
-                    if (in.a16) activity_.simd_ops += m * my_cols;
-                }
-                if (TileBuffers* b = services_.buffers(subarray_)) {
-                    b->pending = {true, (in.flags & 1) != 0, m, unsigned(in.a64 >> 48 & 0xFFFF)};
-                    // A cluster's tile is computed at its barrier; a subarray alone computes now.
-                    if (array.subarrays.size() == 1) services_.compute_tile(subarray_);
-                }
-                // A subarray alone stands at a tile boundary after each tile.
-                if (array.subarrays.size() == 1 && preempt_requested_) {
-                    checkpoint(h);
-                    return;
-                }
-                if (services_.reconfiguration_pending()) {
-                    // Stop at the tile boundary until the new configuration is in.
-                    keeper_.set(compute_free - sc_core::sc_time_stamp());
-                    keeper_.sync();
-                    services_.tile_boundary(subarray_);
-                    keeper_.reset();
-                    compute_free = std::max(compute_free, now());
-                }
-                break;
-            }
-            case Opcode::Simd: {
-                const std::uint64_t cycles = (in.a64 + cfg_.simd.lanes - 1) / cfg_.simd.lanes + cfg_.simd.pipeline_stages;
-                const sc_core::sc_time start = std::max(compute_free, operands);
-                compute_free = start + period_ * double(cycles);
-                busy_cycles_ += cycles;
-                activity_.simd_ops += in.a64;
-                ++tiles_;  // a SIMD layer is one tile on each of the tenant's subarrays, as the table counts it
-                if (observer_) observer_({subarray_, tenant_, layer_, start, compute_free});
-                if (TileBuffers* b = services_.buffers(subarray_))
-                    if (!functional::simd(*b, services_.data_port(subarray_), data_base_, numerics::NumberFormat{cfg_.data.activation_bits})) fail(rm::kSeqErrorFunctional);
-                if (preempt_requested_ && !error_) {
-                    checkpoint(h);
-                    return;
-                }
-                break;
-            }
-            case Opcode::Store: {
-                const sc_core::sc_time issue = std::max({write_free, now(), compute_free});
-                stores_done = std::max(stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_ + in.a64 + store_shift_, in.a32, issue));
-                write_free = issue;
-                held_vectors_ = held_cols_ = 0;
-                activity_.output_buffer_bits += std::uint64_t(in.a32) * 8;
-                if (TileBuffers* b = services_.buffers(subarray_)) {
-                    const bool gemm = b->described && b->layer.k_tiles > 0;
-                    if (gemm && !functional::store(*b, services_.data_port(subarray_), data_base_, in.a64 + store_shift_, block()))
-                        fail(rm::kSeqErrorFunctional);
-                }
-                break;
-            }
-            case Opcode::Sync: {
-                // The cluster's subarrays meet at the tile boundary: they agree
-                // on when the tile ends (the latest member) and go on issuing.
-                const bool tenant_wide = in.flags & 1;
-                // A preempted sequencer does not join a tenant-wide barrier:
-                // it stops before it, and meets it again when it resumes.
-                if (tenant_wide && preempt_requested_) {
-                    --pc_;
-                    checkpoint(h);
-                    return;
-                }
-                keeper_.sync();
-                SequencerServices::BarrierSync sync{compute_free, stores_done};
-                const bool ok = services_.barrier(subarray_, tenant_, in.a32, in.a16, tenant_wide, sync);
-                keeper_.reset();
-                if (sync.withdrawn) {
-                    --pc_;
-                    checkpoint(h);
-                    return;
-                }
-                if (!ok) fail(sync.aborted ? rm::kSeqErrorAborted : rm::kSeqErrorConfiguration);
-                compute_free = sync.compute_done;
-                // A data barrier: the next layer reads what the members stored.
-                if (in.flags & 2) read_free = std::max(read_free, sync.stores_done), operands = std::max(operands, sync.stores_done);
-                // A cluster stops together, at the boundary of the tile it just issued.
-                if (sync.stop && !error_) {
-                    checkpoint(h);
-                    return;
-                }
-                break;
-            }
-            case Opcode::Describe:
-                describe(in.a32, in.a16);
-                break;
-            case Opcode::Data:  // payload outside a descriptor: nothing to do
-                break;
-            case Opcode::LayerBoundary:
-                layer_ = in.a32;
-                weights_.assign(weights_.size(), {});  // a layer loads its own weights
-                weights_after_tile_ = false;
-                break;
-            case Opcode::Configure:
-                services_.stage_configuration(subarray_, in.a16, in.a32);
-                break;
-            case Opcode::Loop:
-                if (in.a16 == 0 || in.a32 == 0) {
-                    fail(rm::kSeqErrorBadInstruction);
-                    break;
-                }
-                if (loops_.size() == SequencerContext::kMaxLoops) {
-                    fail(rm::kSeqErrorBadInstruction);
-                    break;
-                }
-                loops_.push_back({pc_, pc_ + in.a32, in.a16, in.a16, in.a64 & 0xFFFF'FFFFull, in.a64 >> 32});
-                break;
-            case Opcode::End: {
-                const sc_core::sc_time end = std::max({operands, compute_free, stores_done});
-                if (end > now()) keeper_.set(end - sc_core::sc_time_stamp());
-                keeper_.sync();
-                busy_ = false;
-                done_ = true;
-                finished_at_ = sc_core::sc_time_stamp();
-                services_.finished(subarray_, false);
-                return;
-            }
+            case Opcode::LoadWeights: load_weights(in, h); break;
+            case Opcode::LoadActivations: load_activations(in, h, act); break;
+            case Opcode::Compute: flow = compute(in, h, act); break;
+            case Opcode::Simd: flow = simd(in, h); break;
+            case Opcode::Store: store(in, h); break;
+            case Opcode::Sync: flow = sync(in, h); break;
+            case Opcode::Describe: describe(in.a32, in.a16); break;
+            case Opcode::Data: break;  // payload outside a descriptor: nothing to do
+            case Opcode::LayerBoundary: layer_boundary(in); break;
+            case Opcode::Configure: configure(in); break;
+            case Opcode::Loop: loop(in); break;
+            case Opcode::End: end(h); return;
         }
+        if (flow == Flow::Stopped) return;
         if (keeper_.need_sync()) keeper_.sync();
     }
     keeper_.sync();
     busy_ = false;
     finished_at_ = sc_core::sc_time_stamp();
     services_.finished(subarray_, true);
+}
+
+void SubarraySequencer::loop_end() {
+    while (!loops_.empty() && pc_ == loops_.back().end) {
+        SequencerContext::Loop& f = loops_.back();
+        if (--f.left > 0) {
+            act_shift_ += f.act_stride;
+            store_shift_ += f.store_stride;
+            pc_ = f.begin;
+            return;
+        }
+        act_shift_ -= f.act_stride * (f.count - 1);
+        store_shift_ -= f.store_stride * (f.count - 1);
+        loops_.pop_back();
+    }
+}
+
+// The DMA engine issues requests in order without waiting for their data
+// (the channel queues them); a tile waits for its data.
+
+void SubarraySequencer::load_weights(const Instruction& in, Horizon& h) {
+    // The first load after a tile starts a new resident set (the tiles before it are done with theirs).
+    if (weights_after_tile_) weights_.assign(weights_.size(), {});
+    weights_after_tile_ = false;
+    if (in.a16 < weights_.size()) weights_[in.a16] = {1, in.a64, in.a32};
+    activity_.weight_buffer_bits += std::uint64_t(in.a32) * 8;
+    const sc_core::sc_time issue = std::max(h.read_free, now());
+    h.operands = std::max(h.operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64, in.a32, issue));
+    h.read_free = issue;
+    if (TileBuffers* b = services_.buffers(subarray_))
+        if (!functional::load_weights(*b, services_.data_port(subarray_), data_base_, in.a64, in.a16, block()))
+            fail(rm::kSeqErrorFunctional);
+}
+
+void SubarraySequencer::load_activations(const Instruction& in, Horizon& h, ActivationBuffer& act) {
+    const std::uint64_t capacity = act_entries_;
+    const std::uint64_t entries = std::min<std::uint64_t>(std::max<std::uint64_t>(in.a16, 1), capacity);
+    sc_core::sc_time issue = std::max(h.read_free, now());
+    while (act.in_use + entries > capacity && !act.rooms.empty() && act.rooms.front().consumed) {
+        issue = std::max(issue, act.rooms.front().free_at);
+        act.in_use -= act.rooms.front().entries;
+        act.rooms.pop_front();
+    }
+    act.rooms.push_back({entries, sc_core::SC_ZERO_TIME, false});
+    activity_.activation_buffer_bits += std::uint64_t(in.a32) * 8;
+    act.in_use += entries;
+    h.operands = std::max(h.operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64 + act_shift_, in.a32, issue));
+    h.read_free = issue;
+    if (TileBuffers* b = services_.buffers(subarray_)) {
+        // A SIMD layer's loads only time its traffic: the SIMD
+        // instruction reads its operands itself.
+        const bool gemm = b->described && b->layer.k_tiles > 0;
+        if (gemm && !functional::load_activations(*b, services_.data_port(subarray_), data_base_, in.a64 + act_shift_,
+                                                  std::max<unsigned>(in.a16, 1), block()))
+            fail(rm::kSeqErrorFunctional);
+    }
+}
+
+SubarraySequencer::Flow SubarraySequencer::compute(const Instruction& in, Horizon& h, ActivationBuffer& act) {
+    const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
+    const unsigned m = unsigned(in.a64 & 0xFFFF), k = unsigned(in.a64 >> 16 & 0xFFFF),
+                   n = unsigned(in.a64 >> 32 & 0xFFFF);
+    const LogicalArray& array = services_.array_of(subarray_);
+    if (m == 0 || k == 0 || n == 0 || k > array.block_rows * rows || n > array.block_cols * cols) {
+        fail(rm::kSeqErrorTile);
+        return Flow::Continue;
+    }
+    const std::uint64_t cycles =
+        tile_cycles(cfg_, {array.block_rows, array.block_cols}, {m, k, n}, in.a16 != 0).total();
+    const sc_core::sc_time start = std::max(h.compute_free, h.operands);
+    h.compute_free = start + period_ * double(cycles);
+    if (observer_) observer_({subarray_, tenant_, layer_, start, h.compute_free});
+    for (auto it = act.rooms.rbegin(); it != act.rooms.rend() && !it->consumed; ++it) {
+        it->consumed = true;
+        it->free_at = h.compute_free;
+    }
+    busy_cycles_ += cycles;
+    // A tile of a cluster is counted once, by its first subarray.
+    if (array.subarrays.front() == subarray_) ++tiles_;
+    weights_after_tile_ = true;
+    const BlockPosition at = block();
+    const std::uint64_t my_rows = k > at.row * rows ? std::min(rows, k - at.row * rows) : 0;
+    const std::uint64_t my_cols = n > at.col * cols ? std::min(cols, n - at.col * cols) : 0;
+    const std::uint64_t value_bits = cfg_.data.activation_bits, acc_bits = cfg_.pod.output_buffer.bank_width_bits;
+    activity_.weight_buffer_bits += my_rows * my_cols * value_bits;  // each PE latches its weight
+    if (at.col == 0) {  // the block row's activations leave its first subarray's buffer and cross the others
+        activity_.activation_buffer_bits += m * my_rows * value_bits;
+        activity_.bus_bit_hops += m * my_rows * value_bits * (array.block_cols - 1);
+    }
+    if (at.row + 1 == array.block_rows) {  // the last block row holds the output buffer
+        held_vectors_ = m;
+        held_cols_ = my_cols;
+        activity_.output_buffer_bits += m * my_cols * acc_bits * ((in.flags & 1) ? 2 : 1);
+        activity_.bus_bit_hops += m * my_cols * acc_bits * (array.block_rows - 1);
+        if (in.a16) activity_.simd_ops += m * my_cols;
+    }
+    if (TileBuffers* b = services_.buffers(subarray_)) {
+        b->pending = {true, (in.flags & 1) != 0, m, unsigned(in.a64 >> 48 & 0xFFFF)};
+        // A cluster's tile is computed at its barrier; a subarray alone computes now.
+        if (array.subarrays.size() == 1) services_.compute_tile(subarray_);
+    }
+    // A subarray alone stands at a tile boundary after each tile.
+    if (array.subarrays.size() == 1 && preempt_requested_) {
+        checkpoint(h);
+        return Flow::Stopped;
+    }
+    if (services_.reconfiguration_pending()) {
+        // Stop at the tile boundary until the new configuration is in.
+        keeper_.set(h.compute_free - sc_core::sc_time_stamp());
+        keeper_.sync();
+        services_.tile_boundary(subarray_);
+        keeper_.reset();
+        h.compute_free = std::max(h.compute_free, now());
+    }
+    return Flow::Continue;
+}
+
+SubarraySequencer::Flow SubarraySequencer::simd(const Instruction& in, Horizon& h) {
+    const std::uint64_t cycles = (in.a64 + cfg_.simd.lanes - 1) / cfg_.simd.lanes + cfg_.simd.pipeline_stages;
+    const sc_core::sc_time start = std::max(h.compute_free, h.operands);
+    h.compute_free = start + period_ * double(cycles);
+    busy_cycles_ += cycles;
+    activity_.simd_ops += in.a64;
+    ++tiles_;  // a SIMD layer is one tile on each of the tenant's subarrays, as the table counts it
+    if (observer_) observer_({subarray_, tenant_, layer_, start, h.compute_free});
+    if (TileBuffers* b = services_.buffers(subarray_))
+        if (!functional::simd(*b, services_.data_port(subarray_), data_base_, numerics::NumberFormat{cfg_.data.activation_bits})) fail(rm::kSeqErrorFunctional);
+    if (preempt_requested_ && !error_) {
+        checkpoint(h);
+        return Flow::Stopped;
+    }
+    return Flow::Continue;
+}
+
+void SubarraySequencer::store(const Instruction& in, Horizon& h) {
+    const sc_core::sc_time issue = std::max({h.write_free, now(), h.compute_free});
+    h.stores_done =
+        std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_ + in.a64 + store_shift_, in.a32, issue));
+    h.write_free = issue;
+    held_vectors_ = held_cols_ = 0;
+    activity_.output_buffer_bits += std::uint64_t(in.a32) * 8;
+    if (TileBuffers* b = services_.buffers(subarray_)) {
+        const bool gemm = b->described && b->layer.k_tiles > 0;
+        if (gemm && !functional::store(*b, services_.data_port(subarray_), data_base_, in.a64 + store_shift_, block()))
+            fail(rm::kSeqErrorFunctional);
+    }
+}
+
+SubarraySequencer::Flow SubarraySequencer::sync(const Instruction& in, Horizon& h) {
+    // The cluster's subarrays meet at the tile boundary: they agree
+    // on when the tile ends (the latest member) and go on issuing.
+    const bool tenant_wide = in.flags & 1;
+    // A preempted sequencer does not join a tenant-wide barrier:
+    // it stops before it, and meets it again when it resumes.
+    if (tenant_wide && preempt_requested_) {
+        --pc_;
+        checkpoint(h);
+        return Flow::Stopped;
+    }
+    keeper_.sync();
+    SequencerServices::BarrierSync agreed{h.compute_free, h.stores_done};
+    const bool ok = services_.barrier(subarray_, tenant_, in.a32, in.a16, tenant_wide, agreed);
+    keeper_.reset();
+    if (agreed.withdrawn) {
+        --pc_;
+        checkpoint(h);
+        return Flow::Stopped;
+    }
+    if (!ok) fail(agreed.aborted ? rm::kSeqErrorAborted : rm::kSeqErrorConfiguration);
+    h.compute_free = agreed.compute_done;
+    // A data barrier: the next layer reads what the members stored.
+    if (in.flags & 2) {
+        h.read_free = std::max(h.read_free, agreed.stores_done);
+        h.operands = std::max(h.operands, agreed.stores_done);
+    }
+    // A cluster stops together, at the boundary of the tile it just issued.
+    if (agreed.stop && !error_) {
+        checkpoint(h);
+        return Flow::Stopped;
+    }
+    return Flow::Continue;
+}
+
+void SubarraySequencer::layer_boundary(const Instruction& in) {
+    layer_ = in.a32;
+    weights_.assign(weights_.size(), {});  // a layer loads its own weights
+    weights_after_tile_ = false;
+}
+
+void SubarraySequencer::configure(const Instruction& in) {
+    // Staged only: applied, for all the tenant's subarrays at once, when their next Sync completes.
+    services_.stage_configuration(subarray_, in.a16, in.a32);
+}
+
+void SubarraySequencer::loop(const Instruction& in) {
+    // A loop without iterations or body, or nested deeper than a context can save, is a bad instruction.
+    if (in.a16 == 0 || in.a32 == 0 || loops_.size() == SequencerContext::kMaxLoops) {
+        fail(rm::kSeqErrorBadInstruction);
+        return;
+    }
+    loops_.push_back({pc_, pc_ + in.a32, in.a16, in.a16, in.a64 & 0xFFFF'FFFFull, in.a64 >> 32});
+}
+
+void SubarraySequencer::end(const Horizon& h) {
+    const sc_core::sc_time last = std::max({h.operands, h.compute_free, h.stores_done});
+    if (last > now()) keeper_.set(last - sc_core::sc_time_stamp());
+    keeper_.sync();
+    busy_ = false;
+    done_ = true;
+    finished_at_ = sc_core::sc_time_stamp();
+    services_.finished(subarray_, false);
 }
 
 }  // namespace planaria

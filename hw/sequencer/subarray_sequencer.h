@@ -129,6 +129,8 @@ public:
 private:
     SC_HAS_PROCESS(SubarraySequencer);
     void thread();
+    /// Runs the program: fetches each instruction and hands it to the
+    /// handler of its opcode, until END, an error or a preemption.
     void execute();
     /// Instruction `index` of the program, fetching buffer-fulls as needed.
     Instruction fetch(std::uint64_t index);
@@ -157,8 +159,28 @@ private:
     void checkpoint(const Horizon& h);
     /// Reads the context back, re-forms the tenant's arrays, reloads the weights.
     void restore(Horizon& h);
+    /// The activation buffer's room (a circular buffer of entries).
+    struct ActivationBuffer;
+    /// Whether the program goes on after an instruction or stopped there
+    /// (preempted: its context saved).
+    enum class Flow { Continue, Stopped };
+
+    // One handler per opcode (hw/isa/instruction.h).
+    void load_weights(const Instruction& in, Horizon& h);
+    void load_activations(const Instruction& in, Horizon& h, ActivationBuffer& act);
+    Flow compute(const Instruction& in, Horizon& h, ActivationBuffer& act);
+    Flow simd(const Instruction& in, Horizon& h);
+    void store(const Instruction& in, Horizon& h);
+    Flow sync(const Instruction& in, Horizon& h);
     /// Reads the descriptor carried by the `slots` Data instructions at the PC.
     void describe(std::uint32_t bytes, unsigned slots);
+    void layer_boundary(const Instruction& in);
+    void configure(const Instruction& in);
+    void loop(const Instruction& in);
+    /// Waits for the last transfer and tile, then reports the program done.
+    void end(const Horizon& h);
+    /// At the end of a loop body: goes round again, or leaves the loop.
+    void loop_end();
     /// This subarray's block in its logical array now.
     BlockPosition block() const;
 

@@ -169,3 +169,25 @@ TEST_CASE("channel memory: two initiators sharing the channel slow each other by
     CHECK(c.done == alone * 2.0);
     CHECK(mem.busy_time() == alone * 2.0);
 }
+
+TEST_CASE("protocol: channel memory: ignore command and no DMI or debug access beyond its size", "[protocol][memory]") {
+    ChannelMemory<> mem("memory", 1 << 20, 62.5, 100.0, 64);
+    TestHost host("host");
+    host.socket.bind(mem.socket);
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    unsigned char data[4] = {};
+    CHECK(host.transact(tlm::TLM_IGNORE_COMMAND, 1 << 20, data, 4) == tlm::TLM_OK_RESPONSE);
+    CHECK(mem.bytes_read() + mem.bytes_written() == 0);
+    std::vector<unsigned char> bytes(32);
+    CHECK(host.debug(tlm::TLM_READ_COMMAND, 1 << 20, bytes) == 0);
+    CHECK(host.debug(tlm::TLM_WRITE_COMMAND, (1 << 20) - 8, bytes) == 8);  // cut at the end
+    tlm::tlm_generic_payload t;
+    t.set_read();
+    t.set_address(1 << 20);
+    tlm::tlm_dmi dmi;
+    CHECK_FALSE(host.socket->get_direct_mem_ptr(t, dmi));
+    CHECK(dmi.get_granted_access() == tlm::tlm_dmi::DMI_ACCESS_NONE);
+    // Invalidation when nothing was granted sends nothing.
+    mem.invalidate_all();
+    CHECK(host.invalid_start > host.invalid_end);
+}

@@ -1,0 +1,390 @@
+// Protocol tests of Accelerator.memory[c], the accelerator's off-chip
+// channel sockets, seen from a target the test controls (ScriptedMemory,
+// tests/support/scripted_soc.h): burst limit, streaming width, no byte
+// enables, tenant extension, channel routing, error responses, functional
+// data by DMI (read-write, read-only) or debug transport, DMI invalidation
+// between and during runs.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <tuple>
+
+#include "compiler/compiler.h"
+#include "compiler/lowering.h"
+#include "hw/accelerator/accelerator.h"
+#include "hw/config/arch_yaml.h"
+#include "sched/placement.h"
+#include "support/scripted_soc.h"
+#include "testbench/functional_image.h"
+#include "tlm/register_map.h"
+
+using namespace planaria;
+using namespace planaria::regmap;
+using planaria::test::one_tile;
+using planaria::test::ScriptedMemory;
+using planaria::test::Soc;
+using planaria::test::Storage;
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+namespace {
+
+/// Bursts of one transfer: contiguous from `begin`, `bytes` in all, each within the limit.
+void check_transfer(const std::vector<ScriptedMemory::Access>& log, tlm::tlm_command cmd, std::uint64_t begin,
+                    std::uint64_t bytes, unsigned burst) {
+    std::uint64_t next = begin;
+    for (const auto& a : log) {
+        if (a.address < begin || a.address >= begin + bytes) continue;
+        INFO("transfer at 0x" << std::hex << begin << ", burst at 0x" << a.address);
+        CHECK(a.command == cmd);
+        CHECK(a.address == next);
+        CHECK(a.length <= burst);
+        next = a.address + a.length;
+    }
+    CHECK(next == begin + bytes);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Accelerator.memory[c]: what the accelerator puts on its channels
+// ---------------------------------------------------------------------------
+
+TEST_CASE("protocol: accelerator channels: bursts within the limit tagged with the tenant on the right channel",
+          "[protocol][accelerator]") {
+    // A burst limit below the instruction buffer and transfers that are not
+    // multiples of it, at addresses that are not aligned to it.
+    const ArchConfig cfg = parse_arch("", "bursts", {ArchOverride::parse("offchip.burst_bytes=256")});
+    Soc soc("soc", cfg);
+    const unsigned a = 5, b = 12;  // pods 1 and 3: channels 1 and 3
+    REQUIRE(soc.accel.channel_of(a) != soc.accel.channel_of(b));
+    const std::uint64_t data_a = 0x1'0000'0000ull, data_b = 0x2'0000'0000ull;
+    soc.load_program(0x40'0000, one_tile(0x10003, 1000, 0x20000, 0x30001));
+    soc.load_program(0x50'0000, one_tile(0x10000, 32 * 32 * 2, 0x20000, 0x30000));
+    soc.write(kIrqEnable, kIrqCompletion | kIrqError);
+    soc.start(a, 0x40'0000, 0xC0FFEE, data_a);
+    soc.start(b, 0x50'0000, 7, data_b);
+    soc.ring(a);
+    soc.ring(b);
+    sc_core::sc_start();
+    REQUIRE(soc.host.read(sequencer(a, kSeqStatus)) == kSeqStatusDone);
+    REQUIRE(soc.host.read(sequencer(b, kSeqStatus)) == kSeqStatusDone);
+
+    const auto& log_a = soc.memory_of(a).log;
+    const auto& log_b = soc.memory_of(b).log;
+    REQUIRE_FALSE(log_a.empty());
+    REQUIRE_FALSE(log_b.empty());
+    for (const auto* log : {&log_a, &log_b})
+        for (const auto& t : *log) {
+            INFO("transaction at 0x" << std::hex << t.address);
+            CHECK(t.length > 0);
+            CHECK(t.length <= cfg.offchip.burst_bytes);
+            CHECK(t.streaming_width == t.length);
+            CHECK_FALSE(t.byte_enables);
+            CHECK(t.data);
+            CHECK(t.tagged);
+            CHECK(t.tenant == (log == &log_a ? 0xC0FFEEu : 7u));
+        }
+    // Each transfer is cut into consecutive bursts; data addresses are
+    // relative to DATA, instruction fetch is not.
+    const unsigned burst = cfg.offchip.burst_bytes;
+    check_transfer(log_a, tlm::TLM_READ_COMMAND, data_a + 0x10003, 1000, burst);
+    check_transfer(log_a, tlm::TLM_READ_COMMAND, data_a + 0x20000, 20 * 32 * 2, burst);
+    check_transfer(log_a, tlm::TLM_WRITE_COMMAND, data_a + 0x30001, 20 * 32 * 2, burst);
+    check_transfer(log_a, tlm::TLM_READ_COMMAND, 0x40'0000, cfg.instruction_buffer.bytes, burst);
+    check_transfer(log_b, tlm::TLM_READ_COMMAND, data_b + 0x10000, 32 * 32 * 2, burst);
+    check_transfer(log_b, tlm::TLM_READ_COMMAND, 0x50'0000, cfg.instruction_buffer.bytes, burst);
+    // The other channels carry nothing.
+    for (unsigned ch = 0; ch < cfg.offchip.channels; ++ch)
+        if (ch != soc.accel.channel_of(a) && ch != soc.accel.channel_of(b)) CHECK(soc.memories[ch]->log.empty());
+    // BYTES counts what crossed the channel.
+    std::uint64_t moved = 0;
+    for (const auto& t : log_a) moved += t.length;
+    CHECK(soc.host.read(sequencer(a, kSeqBytesLo)) == moved);
+}
+
+TEST_CASE("protocol: accelerator channels: error responses stop the sequencer with a memory error and interrupt",
+          "[protocol][accelerator]") {
+    // Four sequencers on four channels, each meeting a different error
+    // response in the second burst of a different kind of transfer.
+    const ArchConfig cfg = parse_arch("", "bursts", {ArchOverride::parse("offchip.burst_bytes=256")});
+    Soc soc("soc", cfg);
+    struct Case {
+        unsigned subarray;
+        tlm::tlm_response_status status;
+        std::uint64_t transfer;  ///< relative to the data base
+    };
+    const std::vector<Case> cases = {
+        {0, tlm::TLM_ADDRESS_ERROR_RESPONSE, 0x10000},   // weights
+        {4, tlm::TLM_BURST_ERROR_RESPONSE, 0x30000},     // store
+        {8, tlm::TLM_GENERIC_ERROR_RESPONSE, 0x20000},   // activations
+        {12, tlm::TLM_COMMAND_ERROR_RESPONSE, 0x30000},  // store
+    };
+    soc.write(kIrqEnable, kIrqError);
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const Case& c = cases[i];
+        const std::uint64_t data = (i + 1) * 0x100'0000ull, program = 0x40'0000 + i * 0x1'0000;
+        const std::uint64_t second = data + c.transfer + cfg.offchip.burst_bytes;
+        soc.memory_of(c.subarray).faults.push_back({second, second + 0x1000, c.status});
+        soc.load_program(program, one_tile(0x10000, 2048, 0x20000, 0x30000));
+        soc.start(c.subarray, program, unsigned(i + 1), data);
+        soc.ring(c.subarray);
+    }
+    sc_core::sc_start();  // returns: nothing hangs
+    CHECK(soc.irq.read());
+    CHECK(soc.host.read(kIrqStatus) & kIrqError);
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const Case& c = cases[i];
+        INFO("sequencer " << c.subarray);
+        CHECK(soc.host.read(sequencer(c.subarray, kSeqError)) == kSeqErrorMemory);
+        const std::uint32_t status = soc.host.read(sequencer(c.subarray, kSeqStatus));
+        CHECK(status & kSeqStatusError);
+        CHECK_FALSE(status & kSeqStatusBusy);
+        CHECK_FALSE(status & kSeqStatusDone);
+        // The transfer stops at its first refused burst: one burst served, one refused.
+        const std::uint64_t data = (i + 1) * 0x100'0000ull;
+        CHECK(soc.memory_of(c.subarray).in_range(data + c.transfer, data + c.transfer + 0x1'0000).size() == 2);
+    }
+}
+
+// Running into instructions the memory refused to deliver is a memory error,
+// not an unknown instruction.
+TEST_CASE("protocol: accelerator channels: an instruction fetch refused by the memory is a memory error",
+          "[protocol][accelerator]") {
+    // Register map: ERROR 2 = "a fetch, load or store got an error response".
+    Soc soc("soc");
+    soc.write(kIrqEnable, kIrqError);
+    soc.memory_of(0).faults.push_back({0x40'0000, 0x50'0000, tlm::TLM_ADDRESS_ERROR_RESPONSE});
+    soc.start(0, 0x40'0000, 1);
+    soc.ring(0);
+    sc_core::sc_start();
+    CHECK(soc.irq.read());
+    CHECK(soc.host.read(sequencer(0, kSeqStatus)) & kSeqStatusError);
+    CHECK(soc.host.read(sequencer(0, kSeqError)) == kSeqErrorMemory);
+}
+
+TEST_CASE("protocol: accelerator channels: a program ending where memory ends is not an error",
+          "[protocol][accelerator]") {
+    // The prefetch of the next instruction buffer-full runs into refused
+    // addresses; the program itself is complete.
+    Soc soc("soc");
+    const std::uint64_t program = 0x40'0000;
+    soc.load_program(program, one_tile(0x10000, 2048, 0x20000, 0x30000));
+    const std::uint64_t end = program + soc.cfg.instruction_buffer.bytes;
+    soc.memory_of(0).faults.push_back({end, end + 0x10'0000, tlm::TLM_ADDRESS_ERROR_RESPONSE});
+    soc.start(0, program, 1, 0x100'0000);
+    soc.ring(0);
+    sc_core::sc_start();
+    CHECK(soc.host.read(sequencer(0, kSeqStatus)) == kSeqStatusDone);
+    CHECK(soc.host.read(sequencer(0, kSeqError)) == kSeqErrorNone);
+}
+
+// ---------------------------------------------------------------------------
+// Functional data through the channel sockets: DMI, debug transport, invalidation
+// ---------------------------------------------------------------------------
+
+namespace {
+
+// Convolution, ReLU (fused), depth-wise convolution, biased 1x1
+// convolution, pooling and a classifier: a run takes milliseconds.
+const char* kTinyModel = R"(
+format: planaria-model/1
+name: Tiny
+key: tiny
+source: test
+inputs:
+  - {name: image, shape: [16, 8, 8]}
+layers:
+  - {name: conv, type: conv, out_channels: 32, kernel: 3, padding: 1}
+  - {name: conv_relu, type: relu}
+  - {name: dw, type: depthwise_conv, kernel: 3, stride: 2, padding: 1}
+  - {name: pw, type: conv, out_channels: 24, kernel: 1, bias: true}
+  - {name: gap, type: global_avgpool}
+  - {name: fc, type: fc, out_features: 40}
+)";
+
+constexpr unsigned kSubarrays = 8;  // pods 0 and 1: two channels
+constexpr std::uint64_t kProgramBase = 0x7F'0000'0000ull;
+constexpr std::uint64_t kDataBase = 0x3'0000'0000ull;
+
+struct TinyJob {
+    Model model = parse_model(kTinyModel, "tiny.yaml");
+    Bundle bundle = Compiler(ArchConfig{}, {Objective::Cycles, kSubarrays, true}).compile(model);
+    ModelParameters params = random_parameters(model, 5);
+    std::vector<LayerWork> work = lower(model);
+
+    struct Data {
+        std::vector<Tensor> reference;
+        FunctionalImage image;
+    };
+    Data data(std::uint64_t seed) const {
+        const std::vector<Tensor> inputs = random_inputs(model, seed);
+        return {run_reference(model, params, inputs), functional_image(model, params, inputs)};
+    }
+    bool stored(std::size_t layer) const { return !(layer + 1 < work.size() && work[layer + 1].fused); }
+};
+
+/// Loads the job's programs and data and rings its doorbells (tenant 1, data at kDataBase).
+void launch(Soc& soc, const TinyJob& job, const TinyJob::Data& data) {
+    const auto region = job_region(soc.accel.registers().floorplan(), kSubarrays, 0);
+    const auto& programs = job.bundle.per_k[kSubarrays - 1].programs;
+    REQUIRE(programs.size() == region.size());
+    std::uint64_t next = kProgramBase;
+    for (std::size_t p = 0; p < programs.size(); ++p) {
+        const std::uint64_t base = next;
+        next += soc.load_program(base, programs[p].instructions);
+        soc.start(region[p], base, 1, kDataBase);
+    }
+    for (const MemoryBlock& b : data.image.blocks)
+        soc.storage.load(kDataBase + b.address, b.values.data(), b.values.size() * 2);
+    soc.write(kIrqEnable, kIrqCompletion | kIrqError);
+    for (unsigned s : region) soc.ring(s);
+}
+
+/// The job finished without error and every tensor it stored equals the reference.
+void check_results(Soc& soc, const TinyJob& job, const TinyJob::Data& data) {
+    const auto region = job_region(soc.accel.registers().floorplan(), kSubarrays, 0);
+    std::uint64_t mask = 0;
+    for (unsigned s : region) {
+        INFO("sequencer " << s);
+        CHECK(soc.host.read(sequencer(s, kSeqError)) == kSeqErrorNone);
+        mask |= 1ull << s;
+    }
+    CHECK((soc.host.read(kDoneMask) & mask) == mask);
+    CHECK(soc.host.read(kIrqStatus) == kIrqCompletion);
+    unsigned compared = 0, nonzero = 0;
+    for (std::size_t i = 0; i < job.model.layers.size(); ++i) {
+        if (!job.stored(i)) continue;
+        const Tensor& want = data.reference[i];
+        const auto got = soc.storage.values(kDataBase + data.image.layout.outputs[i], want.data.size());
+        INFO("layer " << job.model.layers[i].name);
+        CHECK(got == want.data);
+        ++compared;
+        for (auto v : got) nonzero += v != 0;
+    }
+    CHECK(compared >= 4);
+    CHECK(nonzero > 0);
+}
+
+}  // namespace
+
+TEST_CASE("protocol: accelerator channels: functional data by DMI by debug transport and around read-only DMI",
+          "[protocol][accelerator][functional]") {
+    // Three chips in one simulation, the same job on each; their memories
+    // grant DMI, grant it for reads only, or refuse it.
+    const TinyJob job;
+    const TinyJob::Data data = job.data(9);
+    Soc granting("granting"), read_only("read_only"), refusing("refusing");
+    for (auto& m : read_only.memories) m->dmi = ScriptedMemory::Dmi::ReadOnly;
+    for (auto& m : refusing.memories) m->dmi = ScriptedMemory::Dmi::Refuse;
+    for (Soc* soc : {&granting, &read_only, &refusing}) {
+        soc->accel.enable_functional_data();
+        launch(*soc, job, data);
+    }
+    sc_core::sc_start();
+    const unsigned channels = 2;  // pods 0 and 1
+    for (Soc* soc : {&granting, &read_only, &refusing}) {
+        INFO(soc->name());
+        check_results(*soc, job, data);
+    }
+    for (unsigned ch = 0; ch < channels; ++ch) {
+        INFO("channel " << ch);
+        // Granted: all data by DMI, no debug transport.
+        CHECK(granting.memories[ch]->dmi_grants > 0);
+        CHECK(granting.memories[ch]->debug_reads + granting.memories[ch]->debug_writes == 0);
+        // Read-only DMI: reads through the pointer, writes by debug transport.
+        CHECK(read_only.memories[ch]->dmi_grants > 0);
+        CHECK(read_only.memories[ch]->debug_writes > 0);
+        // Refused: all data by debug transport, and the refusal is remembered
+        // (asked once per channel until an invalidation).
+        CHECK(refusing.memories[ch]->dmi_requests == 1);
+        CHECK(refusing.memories[ch]->debug_reads > 0);
+        CHECK(refusing.memories[ch]->debug_writes > 0);
+    }
+    for (unsigned ch = channels; ch < 4; ++ch) CHECK(granting.memories[ch]->dmi_requests == 0);
+    // The functional path takes no time: the timed traffic is the same
+    // transactions at the same times whichever way the data moved (the
+    // order of requests issued at the same time by different sequencers is
+    // the simulator's, so compare them sorted).
+    const auto timed = [](const ScriptedMemory& m) {
+        std::vector<std::tuple<sc_time, std::uint64_t, unsigned, int, std::uint32_t>> v;
+        for (const auto& a : m.log) v.emplace_back(a.at, a.address, a.length, int(a.command), a.tenant);
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    for (unsigned ch = 0; ch < channels; ++ch) {
+        INFO("channel " << ch);
+        CHECK(timed(*read_only.memories[ch]) == timed(*granting.memories[ch]));
+        CHECK(timed(*refusing.memories[ch]) == timed(*granting.memories[ch]));
+    }
+    for (unsigned s : job_region(granting.accel.registers().floorplan(), kSubarrays, 0)) {
+        CHECK(read_only.accel.sequencer(s).finished_at() == granting.accel.sequencer(s).finished_at());
+        CHECK(refusing.accel.sequencer(s).finished_at() == granting.accel.sequencer(s).finished_at());
+    }
+}
+
+TEST_CASE("protocol: accelerator channels: after a DMI invalidation the accelerator asks again and sees the new memory",
+          "[protocol][accelerator][functional]") {
+    const TinyJob job;
+    const TinyJob::Data first = job.data(31), second = job.data(32);
+    REQUIRE(first.reference.back().data != second.reference.back().data);
+    Soc soc("soc");
+    soc.accel.enable_functional_data();
+    launch(soc, job, first);
+    sc_core::sc_start();
+    check_results(soc, job, first);
+    std::vector<unsigned> requests;
+    for (auto& m : soc.memories) requests.push_back(m->dmi_requests);
+    REQUIRE(requests[0] > 0);
+    REQUIRE(requests[1] > 0);
+
+    // The memory moves every page to a new buffer (the old buffers keep the
+    // first inference's data) and withdraws the pointers it granted; the
+    // second inference's inputs go into the new buffers only.
+    Storage before;
+    before.pages = soc.storage.pages;  // the old buffers, still allocated
+    soc.storage.pages.clear();
+    for (auto& m : soc.memories) m->invalidate(0, ~sc_dt::uint64(0));
+    soc.write(kIrqStatus, kIrqCompletion | kIrqError);
+    soc.write(kDoneMask, 0xFFFF);
+    launch(soc, job, second);
+    sc_core::sc_start();
+    // Stale pointers would have read the first inference's inputs and
+    // written into the old buffers.
+    check_results(soc, job, second);
+    for (unsigned ch = 0; ch < 2; ++ch) CHECK(soc.memories[ch]->dmi_requests > requests[ch]);
+    // The old buffers hold exactly what the first run left there: nothing
+    // was written through a stale pointer.
+    for (std::size_t i = 0; i < job.model.layers.size(); ++i) {
+        if (!job.stored(i)) continue;
+        INFO("layer " << job.model.layers[i].name);
+        CHECK(before.values(kDataBase + first.image.layout.outputs[i], first.reference[i].data.size()) ==
+              first.reference[i].data);
+    }
+}
+
+TEST_CASE("protocol: accelerator channels: a DMI invalidation in the middle of a run takes effect at once",
+          "[protocol][accelerator][functional]") {
+    // While the tenant runs, the memory moves its storage and withdraws its
+    // pointers; the old buffers are scrambled, so any read or write through
+    // a pointer granted before the invalidation would corrupt the results.
+    const TinyJob job;
+    const TinyJob::Data data = job.data(41);
+    Soc soc("soc");
+    soc.accel.enable_functional_data();
+    launch(soc, job, data);
+    const auto region = job_region(soc.accel.registers().floorplan(), kSubarrays, 0);
+    const auto granted = [&] { return soc.memories[0]->dmi_grants > 0 && soc.memories[1]->dmi_grants > 0; };
+    for (int step = 0; step < 100000 && !granted(); ++step) sc_core::sc_start(sc_time(10, SC_NS));
+    REQUIRE(granted());
+    bool running = false;
+    for (unsigned s : region) running = running || (soc.host.read(sequencer(s, kSeqStatus)) & kSeqStatusBusy);
+    REQUIRE(running);
+    std::vector<unsigned> requests;
+    for (auto& m : soc.memories) requests.push_back(m->dmi_requests);
+    soc.storage.move_and_scramble();
+    for (auto& m : soc.memories) m->invalidate(0, ~sc_dt::uint64(0));
+    sc_core::sc_start();
+    check_results(soc, job, data);
+    for (unsigned ch = 0; ch < 2; ++ch) CHECK(soc.memories[ch]->dmi_requests > requests[ch]);
+}
