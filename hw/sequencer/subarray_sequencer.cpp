@@ -457,7 +457,9 @@ SubarraySequencer::Flow SubarraySequencer::simd(const Instruction& in, Horizon& 
     ++tiles_;  // a SIMD layer is one tile on each of the tenant's subarrays, as the table counts it
     if (observer_) observer_({subarray_, tenant_, layer_, start, h.compute_free});
     if (TileBuffers* b = services_.buffers(subarray_))
-        if (!functional::simd(*b, services_.data_port(subarray_), data_base_, numerics::NumberFormat{cfg_.data.activation_bits})) fail(rm::kSeqErrorFunctional);
+        if (!functional::simd(*b, services_.data_port(subarray_), data_base_,
+                              numerics::NumberFormat{cfg_.data.activation_bits}))
+            fail(rm::kSeqErrorFunctional);
     if (preempt_requested_ && !error_) {
         checkpoint(h);
         return Flow::Stopped;
