@@ -1,6 +1,5 @@
 // planaria trace: a VCD (GTKWave) trace of a small cycle-accurate run.
 #include <iostream>
-#include <random>
 
 #include <boost/program_options.hpp>
 
@@ -39,33 +38,16 @@ int trace_command(const std::vector<std::string>& args) {
             std::cerr << "planaria trace: error: --subarrays must be 1.." << cfg.subarray.count << "\n";
             return kExitUsage;
         }
-        DatapathHarness bench(cfg);
-        const FissionConfiguration best = bench.form_squarest(k);
-        const LogicalArray& array = best.placement.front();
-        std::mt19937 rng(1);
-        const DatapathHarness::Operands op = bench.load_random(array, m, rng, -100, 100);
-        SystolicDatapath& dp = bench.dp;
-
+        const unsigned traced = vm["subarray"].as<unsigned>();
         VcdWriter vcd(vm["out"].as<std::string>(), "planaria");
-        const unsigned r1 = cfg.subarray.rows - 1, c1 = cfg.subarray.cols - 1;
-        dp.trace(&vcd, vm["subarray"].as<unsigned>(), {{0, 0}, {0, c1}, {r1, 0}, {r1, c1}});
-        TileCommand cmd;
-        cmd.shape = {m, op.k, op.n};
-        const TileRun run = dp.compute_tile(array, cmd);
-        dp.trace(nullptr, 0);
+        const TracedTile tile = trace_tile(cfg, k, m, traced, vcd);
         vcd.close();
-
-        const auto out = dp.read_outputs(array, 0, m, op.n);
-        const auto expected = reference_gemm(op.activations, op.weights, m, op.k, op.n);
-        std::size_t wrong = 0;
-        for (std::size_t i = 0; i < expected.size(); ++i) wrong += out[i] != expected[i];
-        std::cout << best.name(cfg) << " on subarrays";
-        for (unsigned s : array.subarrays) std::cout << " " << s;
-        std::cout << ": " << m << "x" << op.k << "x" << op.n << " GEMM tile in " << run.cycles << " cycles, "
-                  << (wrong ? std::to_string(wrong) + " outputs WRONG" : "all outputs exact") << "\n"
-                  << "trace of subarray " << vm["subarray"].as<unsigned>() << " written to " << vcd.path()
-                  << " (open with gtkwave)\n";
-        return wrong ? kExitFailure : kExitOk;
+        std::cout << tile.configuration << " on subarrays";
+        for (unsigned s : tile.subarrays) std::cout << " " << s;
+        std::cout << ": " << tile.m << "x" << tile.k << "x" << tile.n << " GEMM tile in " << tile.cycles << " cycles, "
+                  << (tile.wrong ? std::to_string(tile.wrong) + " outputs WRONG" : "all outputs exact") << "\n"
+                  << "trace of subarray " << traced << " written to " << vcd.path() << " (open with gtkwave)\n";
+        return tile.wrong ? kExitFailure : kExitOk;
     });
 }
 

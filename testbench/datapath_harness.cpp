@@ -51,6 +51,30 @@ unsigned DatapathHarness::max_vectors() {
     return std::min(memory.activation_entries(), memory.output_entries());
 }
 
+TracedTile trace_tile(const ArchConfig& cfg, unsigned k, unsigned vectors, unsigned traced, SignalTrace& trace) {
+    DatapathHarness bench(cfg);
+    const FissionConfiguration best = bench.form_squarest(k);
+    const LogicalArray& array = best.placement.front();
+    std::mt19937 rng(1);
+    const DatapathHarness::Operands op = bench.load_random(array, vectors, rng, -100, 100);
+    const unsigned r1 = cfg.subarray.rows - 1, c1 = cfg.subarray.cols - 1;
+    bench.dp.trace(&trace, traced, {{0, 0}, {0, c1}, {r1, 0}, {r1, c1}});
+    TileCommand cmd;
+    cmd.shape = {vectors, op.k, op.n};
+    const TileRun run = bench.dp.compute_tile(array, cmd);
+    bench.dp.trace(nullptr, 0);
+
+    TracedTile t;
+    t.configuration = best.name(cfg);
+    t.subarrays = array.subarrays;
+    t.m = vectors, t.k = op.k, t.n = op.n;
+    t.cycles = run.cycles;
+    const auto out = bench.dp.read_outputs(array, 0, vectors, op.n);
+    const auto expected = reference_gemm(op.activations, op.weights, vectors, op.k, op.n);
+    for (std::size_t i = 0; i < expected.size(); ++i) t.wrong += out[i] != expected[i];
+    return t;
+}
+
 std::vector<std::int16_t> random_matrix(std::mt19937& rng, unsigned rows, unsigned cols, int lo, int hi) {
     std::uniform_int_distribution<int> d(lo, hi);
     std::vector<std::int16_t> m(std::size_t(rows) * cols);

@@ -8,12 +8,14 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "hw/config/arch_config.h"
 #include "hw/datapath/systolic_datapath.h"
 #include "hw/fission/fission_configurations.h"
 #include "hw/fission/fission_encoder.h"
+#include "hw/trace/signal_trace.h"
 #include "sched/reconfiguration_driver.h"
 
 namespace planaria {
@@ -45,6 +47,19 @@ struct DatapathHarness {
     /// The longest tile the buffers hold (activation and output entries).
     unsigned max_vectors();
 };
+
+/// One tile on the squarest one-array configuration of k subarrays, with
+/// `vectors` random vectors, subarray `traced` (its edges and corner PEs)
+/// reported cycle by cycle into `trace`, the outputs checked against the
+/// plain loop (`planaria trace datapath`).
+struct TracedTile {
+    std::string configuration;
+    std::vector<unsigned> subarrays;
+    unsigned m = 0, k = 0, n = 0;
+    std::uint64_t cycles = 0;
+    std::size_t wrong = 0;  ///< outputs that differ from the plain loop
+};
+TracedTile trace_tile(const ArchConfig& cfg, unsigned k, unsigned vectors, unsigned traced, SignalTrace& trace);
 
 std::vector<std::int16_t> random_matrix(std::mt19937& rng, unsigned rows, unsigned cols, int lo = -32768,
                                         int hi = 32767);

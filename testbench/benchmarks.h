@@ -1,0 +1,22 @@
+#pragma once
+// Speed of the model, measured (never asserted in tests): `planaria bench`.
+
+#include <string>
+
+#include "hw/config/arch_config.h"
+#include "testbench/workload.h"
+
+namespace planaria {
+
+/// PE-cycles per second of the cycle-accurate datapath, real values flowing,
+/// for the whole chip as one logical array and for independent subarrays,
+/// each measured for at least `seconds`. Returns the report.
+std::string bench_datapath(const ArchConfig& cfg, double seconds);
+
+/// Wall time of one multi-tenant run of `requests` requests at the
+/// scenario's rate and seed under Planaria and under PREMA, scheduler in the
+/// loop, at table or tile level. Returns the report.
+std::string bench_workload(const Scenario& scenario, const ArchConfig& planaria, const ArchConfig& monolithic,
+                           unsigned requests, bool tile);
+
+}  // namespace planaria
