@@ -250,14 +250,22 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                 if (m_first >= nm) continue;
                 const std::uint64_t nt = std::min(C, g.n - n * C);
                 const std::uint64_t my_cols = nt > my_c * cols ? std::min<std::uint64_t>(cols, nt - my_c * cols) : 0;
-                // The weights of this n tile stay in the PEs for all my m chunks.
+                // The weights of this n tile stay in the PEs for all my m chunks
+                // when its k tiles fit the weight buffers' slots; otherwise
+                // (reductions longer than slots x rows) every m chunk fetches
+                // them again, each just before its tile, so that a slot is
+                // reused only after the tile that read it.
+                const bool resident = nk <= slots;
                 std::vector<unsigned> kslot(nk);
+                std::vector<Instruction> weight_loads(nk);
                 for (std::uint64_t kt_i = 0; kt_i < nk; ++kt_i) {
                     const std::uint64_t kt = std::min(R, g.k - kt_i * R);
                     const std::uint64_t my_rows = kt > my_r * rows ? std::min<std::uint64_t>(rows, kt - my_r * rows) : 0;
                     kslot[kt_i] = slot;
-                    out.push_back(Instruction::of(Opcode::LoadWeights, weight_base + ((inst * nn + n) * nk + kt_i) * R * C * 2,
-                                       clamp32(my_rows * my_cols * 2), std::uint16_t(slot)));
+                    weight_loads[kt_i] = Instruction::of(Opcode::LoadWeights,
+                                                         weight_base + ((inst * nn + n) * nk + kt_i) * R * C * 2,
+                                                         clamp32(my_rows * my_cols * 2), std::uint16_t(slot));
+                    if (resident) out.push_back(weight_loads[kt_i]);
                     slot = (slot + 1) % slots;
                 }
                 flush_barrier();
@@ -272,6 +280,7 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                         const std::uint64_t kt = std::min(R, g.k - kt_i * R);
                         const std::uint64_t my_rows =
                             kt > my_r * rows ? std::min<std::uint64_t>(rows, kt - my_r * rows) : 0;
+                        if (!resident) body.push_back(weight_loads[kt_i]);
                         if (my_c == 0)
                             body.push_back(Instruction::of(Opcode::LoadActivations, act_addr(inst, m, kt_i),
                                                 clamp32(size * my_rows * 2), std::uint16_t(size)));
