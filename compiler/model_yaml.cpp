@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "compiler/model.h"
+#include "hw/config/yaml_document.h"
 
 namespace planaria {
 
@@ -221,9 +222,9 @@ Model parse_model(const std::string& yaml_text, const std::string& source,
                   const std::vector<InputOverride>& overrides) {
     YAML::Node root;
     try {
-        root = YAML::Load(yaml_text);
-    } catch (const YAML::ParserException& e) {
-        throw ModelError(source + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
+        root = load_yaml_document(yaml_text, source);
+    } catch (const YamlInputError& e) {
+        throw ModelError(e.what());
     }
     Model m = Reader(source).model(root);
     for (const auto& o : overrides) {
@@ -237,11 +238,13 @@ Model parse_model(const std::string& yaml_text, const std::string& source,
 }
 
 Model load_model_file(const std::string& file, const std::vector<InputOverride>& overrides) {
-    std::ifstream in(file);
-    if (!in) throw ModelError(file + ": cannot open the file");
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse_model(text.str(), file, overrides);
+    std::string text;
+    try {
+        text = read_yaml_file(file);
+    } catch (const YamlInputError& e) {
+        throw ModelError(e.what());
+    }
+    return parse_model(text, file, overrides);
 }
 
 }  // namespace planaria

@@ -1,5 +1,7 @@
 #include "testbench/workload.h"
 
+#include "hw/config/yaml_document.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -231,19 +233,21 @@ std::string to_string(QosLevel level) {
 Scenario parse_scenario(const std::string& yaml_text, const std::string& source) {
     YAML::Node root;
     try {
-        root = YAML::Load(yaml_text);
-    } catch (const YAML::ParserException& e) {
-        throw WorkloadError(source + ":" + std::to_string(e.mark.line + 1), "<document>", "malformed YAML: " + e.msg);
+        root = load_yaml_document(yaml_text, source);
+    } catch (const YamlInputError& e) {
+        throw WorkloadError(e.where(), e.path(), e.message());
     }
     return Reader(source).scenario(root);
 }
 
 Scenario load_scenario(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw WorkloadError(file, "<document>", "cannot open the file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_scenario(text.str(), file);
+    std::string text;
+    try {
+        text = read_yaml_file(file);
+    } catch (const YamlInputError& e) {
+        throw WorkloadError(e.where(), e.path(), e.message());
+    }
+    return parse_scenario(text, file);
 }
 
 std::string model_file(const Scenario& scenario, const std::string& model) {

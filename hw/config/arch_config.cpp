@@ -33,6 +33,14 @@ public:
             fail(path, os.str());
         }
     }
+    /// A number within [lo, hi] (every numeric key has a documented range).
+    void within(const std::string& path, double value, double lo, double hi, const std::string& unit) {
+        if (!(value >= lo && value <= hi)) {
+            std::ostringstream os;
+            os << "must be between " << lo << " and " << hi << " " << unit << ", got " << value;
+            fail(path, os.str());
+        }
+    }
     void at_most(const std::string& path, std::uint64_t value, std::uint64_t maximum,
                  const std::string& why) {
         if (value > maximum) {
@@ -58,6 +66,7 @@ void check_buffer(RuleChecker& r, const std::string& path, const BankedBufferCon
     r.at_most(path + ".bank_width_bits", b.bank_width_bits, 64, "widest modelled bank");
     if (b.bank_width_bits % 8 != 0) r.fail(path + ".bank_width_bits", "must be a multiple of 8");
     const std::uint64_t row_bytes = std::uint64_t(b.banks) * b.bank_width_bits / 8;
+    r.at_most(path + ".bytes", b.bytes, std::uint64_t(1) << 30, "1 GiB per subarray at most");
     if (b.bytes < row_bytes) {
         std::ostringstream os;
         os << "buffer too small to hold one row across its banks (" << row_bytes
@@ -72,6 +81,7 @@ std::vector<ConfigIssue> check(const ArchConfig& c) {
     RuleChecker r;
     if (c.name.empty()) r.fail("name", "must not be empty");
     r.positive("clock_mhz", c.clock_mhz);
+    r.within("clock_mhz", c.clock_mhz, 1, 10000, "MHz");
 
     // Data widths: values are stored as int16, products and sums as int64.
     r.at_least("data.activation_bits", c.data.activation_bits, 2, "signed values need two bits");
@@ -93,6 +103,8 @@ std::vector<ConfigIssue> check(const ArchConfig& c) {
               "the register map holds at most 64 subarrays");
     r.at_least("subarray.grid", c.subarray.grid.rows, 1, "grid rows");
     r.at_least("subarray.grid", c.subarray.grid.cols, 1, "grid columns");
+    r.at_most("subarray.grid", c.subarray.grid.rows, 64, "grid rows of at most 64 subarrays");
+    r.at_most("subarray.grid", c.subarray.grid.cols, 64, "grid columns of at most 64 subarrays");
     if (c.subarray.grid.count() != c.subarray.count) {
         std::ostringstream os;
         os << "a " << c.subarray.grid.rows << "x" << c.subarray.grid.cols << " grid holds "
@@ -102,11 +114,16 @@ std::vector<ConfigIssue> check(const ArchConfig& c) {
     const unsigned weight_bytes = (c.data.weight_bits + 7) / 8;
     r.at_least("subarray.weight_buffer_bytes", c.subarray.weight_buffer_bytes, weight_bytes,
                "a PE weight buffer holds at least one weight");
+    r.at_most("subarray.weight_buffer_bytes", c.subarray.weight_buffer_bytes, 1u << 20, "1 MiB per PE at most");
     if (weight_bytes && c.subarray.weight_buffer_bytes % weight_bytes != 0)
         r.fail("subarray.weight_buffer_bytes", "must be a whole number of weights");
 
     // Fission Pods: each pod owns a rectangular block of the subarray grid.
     r.at_least("pod.count", c.pod.count, 1, "the chip has at least one Fission Pod");
+    r.at_most("pod.count", c.pod.count, 64, "at most one pod per subarray");
+    r.at_most("pod.grid", c.pod.grid.rows, 64, "grid rows of at most 64 pods");
+    r.at_most("pod.grid", c.pod.grid.cols, 64, "grid columns of at most 64 pods");
+    r.at_most("pod.crossbar_latency_cycles", c.pod.crossbar_latency_cycles, 1000, "cycles");
     if (c.pod.count && c.subarray.count % c.pod.count != 0) {
         std::ostringstream os;
         os << "subarray count " << c.subarray.count << " is not divisible by pod count "
@@ -139,7 +156,11 @@ std::vector<ConfigIssue> check(const ArchConfig& c) {
                "a ring-bus link has at least one register");
     r.at_most("ring_bus.pipeline_stages", c.ring_bus.pipeline_stages, 64,
               "deepest modelled ring-bus pipeline");
+    r.at_most("simd.lanes", c.simd.lanes, 4096, "lanes");
+    r.at_most("simd.pipeline_stages", c.simd.pipeline_stages, 1000, "stages");
+    r.at_most("inter_pod_link.latency_cycles", c.inter_pod_link.latency_cycles, 1000, "cycles");
     r.positive("inter_pod_link.bandwidth_gbps", c.inter_pod_link.bandwidth_gbps);
+    r.within("inter_pod_link.bandwidth_gbps", c.inter_pod_link.bandwidth_gbps, 1e-3, 1e6, "GB/s");
 
     // Off-chip channels: each channel serves the same number of pods.
     r.at_least("offchip.channels", c.offchip.channels, 1, "the chip needs off-chip memory");
@@ -149,16 +170,22 @@ std::vector<ConfigIssue> check(const ArchConfig& c) {
            << c.offchip.channels << " (every channel serves the same number of pods)";
         r.fail("offchip.channels", os.str());
     }
+    r.at_most("offchip.channels", c.offchip.channels, 64, "channels");
     r.positive("offchip.bandwidth_gbps", c.offchip.bandwidth_gbps);
+    r.within("offchip.bandwidth_gbps", c.offchip.bandwidth_gbps, 1e-3, 1e5, "GB/s per channel");
     r.non_negative("offchip.latency_ns", c.offchip.latency_ns);
+    r.within("offchip.latency_ns", c.offchip.latency_ns, 0, 1e6, "ns");
     if (!is_power_of_two(c.offchip.burst_bytes))
         r.fail("offchip.burst_bytes", "must be a power of two");
+    r.at_most("offchip.burst_bytes", c.offchip.burst_bytes, 1u << 20, "1 MiB per transaction at most");
 
     // Instruction buffers.
     // The instruction format (hw/isa/instruction.h) fixes an instruction's size.
     if (c.instruction_buffer.bytes < 2 * kInstructionBytes || c.instruction_buffer.bytes % kInstructionBytes != 0)
         r.fail("instruction_buffer.bytes", "must hold a whole number (at least two) of " +
                                                std::to_string(kInstructionBytes) + "-byte instructions");
+
+    r.at_most("instruction_buffer.bytes", c.instruction_buffer.bytes, 1u << 20, "1 MiB per subarray at most");
 
     // Energy constants and host interface.
     r.non_negative("energy.mac_pj", c.energy.mac_pj);
@@ -169,7 +196,18 @@ std::vector<ConfigIssue> check(const ArchConfig& c) {
     r.non_negative("energy.dram_pj_per_bit", c.energy.dram_pj_per_bit);
     r.non_negative("energy.simd_op_pj", c.energy.simd_op_pj);
     r.non_negative("energy.leakage_mw", c.energy.leakage_mw);
+    for (const auto& [path, value] : {std::pair<const char*, double>{"energy.mac_pj", c.energy.mac_pj},
+                                      {"energy.weight_buffer_pj_per_bit", c.energy.weight_buffer_pj_per_bit},
+                                      {"energy.activation_buffer_pj_per_bit", c.energy.activation_buffer_pj_per_bit},
+                                      {"energy.output_buffer_pj_per_bit", c.energy.output_buffer_pj_per_bit},
+                                      {"energy.bus_pj_per_bit_hop", c.energy.bus_pj_per_bit_hop},
+                                      {"energy.dram_pj_per_bit", c.energy.dram_pj_per_bit},
+                                      {"energy.simd_op_pj", c.energy.simd_op_pj}})
+        r.within(path, value, 0, 1e6, "pJ");
+    r.within("energy.leakage_mw", c.energy.leakage_mw, 0, 1e9, "mW");
+    r.at_most("host.register_access_cycles", c.host.register_access_cycles, 1000000, "cycles");
     r.positive("host.quantum_ns", c.host.quantum_ns);
+    r.within("host.quantum_ns", c.host.quantum_ns, 1e-3, 1e9, "ns");
     return r.issues;
 }
 

@@ -19,7 +19,8 @@ namespace planaria {
 struct GridShape {
     unsigned rows = 1;
     unsigned cols = 1;
-    unsigned count() const { return rows * cols; }
+    /// In 64 bits: a grid of huge dimensions must not wrap to a plausible count.
+    std::uint64_t count() const { return std::uint64_t(rows) * cols; }
     bool operator==(const GridShape& o) const { return rows == o.rows && cols == o.cols; }
 };
 

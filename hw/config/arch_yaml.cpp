@@ -1,5 +1,7 @@
 #include "hw/config/arch_yaml.h"
 
+#include "hw/config/yaml_document.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -241,10 +243,9 @@ ArchConfig parse_arch(const std::string& yaml_text, const std::string& source,
                       const std::vector<ArchOverride>& overrides) {
     YAML::Node root;
     try {
-        root = YAML::Load(yaml_text);
-    } catch (const YAML::ParserException& e) {
-        throw ConfigError(source + ":" + std::to_string(e.mark.line + 1), "<document>",
-                          "malformed YAML: " + e.msg);
+        root = load_yaml_document(yaml_text, source);
+    } catch (const YamlInputError& e) {
+        throw ConfigError(e.where(), e.path(), e.message());
     }
     if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
     apply_overrides(root, overrides);
@@ -265,11 +266,13 @@ ArchConfig parse_arch(const std::string& yaml_text, const std::string& source,
 }
 
 ArchConfig load_arch_file(const std::string& file, const std::vector<ArchOverride>& overrides) {
-    std::ifstream in(file);
-    if (!in) throw ConfigError(file, "<file>", "cannot open the file");
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse_arch(text.str(), file, overrides);
+    std::string text;
+    try {
+        text = read_yaml_file(file);
+    } catch (const YamlInputError& e) {
+        throw ConfigError(e.where(), e.path(), e.message());
+    }
+    return parse_arch(text, file, overrides);
 }
 
 std::string to_yaml(const ArchConfig& cfg) {

@@ -2,8 +2,10 @@
 // rule and the YAML error messages.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 #include "hw/config/arch_summary.h"
 #include "hw/config/arch_yaml.h"
@@ -240,4 +242,47 @@ TEST_CASE("the shipped YAML files on disk parse the same as their text", "[arch]
         INFO(f);
         CHECK(to_yaml(load_arch_file(kArchDir + f)) == to_yaml(parse_arch(read_file(kArchDir + f), f)));
     }
+}
+
+// Inputs that are not what they seem are refused, naming the file and the key.
+TEST_CASE("arch files that are not one YAML document are refused", "[arch][reliability]") {
+    const auto dir = std::filesystem::temp_directory_path() / ("planaria-arch-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto write = [&](const std::string& name, const std::string& text) {
+        std::ofstream((dir / name).string()) << text;
+        return (dir / name).string();
+    };
+    const auto refused = [](const std::string& file, const std::string& path, const std::string& rule) {
+        INFO(file);
+        try {
+            load_arch_file(file);
+            FAIL("accepted");
+        } catch (const ConfigError& e) {
+            CHECK_THAT(std::string(e.what()), Catch::StartsWith(file));
+            CHECK(e.path() == path);
+            CHECK_THAT(e.rule(), Catch::Contains(rule));
+        }
+    };
+    refused(dir.string(), "<file>", "is a directory");
+    refused(write("empty.yaml", ""), "<file>", "empty");
+    refused(write("blank.yaml", "\n  \n"), "<file>", "empty");
+    refused((dir / "missing.yaml").string(), "<file>", "no such file");
+    refused(write("dup.yaml", "name: a\nclock_mhz: 700\nname: b\n"), "name", "duplicate key");
+    refused(write("dup-nested.yaml", "subarray:\n  rows: 32\n  rows: 64\n"), "subarray.rows", "duplicate key");
+    refused(write("two.yaml", "name: a\n---\nname: b\n"), "<document>", "second YAML document");
+    refused(write("deep.yaml", "name: " + std::string(3000, '[') + std::string(3000, ']') + "\n"), "<document>",
+            "nested deeper than");
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("arch values are checked in 64 bits and within their documented ranges", "[arch][reliability]") {
+    // 2 x 2147483656 wraps to 16 in 32 bits.
+    expect_error("subarray:\n  grid: [2, 2147483656]\n", "subarray.grid", "at most 64");
+    expect_error("pod:\n  grid: [4294967295, 1]\n", "pod.grid", "at most 64");
+    expect_error("clock_mhz: 1e30\n", "clock_mhz", "between 1 and 10000 MHz");
+    expect_error("clock_mhz: 1e-300\n", "clock_mhz", "between 1 and 10000 MHz");
+    expect_error("offchip:\n  bandwidth_gbps: 1e300\n", "offchip.bandwidth_gbps", "GB/s");
+    expect_error("energy:\n  mac_pj: 1e12\n", "energy.mac_pj", "pJ");
+    expect_error("host:\n  quantum_ns: 1e300\n", "host.quantum_ns", "ns");
+    expect_error("pod:\n  activation_buffer:\n    bytes: 1e12\n", "pod.activation_buffer.bytes", "1 GiB");
 }
