@@ -197,6 +197,14 @@ public:
         }
         m.name = text(root["name"], "name");
         m.key = text(root["key"], "key");
+        // The key names the model's files (compile writes <key>.bundle): a
+        // plain file name, never a path, a hidden name or nothing.
+        const bool plain = !m.key.empty() && m.key.size() <= 64 && m.key.front() != '.' &&
+                           m.key.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+                               std::string::npos;
+        if (!plain)
+            fail(root["key"], "key",
+                 "must be 1 to 64 letters, digits, '_', '.' or '-', not starting with '.', got '" + m.key + "'");
         m.source = text(root["source"], "source");
         if (root["notes"]) m.notes = text(root["notes"], "notes");
         if (!root["inputs"] || !root["inputs"].IsSequence() || root["inputs"].size() == 0)

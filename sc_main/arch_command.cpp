@@ -76,7 +76,7 @@ int arch_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
     opts.add_options()("help,h", "print this help")(
         "set", po::value<std::vector<std::string>>(), "override one key, e.g. --set subarray.rows=64")(
-        "subarrays", po::value<unsigned>()->default_value(0), "configs: only this many subarrays")(
+        "subarrays", po::value<std::string>()->default_value("0"), "configs: only this many subarrays")(
         "list", "scenarios: list every division");
     po::variables_map vm;
     if (auto exit = parse_arguments("arch", args, opts, {{"action"}, {"files", true}}, {"action"}, kArchUsage, vm))
@@ -105,12 +105,7 @@ int arch_command(const std::vector<std::string>& args) {
             }
             const ArchConfig cfg = load(files.empty() ? "" : files.front(), sets);
             if (action == "scenarios") return print_scenarios(cfg, vm.count("list") > 0);
-            const unsigned k = vm["subarrays"].as<unsigned>();
-            if (k > cfg.subarray.count) {
-                std::cerr << "planaria arch configs: error: --subarrays " << k << ": the chip has "
-                          << cfg.subarray.count << "\n";
-                return kExitUsage;
-            }
+            const unsigned k = unsigned(whole_number(vm, "subarrays", 0, cfg.subarray.count));
             return print_configs(cfg, k);
         }
         if (action == "check") {

@@ -28,10 +28,10 @@ const char* kBenchUsage =
 
 int bench_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
-    opts.add_options()("help,h", "print this help")("seconds", po::value<double>()->default_value(2.0),
+    opts.add_options()("help,h", "print this help")("seconds", po::value<std::string>()->default_value("2.0"),
                                                     "minimum run time per measurement")(
         "scenario", po::value<std::string>()->default_value(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/workload-c.yaml"),
-        "workload: the scenario")("requests", po::value<unsigned>()->default_value(1000), "workload: requests")(
+        "workload: the scenario")("requests", po::value<std::string>()->default_value("1000"), "workload: requests")(
         "fidelity", po::value<std::string>()->default_value("table"), "workload: table or tile")(
         "baseline-arch", po::value<std::string>(), "workload: PREMA's chip (default: arch/monolithic.yaml next to the scenario)");
     add_arch_options(opts);
@@ -41,7 +41,7 @@ int bench_command(const std::vector<std::string>& args) {
         const std::string what = vm["what"].as<std::string>();
         const ArchConfig cfg = arch_from_options(vm);
         if (what == "datapath") {
-            std::cout << bench_datapath(cfg, vm["seconds"].as<double>());
+            std::cout << bench_datapath(cfg, real_number(vm, "seconds", 0, 3600));
             return kExitOk;
         }
         if (what == "replay") return print_replay(replay_models(zoo_models(), cfg, {}));
@@ -49,12 +49,13 @@ int bench_command(const std::vector<std::string>& args) {
             const Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
             const std::string fidelity = vm["fidelity"].as<std::string>();
             if (fidelity != "table" && fidelity != "tile")
-                throw ConfigError("--fidelity", "--fidelity", "must be table or tile, not '" + fidelity + "'");
+                throw UsageError("--fidelity", "must be table or tile, not '" + fidelity + "'");
             const std::string baseline =
                 vm.count("baseline-arch")
                     ? vm["baseline-arch"].as<std::string>()
                     : (std::filesystem::path(scenario.file).parent_path() / "arch" / "monolithic.yaml").string();
-            std::cout << bench_workload(scenario, cfg, load_arch_file(baseline), vm["requests"].as<unsigned>(),
+            std::cout << bench_workload(scenario, cfg, load_arch_file(baseline),
+                                        unsigned(whole_number(vm, "requests", 1, 1000000)),
                                         fidelity == "tile");
             return kExitOk;
         }

@@ -1,6 +1,10 @@
 #include "sc_main/cli_support.h"
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "compiler/model.h"
 #include "hw/config/arch_yaml.h"
@@ -64,9 +68,39 @@ std::vector<std::string> model_files(const po::variables_map& vm) {
     return files;
 }
 
+std::uint64_t whole_number(const po::variables_map& vm, const std::string& option, std::uint64_t lo, std::uint64_t hi,
+                           std::uint64_t fallback) {
+    if (!vm.count(option)) return fallback;
+    const std::string text = vm[option].as<std::string>();
+    const std::string name = "--" + option;
+    const std::string range = "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+    if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos)
+        throw UsageError(name, range + ", not '" + text + "'");
+    errno = 0;
+    const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+    if (errno == ERANGE || v < lo || v > hi) throw UsageError(name, range + ", not " + text);
+    return v;
+}
+
+double real_number(const po::variables_map& vm, const std::string& option, double lo, double hi, double fallback) {
+    if (!vm.count(option)) return fallback;
+    const std::string text = vm[option].as<std::string>();
+    const std::string name = "--" + option;
+    std::ostringstream range;
+    range << "must be a number from " << lo << " to " << hi;
+    char* end = nullptr;
+    const double v = text.empty() ? 0 : std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || v < lo || v > hi)
+        throw UsageError(name, range.str() + ", not '" + text + "'");
+    return v;
+}
+
 int guarded(const std::string& command, const std::function<int()>& body) {
     try {
         return body();
+    } catch (const UsageError& e) {
+        std::cerr << "planaria " << command << ": error: " << e.what() << "\n";
+        return kExitUsage;
     } catch (const ConfigError& e) {
         std::cerr << "planaria: error: " << e.what() << "\n";
         return kExitUsage;

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,21 @@ ArchConfig arch_from_options(const po::variables_map& vm);
 /// The model files named on the command line (positional "models") and,
 /// with --all, every model of the zoo (scenarios/models or $PLANARIA_MODELS).
 std::vector<std::string> model_files(const po::variables_map& vm);
+
+/// A command line the command cannot run: exit code 2, the message as is.
+class UsageError : public std::runtime_error {
+public:
+    UsageError(const std::string& option, const std::string& rule) : std::runtime_error(option + ": " + rule) {}
+};
+
+/// Numeric options are declared as strings (po::value<std::string>()) and
+/// read with these, so that every one is checked the same way: Boost would
+/// wrap "-5" into a huge unsigned and accept "nan". Each has a documented
+/// range (README, "Command-line ranges"); a value outside it is a usage error
+/// naming the option. Absent options give `fallback`.
+std::uint64_t whole_number(const po::variables_map& vm, const std::string& option, std::uint64_t lo, std::uint64_t hi,
+                           std::uint64_t fallback = 0);
+double real_number(const po::variables_map& vm, const std::string& option, double lo, double hi, double fallback = 0);
 
 /// Runs `body`, turning exceptions into a message and an exit code:
 /// configuration and model errors are usage errors (2), others failures (1).

@@ -1,6 +1,7 @@
 // planaria experiment: the paper's Section VI with this model's numbers, one
 // CSV per experiment (testbench/experiments.h). scripts/reproduce runs them
 // all, draws the plots and writes results/REPORT.md.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -40,16 +41,28 @@ int experiment_command(const std::vector<std::string>& args) {
     po::variables_map vm;
     if (auto exit = parse_arguments("experiment", args, opts, {{"name"}}, {"name"}, kExperimentUsage, vm)) return *exit;
     return guarded("experiment", [&] {
+        // Every name and the profile are checked before anything is written.
+        const std::string name = vm["name"].as<std::string>();
+        std::vector<std::string> names = {name};
+        if (name == "all") names = experiment_names();
+        const std::vector<std::string> known = experiment_names();
+        for (const std::string& n : names)
+            if (std::find(known.begin(), known.end(), n) == known.end()) {
+                std::string list;
+                for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+                throw UsageError("experiment", "unknown experiment '" + n + "' (" + list + ")");
+            }
         ExperimentSetup setup;
         setup.scenarios_dir = vm["scenarios"].as<std::string>();
-        setup.profile = ExperimentProfile::named(vm["profile"].as<std::string>());
+        try {
+            setup.profile = ExperimentProfile::named(vm["profile"].as<std::string>());
+        } catch (const std::invalid_argument& e) {
+            throw UsageError("--profile", e.what());
+        }
         setup.planaria = arch_from_options(vm);
         setup.monolithic = load_arch_file(vm.count("baseline-arch") ? vm["baseline-arch"].as<std::string>()
                                                                      : setup.scenarios_dir + "/arch/monolithic.yaml");
         setup.log = [](const std::string& line) { std::cerr << "  " << line << "\n"; };
-        const std::string name = vm["name"].as<std::string>();
-        std::vector<std::string> names = {name};
-        if (name == "all") names = experiment_names();
         const std::string dir = vm["out-dir"].as<std::string>();
         std::cout << "-> " << write_profile(setup.profile, dir) << "\n";
         for (const std::string& n : names) {

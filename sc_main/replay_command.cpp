@@ -28,13 +28,13 @@ int print_replay(const ReplayReport& report) {
 int replay_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
     opts.add_options()("help,h", "print this help")("all", "the whole model zoo")(
-        "subarrays", po::value<unsigned>()->default_value(0), "subarrays per inference (0: all)")(
+        "subarrays", po::value<std::string>()->default_value("0"), "subarrays per inference (0: all)")(
         "out", po::value<std::string>()->default_value(""), "directory for CSV, JSON and the Perfetto timeline")(
         "functional", "move real data and compare it with the reference execution")(
-        "seed", po::value<std::uint64_t>()->default_value(1), "seed of the random weights and inputs (--functional)")(
+        "seed", po::value<std::string>()->default_value("1"), "seed of the random weights and inputs (--functional)")(
         "input", po::value<std::vector<std::string>>(), "override a model input shape, e.g. image=3x32x32")(
-        "preempt-after", po::value<double>(), "preempt every inference this many microseconds after it starts and resume it at once (checkpoint and restore)")(
-        "tolerance", po::value<double>(), "fail unless every latency is within this many percent above the estimate (and at most 5 % below)");
+        "preempt-after", po::value<std::string>(), "preempt every inference this many microseconds after it starts and resume it at once (checkpoint and restore)")(
+        "tolerance", po::value<std::string>(), "fail unless every latency is within this many percent above the estimate (and at most 5 % below)");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("replay", args, opts, {{"models", true}}, {}, kReplayUsage, vm)) return *exit;
@@ -45,15 +45,15 @@ int replay_command(const std::vector<std::string>& args) {
             return kExitUsage;
         }
         const ArchConfig cfg = arch_from_options(vm);
-        const unsigned k = vm["subarrays"].as<unsigned>() ? vm["subarrays"].as<unsigned>() : cfg.subarray.count;
-        if (k > cfg.subarray.count) throw ConfigError("--subarrays", "--subarrays", "the chip has fewer subarrays");
+        const unsigned given = unsigned(whole_number(vm, "subarrays", 0, cfg.subarray.count));
+        const unsigned k = given ? given : cfg.subarray.count;
         ReplayOptions data;
         data.subarrays = k;
         data.out_dir = vm["out"].as<std::string>();
         data.functional = vm.count("functional") > 0;
-        data.seed = vm["seed"].as<std::uint64_t>();
-        if (vm.count("preempt-after")) data.preempt_after_us = vm["preempt-after"].as<double>();
-        if (vm.count("tolerance")) data.tolerance = vm["tolerance"].as<double>();
+        data.seed = whole_number(vm, "seed", 0, UINT64_MAX);
+        if (vm.count("preempt-after")) data.preempt_after_us = real_number(vm, "preempt-after", 1e-3, 1e9);
+        if (vm.count("tolerance")) data.tolerance = real_number(vm, "tolerance", 0, 1000);
         if (vm.count("input"))
             for (const auto& s : vm["input"].as<std::vector<std::string>>()) data.inputs.push_back(InputOverride::parse(s));
         return print_replay(replay_models(files, cfg, data));

@@ -54,11 +54,11 @@ int run_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
     opts.add_options()("help,h", "print this help")("qos", po::value<std::string>()->default_value("M"), "QoS level S, M or H")(
         "policy", po::value<std::vector<std::string>>(), "a policy to run (repeatable; default planaria and prema)")(
-        "rate", po::value<double>(), "arrival rate, requests per second (default: the scenario's)")(
-        "requests", po::value<unsigned>(), "requests per run (default: the scenario's)")(
-        "seed", po::value<std::uint64_t>(), "first seed (default: the scenario's)")(
-        "seeds", po::value<unsigned>()->default_value(5), "seeds per rate for SLA satisfaction and throughput")(
-        "nodes", po::value<unsigned>()->default_value(1), "accelerator nodes behind the dispatcher")(
+        "rate", po::value<std::string>(), "arrival rate, requests per second (default: the scenario's)")(
+        "requests", po::value<std::string>(), "requests per run (default: the scenario's)")(
+        "seed", po::value<std::string>(), "first seed (default: the scenario's)")(
+        "seeds", po::value<std::string>()->default_value("5"), "seeds per rate for SLA satisfaction and throughput")(
+        "nodes", po::value<std::string>()->default_value("1"), "accelerator nodes behind the dispatcher")(
         "no-search", "skip the throughput search")(
         "out", po::value<std::string>()->default_value(""), "directory for per-task CSV, summary JSON, timelines")(
         "baseline-arch", po::value<std::string>(), "architecture of the temporal policies (default: arch/monolithic.yaml next to the scenario)")(
@@ -69,22 +69,32 @@ int run_command(const std::vector<std::string>& args) {
     if (auto exit = parse_arguments("run", args, opts, {{"scenario", false}}, {"scenario"}, kRunUsage, vm)) return *exit;
     return guarded("run", [&] {
         const Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
-        const QosLevel qos = parse_qos(vm["qos"].as<std::string>());
-        const double rate = vm.count("rate") ? vm["rate"].as<double>() : scenario.rate;
-        const unsigned requests = vm.count("requests") ? vm["requests"].as<unsigned>() : scenario.requests;
-        const std::uint64_t seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : scenario.seed;
-        const unsigned seeds = std::max(1u, vm["seeds"].as<unsigned>()), nodes = vm["nodes"].as<unsigned>();
-        if (rate <= 0) throw ConfigError("--rate", "--rate", "must be positive");
-        if (nodes == 0) throw ConfigError("--nodes", "--nodes", "must be at least 1");
+        QosLevel qos;
+        try {
+            qos = parse_qos(vm["qos"].as<std::string>());
+        } catch (const std::invalid_argument& e) {
+            throw UsageError("--qos", e.what());
+        }
+        const double rate = real_number(vm, "rate", kMinRate, kMaxRate, scenario.rate);
+        const unsigned requests = unsigned(whole_number(vm, "requests", 1, kMaxRequests, scenario.requests));
+        const std::uint64_t seed = whole_number(vm, "seed", 0, UINT64_MAX, scenario.seed);
+        const unsigned seeds = unsigned(whole_number(vm, "seeds", 1, 10000));
+        const unsigned nodes = unsigned(whole_number(vm, "nodes", 1, 1024));
+        check_workload_size(rate, requests, "--rate/--requests");
         const std::vector<std::string> policies = vm.count("policy") ? vm["policy"].as<std::vector<std::string>>()
                                                                        : std::vector<std::string>{"planaria", "prema"};
+        for (const std::string& p : policies) try {
+                make_policy(p);
+            } catch (const std::invalid_argument& e) {
+                throw UsageError("--policy", e.what());
+            }
         const ArchConfig planaria = arch_from_options(vm);
         const std::string baseline_file =
             vm.count("baseline-arch") ? vm["baseline-arch"].as<std::string>()
                                       : (std::filesystem::path(scenario.file).parent_path() / "arch" / "monolithic.yaml").string();
         const std::string fidelity = vm["fidelity"].as<std::string>();
         if (fidelity != "table" && fidelity != "tile")
-            throw ConfigError("--fidelity", "--fidelity", "must be table or tile, not '" + fidelity + "'");
+            throw UsageError("--fidelity", "must be table or tile, not '" + fidelity + "'");
         const bool tile = fidelity == "tile";
         const bool search = !vm.count("no-search") && !tile;
         std::vector<InputOverride> inputs;

@@ -1,4 +1,5 @@
 // planaria trace: a VCD (GTKWave) trace of a small cycle-accurate run.
+#include <filesystem>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -21,9 +22,9 @@ const char* kTraceUsage =
 int trace_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
     opts.add_options()("help,h", "print this help")("out", po::value<std::string>(), "VCD file to write")(
-        "subarrays", po::value<unsigned>()->default_value(4), "subarrays of the logical array")(
-        "vectors", po::value<unsigned>()->default_value(8), "activation vectors of the tile")(
-        "subarray", po::value<unsigned>()->default_value(0), "subarray to trace");
+        "subarrays", po::value<std::string>()->default_value("4"), "subarrays of the logical array")(
+        "vectors", po::value<std::string>()->default_value("8"), "activation vectors of the tile")(
+        "subarray", po::value<std::string>()->default_value("0"), "subarray to trace");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("trace", args, opts, {{"what"}}, {"what", "out"}, kTraceUsage, vm)) return *exit;
@@ -33,13 +34,12 @@ int trace_command(const std::vector<std::string>& args) {
     }
     return guarded("trace", [&] {
         const ArchConfig cfg = arch_from_options(vm);
-        const unsigned k = vm["subarrays"].as<unsigned>(), m = vm["vectors"].as<unsigned>();
-        if (k == 0 || k > cfg.subarray.count) {
-            std::cerr << "planaria trace: error: --subarrays must be 1.." << cfg.subarray.count << "\n";
-            return kExitUsage;
-        }
-        const unsigned traced = vm["subarray"].as<unsigned>();
-        VcdWriter vcd(vm["out"].as<std::string>(), "planaria");
+        const unsigned k = unsigned(whole_number(vm, "subarrays", 1, cfg.subarray.count));
+        const unsigned m = unsigned(whole_number(vm, "vectors", 1, 65535));
+        const unsigned traced = unsigned(whole_number(vm, "subarray", 0, cfg.subarray.count - 1));
+        const std::filesystem::path out = vm["out"].as<std::string>();
+        if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
+        VcdWriter vcd(out.string(), "planaria");
         const TracedTile tile = trace_tile(cfg, k, m, traced, vcd);
         vcd.close();
         std::cout << tile.configuration << " on subarrays";

@@ -71,6 +71,10 @@ Host::Host(sc_core::sc_module_name name, const ArchConfig& cfg, const std::map<s
         if (p == profiles_.end())
             throw std::invalid_argument("host: request " + std::to_string(requests_[i].id) + " names model '" +
                                         requests_[i].model + "', which is not compiled");
+        // Arrivals become simulated time (64-bit picoseconds, about 1.8e7 s).
+        if (!(requests_[i].arrival >= 0) || requests_[i].arrival >= 0.5 * sc_core::sc_max_time().to_seconds())
+            throw std::invalid_argument("host: request " + std::to_string(requests_[i].id) + " arrives at " +
+                                        std::to_string(requests_[i].arrival) + " s, beyond simulated time");
         tasks_[i].request = &requests_[i];
         tasks_[i].profile = &p->second;
     }

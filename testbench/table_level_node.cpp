@@ -169,6 +169,7 @@ std::vector<TaskRecord> TableLevelNode::run(const std::vector<Request>& requests
             if (!running) throw std::runtime_error(policy_.name() + ": tasks wait but the policy runs none");
             continue;
         }
+        const double before = now;
         advance(when);
         now = when;
         bool event = false;
@@ -192,7 +193,14 @@ std::vector<TaskRecord> TableLevelNode::run(const std::vector<Request>& requests
             active_.push_back(order[next++]);
             event = true;
         }
-        if (event) schedule(now);
+        if (event) {
+            schedule(now);
+        } else if (when <= before) {
+            // Time did not advance and nothing happened: the layer times have
+            // fallen below the resolution of the clock in seconds.
+            throw std::runtime_error("table-level node: simulated time stopped advancing at " + std::to_string(now) +
+                                     " s (layer times below the resolution of the clock; arrivals too far apart)");
+        }
     }
     std::vector<TaskRecord> out;
     const unsigned chip = cfg_.subarray.count;

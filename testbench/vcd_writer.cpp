@@ -1,16 +1,23 @@
 #include "testbench/vcd_writer.h"
 
+#include <cstdio>
+#include <unistd.h>
+
 #include <map>
 #include <stdexcept>
 
 namespace planaria {
 
 VcdWriter::VcdWriter(const std::string& path, const std::string& top_scope, unsigned timescale_ps)
-    : path_(path), top_(top_scope), timescale_ps_(timescale_ps), out_(path) {
+    : path_(path), aside_(path + ".tmp." + std::to_string(::getpid())), top_(top_scope), timescale_ps_(timescale_ps),
+      out_(aside_) {
     if (!out_) throw std::runtime_error(path + ": cannot open the VCD file for writing");
 }
 
-VcdWriter::~VcdWriter() { close(); }
+// A writer destroyed without close() (an error on the way) leaves no file.
+VcdWriter::~VcdWriter() {
+    if (!closed_) std::remove(aside_.c_str());
+}
 
 unsigned VcdWriter::declare(const std::string& scope, const std::string& name, unsigned width) {
     if (started_) throw std::logic_error("VcdWriter: declare after the first change");
@@ -62,8 +69,17 @@ void VcdWriter::close() {
     if (closed_) return;
     if (!started_) header();
     out_.flush();
+    const bool written = static_cast<bool>(out_);
     out_.close();
     closed_ = true;
+    if (!written || out_.fail()) {
+        std::remove(aside_.c_str());
+        throw std::runtime_error(path_ + ": write failed");
+    }
+    if (std::rename(aside_.c_str(), path_.c_str()) != 0) {
+        std::remove(aside_.c_str());
+        throw std::runtime_error(path_ + ": cannot rename into place");
+    }
 }
 
 }  // namespace planaria

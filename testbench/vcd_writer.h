@@ -23,6 +23,8 @@ public:
     unsigned declare(const std::string& scope, const std::string& name, unsigned width) override;
     /// Records the value of a variable at time `t` (non-decreasing); only changes are written.
     void change(std::uint64_t t, unsigned var, std::uint64_t value) override;
+    /// Completes the file: written beside its name, checked, renamed into
+    /// place. Throws std::runtime_error naming the file when a write failed.
     void close();
 
     bool ok() const { return static_cast<bool>(out_); }
@@ -31,7 +33,7 @@ public:
 private:
     struct Var { std::string scope, name, id; unsigned width; std::uint64_t value; bool written; };
     void header();
-    std::string path_, top_;
+    std::string path_, aside_, top_;
     unsigned timescale_ps_;
     std::ofstream out_;
     std::vector<Var> vars_;

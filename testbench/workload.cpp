@@ -173,11 +173,16 @@ public:
 
         const Entry& requests = need("requests");
         s.requests = whole32(requests.value, "requests");
-        if (s.requests == 0) fail(requests.value, "requests", "must be at least 1");
+        if (s.requests < 1 || s.requests > kMaxRequests)
+            fail(requests.value, "requests", "must be from 1 to " + std::to_string(kMaxRequests) + ", got " +
+                                                 requests.value.Scalar());
 
         const Entry& rate = need("rate");
         s.rate = number(rate.value, "rate");
-        if (s.rate <= 0) fail(rate.value, "rate", "must be > 0 requests per second, got " + rate.value.Scalar());
+        if (!(s.rate >= kMinRate && s.rate <= kMaxRate))
+            fail(rate.value, "rate", "must be from 0.001 to 1000000 requests per second, got " + rate.value.Scalar());
+        if (double(s.requests) / s.rate > kMaxSpanSeconds)
+            fail(rate.value, "rate", "requests / rate spans more than 10^6 s of arrivals");
 
         s.seed = whole(need("seed").value, "seed");
 
@@ -186,7 +191,10 @@ public:
             if (!p.IsSequence() || p.size() != 2) fail(p, "priorities", "must be [min, max]");
             s.min_priority = whole32(p[0], "priorities[0]");
             s.max_priority = whole32(p[1], "priorities[1]");
-            if (s.min_priority < 1) fail(p[0], "priorities[0]", "the lowest priority is 1");
+            if (s.min_priority < kMinPriority) fail(p[0], "priorities[0]", "the lowest priority is 1");
+            if (s.max_priority > kMaxPriority)
+                fail(p[1], "priorities[1]", "the highest priority is 11 (the paper's range is 1..11), got " +
+                                                std::to_string(s.max_priority));
             if (s.min_priority > s.max_priority)
                 fail(p, "priorities", "min " + std::to_string(s.min_priority) + " exceeds max " +
                                           std::to_string(s.max_priority));
@@ -256,10 +264,20 @@ std::string model_file(const Scenario& scenario, const std::string& model) {
     return (dir.empty() ? std::string("/") : dir + "/") + "models/" + model + ".yaml";
 }
 
+void check_workload_size(double rate, unsigned requests, const std::string& what) {
+    if (!(rate >= kMinRate && rate <= kMaxRate))
+        throw WorkloadError(what, "rate", "must be from 0.001 to 1000000 requests per second, got " + std::to_string(rate));
+    if (requests > kMaxRequests)
+        throw WorkloadError(what, "requests", "must be from 1 to " + std::to_string(kMaxRequests) + ", got " +
+                                                  std::to_string(requests));
+    if (double(requests) / rate > kMaxSpanSeconds)
+        throw WorkloadError(what, "rate", std::to_string(requests) + " requests at " + std::to_string(rate) +
+                                              " per second span more than 10^6 s of arrivals");
+}
+
 std::vector<Request> generate_requests(const Scenario& scenario, QosLevel level, double rate, unsigned count,
                                        std::uint64_t seed) {
-    if (!(rate > 0) || !std::isfinite(rate))
-        throw std::invalid_argument("arrival rate must be > 0 and finite, got " + std::to_string(rate));
+    check_workload_size(rate, count, scenario.name);  // no requests is no work: an empty stream
     if (scenario.models.empty()) throw std::invalid_argument("scenario '" + scenario.name + "' has no models");
     if (scenario.min_priority < 1 || scenario.min_priority > scenario.max_priority)
         throw std::invalid_argument("scenario '" + scenario.name + "' has an empty priority range");

@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "sched/policy.h"  // kMinPriority, kMaxPriority
 #include "sched/task.h"
 
 namespace planaria {
@@ -56,6 +57,18 @@ public:
 private:
     std::string where_, path_, rule_;
 };
+
+/// The ranges a workload's numbers must lie in (scenario files and
+/// command-line options alike): beyond them a run either overflows simulated
+/// time (SystemC counts picoseconds in 64 bits) or loses the resolution of
+/// its layer times in double-precision seconds and could not advance.
+constexpr double kMinRate = 1e-3, kMaxRate = 1e6;     ///< requests per second
+constexpr unsigned kMaxRequests = 1'000'000;          ///< per run
+constexpr double kMaxSpanSeconds = 1e6;               ///< requests / rate: the arrivals' expected span
+/// Throws WorkloadError (naming `what`) unless rate and requests lie in
+/// their ranges (requests up to kMaxRequests) and requests / rate <=
+/// kMaxSpanSeconds. Scenario files and the command line also refuse 0 requests.
+void check_workload_size(double rate, unsigned requests, const std::string& what);
 
 /// QoS levels of the paper: MLPerf server bounds (S), a quarter (M), a sixteenth (H).
 enum class QosLevel { Soft, Medium, Hard };

@@ -54,6 +54,21 @@ done <<< "$before"
 rows=$(($(wc -l < "$work/whole/merged.csv") - 1))
 [ "$rows" -eq 16 ] || { echo "FAIL: $rows rows, expected 8 points x 2 policies" >&2; exit 1; }
 cmp "$work/whole/merged.csv" "$work/resumed/merged.csv" || { echo "FAIL: merged CSVs differ" >&2; exit 1; }
+
+# A point whose options were edited in the manifest runs again (its result is
+# keyed by its command); the others are reused.
+edited="$work/edited.txt"
+first_id=$(awk '!/^#/ && NF {print $1; exit}' "$manifest")
+awk -v id="$first_id" '$1 == id {$0 = $0 " --seed 99"} {print}' "$manifest" > "$edited"
+untouched=$(for f in "$work/resumed/points"/*/summary.json; do case "$f" in */"$first_id"/*) ;; *) stat -c '%n %y' "$f" ;; esac; done)
+"$root/scripts/sweep" "$edited" --out "$work/resumed" --jobs 2
+grep -q '"seed": 99' "$work/resumed/points/$first_id/summary.json" ||
+  { echo "FAIL: the edited point $first_id kept its old result" >&2; exit 1; }
+while IFS= read -r line; do
+  grep -qxF "$line" <<< "$(for f in "$work/resumed/points"/*/summary.json; do stat -c '%n %y' "$f"; done)" ||
+    { echo "FAIL: an unedited point ran again: $line" >&2; exit 1; }
+done <<< "$untouched"
+echo "edited point $first_id ran again, the others were reused"
 echo "resumed sweep: merged CSV identical to the uninterrupted one ($rows rows)"
 
 # The Slurm job array's path: each array index runs its point, then a merge.

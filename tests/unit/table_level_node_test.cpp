@@ -139,3 +139,13 @@ TEST_CASE("scale-out spreads the requests over nodes and meets more deadlines", 
     CHECK(four.metrics.vision_met >= one.metrics.vision_met);
     CHECK(four.metrics.p99_latency <= one.metrics.p99_latency);
 }
+
+TEST_CASE("a run whose time stops advancing ends with an error, not a hang", "[node][reliability]") {
+    Fixture f;
+    auto policy = make_policy("planaria");
+    TableLevelNode node(f.cfg, f.profiles, *policy);
+    // At 10^15 s a double resolves 0.125 s: the layers (tens of microseconds)
+    // cannot advance the clock.
+    const std::vector<Request> requests = {f.request(0, "a", 1e15, 1), f.request(1, "b", 1e15, 2)};
+    CHECK_THROWS_WITH(node.run(requests), Catch::Contains("stopped advancing"));
+}

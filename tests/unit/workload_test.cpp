@@ -227,10 +227,13 @@ TEST_CASE("the generator is deterministic: same seed gives byte-identical reques
 
 TEST_CASE("the generator rejects a bad rate or an incomplete scenario", "[workload]") {
     Scenario s = parse_scenario(kTiny, "tiny.yaml");
-    CHECK_THROWS_AS(generate_requests(s, QosLevel::Soft, 0.0, 10, 1), std::invalid_argument);
-    CHECK_THROWS_AS(generate_requests(s, QosLevel::Soft, -5.0, 10, 1), std::invalid_argument);
+    CHECK_THROWS_AS(generate_requests(s, QosLevel::Soft, 0.0, 10, 1), WorkloadError);
+    CHECK_THROWS_AS(generate_requests(s, QosLevel::Soft, -5.0, 10, 1), WorkloadError);
     CHECK_THROWS_AS(generate_requests(s, QosLevel::Soft, std::numeric_limits<double>::infinity(), 10, 1),
-                    std::invalid_argument);
+                    WorkloadError);
+    CHECK_THROWS_AS(generate_requests(s, QosLevel::Soft, std::nan(""), 10, 1), WorkloadError);
+    // A rate so low that the arrivals would outrun the resolution of simulated time.
+    CHECK_THROWS_WITH(generate_requests(s, QosLevel::Soft, 1e-3, 10000, 1), Catch::Contains("10^6 s"));
     CHECK(generate_requests(s, QosLevel::Soft, 10.0, 0, 1).empty());
     s.qos_ms.erase("gnmt");
     CHECK_THROWS_WITH(generate_requests(s, QosLevel::Soft, 10.0, 10, 1), Catch::Contains("gnmt"));
@@ -309,10 +312,10 @@ TEST_CASE("scenario file errors name the file line path and rule", "[workload]")
         expect_error(tiny_with("  gnmt", "  gnmt: 0"), "7", "qos.gnmt", "must be > 0");
     }
     SECTION("rate zero") {
-        expect_error(tiny_with("rate", "rate: 0"), "10", "rate", "must be > 0");
+        expect_error(tiny_with("rate", "rate: 0"), "10", "rate", "must be from 0.001 to 1000000");
     }
     SECTION("rate negative") {
-        expect_error(tiny_with("rate", "rate: -3"), "10", "rate", "must be > 0");
+        expect_error(tiny_with("rate", "rate: -3"), "10", "rate", "must be from 0.001 to 1000000");
     }
     SECTION("rate not a number") {
         expect_error(tiny_with("rate", "rate: fast"), "10", "rate", "must be a number, got 'fast'");
@@ -324,7 +327,7 @@ TEST_CASE("scenario file errors name the file line path and rule", "[workload]")
         expect_error(tiny_with("rate", ""), "1", "rate", "missing");
     }
     SECTION("zero requests") {
-        expect_error(tiny_with("requests", "requests: 0"), "9", "requests", "at least 1");
+        expect_error(tiny_with("requests", "requests: 0"), "9", "requests", "must be from 1 to 1000000");
     }
     SECTION("fractional requests") {
         expect_error(tiny_with("requests", "requests: 2.5"), "9", "requests", "whole number");

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Bad command lines and inputs get a clear error and the documented exit code
+# (2: the command line or an input file is wrong), end within a time limit
+# (no hang), and leave no output behind. One line per case:
+#   EXPECTED_EXIT | REGEX the output must match | planaria arguments
+# Usage: cli_errors_test.sh PLANARIA_CLI WORK_DIR
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cli="$1"; work="$2"
+rm -rf "$work"; mkdir -p "$work"
+export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
+b="$root/scenarios/workload-b.yaml"
+m="$root/scenarios/models"
+
+# Inputs that are something else than they seem.
+mkdir -p "$work/adir"
+: > "$work/empty.yaml"
+printf 'name: a\nname: b\n' > "$work/dup.yaml"
+printf 'name: a\n---\nname: b\n' > "$work/two.yaml"
+printf 'subarray:\n  grid: [2, 2147483656]\n' > "$work/grid.yaml"
+sed 's/^key: .*/key: ..\/escaped/' "$m/tiny_yolo.yaml" > "$work/escape.yaml"
+sed 's/^key: .*/key: ""/' "$m/tiny_yolo.yaml" > "$work/nokey.yaml"
+sed 's/^priorities: .*/priorities: [1, 12]/' "$b" > "$work/prio.yaml"
+grep -q '^priorities:' "$work/prio.yaml" || printf 'priorities: [1, 12]\n' >> "$work/prio.yaml"
+sed 's/^priorities: .*/priorities: [1, 4294967295]/' "$work/prio.yaml" > "$work/prio-huge.yaml"
+mkdir -p "$work/arch"; cp "$root/scenarios/arch/"*.yaml "$work/arch/"; mkdir -p "$work/models"; cp "$m"/*.yaml "$work/models/"
+cp "$work/prio.yaml" "$work/prio-in-place.yaml"
+
+cases=(
+  "2|--requests: must be a whole number from 1 to 1000000, not '-5'|run $b --requests -5"
+  "2|--requests: must be a whole number from 1 to 1000000, not 0|run $b --requests 0"
+  "2|--nodes: must be a whole number from 1 to 1024, not '-1'|run $b --nodes -1"
+  "2|--seed: must be a whole number|run $b --seed -1"
+  "2|--seeds: must be a whole number from 1 to 10000, not 0|run $b --seeds 0"
+  "2|--seeds: must be a whole number from 1 to 10000, not '-1'|run $b --seeds -1"
+  "2|--rate: must be a number from 0.001|run $b --rate 1e-9"
+  "2|--rate: must be a number from 0.001|run $b --rate nan"
+  "2|span more than 10\^6 s|run $b --rate 0.001 --requests 100000"
+  "2|--qos: unknown QoS level 'X'|run $b --qos X"
+  "2|--policy: unknown scheduling policy 'bogus'|run $b --policy bogus"
+  "2|--fidelity: must be table or tile|run $b --fidelity cycle"
+  "2|--preempt-after: must be a number|replay $m/tiny_yolo.yaml --preempt-after -3"
+  "2|--preempt-after: must be a number|replay $m/tiny_yolo.yaml --preempt-after nan"
+  "2|--subarrays: must be a whole number from 0 to 16, not 17|replay $m/tiny_yolo.yaml --subarrays 17"
+  "2|--subarrays: must be a whole number from 1 to 16, not 0|trace datapath --out $work/t.vcd --subarrays 0"
+  "2|--seconds: must be a number from 0 to 3600|bench datapath --seconds -1"
+  "2|clock_mhz: must be between 1 and 10000 MHz, got 1e\+30|arch show --set clock_mhz=1e30"
+  "2|clock_mhz: must be between 1 and 10000 MHz|run $b --set clock_mhz=1e-300"
+  "2|subarray.grid: must be at most 64|arch check $work/grid.yaml"
+  "2|subarray.grid: must be at most 64|arch configs $work/grid.yaml"
+  "2|is a directory|arch check $work/adir"
+  "2|the file is empty|arch check $work/empty.yaml"
+  "2|name: duplicate key|arch check $work/dup.yaml"
+  "2|second YAML document|arch check $work/two.yaml"
+  "2|is a directory|replay $work/adir"
+  "2|key: must be 1 to 64 letters.*'../escaped'|compile $work/escape.yaml --out-dir $work/bundles"
+  "2|key: must be 1 to 64 letters|compile $work/nokey.yaml --out-dir $work/bundles"
+  "2|priorities\[1\]: the highest priority is 11|run $work/prio.yaml"
+  "2|priorities\[1\]: the highest priority is 11|run $work/prio-huge.yaml"
+  "2|unknown experiment 'bogus'|experiment bogus --profile smoke --out-dir $work/exp-bogus"
+  "2|--profile: unknown experiment profile 'huge'|experiment timeline --profile huge --out-dir $work/exp-huge"
+)
+failed=0
+for c in "${cases[@]}"; do
+  IFS='|' read -r want regex args <<< "$c"
+  # shellcheck disable=SC2086
+  out=$(timeout 60 "$cli" $args 2>&1); rc=$?
+  if [ "$rc" != "$want" ] || ! grep -Eq -- "$regex" <<< "$out"; then
+    echo "FAIL: planaria $args: exit $rc (want $want), output: $(tail -2 <<< "$out")" >&2; failed=$((failed + 1))
+  fi
+done
+# No side effects of a refused command.
+for d in "$work/exp-bogus" "$work/exp-huge" "$work/bundles"; do
+  [ -e "$d" ] && [ -n "$(ls -A "$d")" ] && { echo "FAIL: a refused command left $d: $(ls -A "$d")" >&2; failed=$((failed + 1)); }
+done
+[ -e "$root/scenarios/escaped.bundle" ] || [ -e "$work/escaped.bundle" ] && { echo "FAIL: a model key wrote outside --out-dir" >&2; failed=$((failed + 1)); }
+echo "$(( ${#cases[@]} - failed )) passed, $failed failed"
+[ "$failed" -eq 0 ] && echo "every bad input refused"
+exit $((failed > 0))
