@@ -1,8 +1,12 @@
 #include "compiler/bundle_io.h"
 
+#include "hw/config/output_file.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <iomanip>
+#include <sstream>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -219,6 +223,27 @@ std::vector<std::uint8_t> read_file(const std::string& path) {
 BundleError::BundleError(std::string source, std::string problem)
     : std::runtime_error(source + ": " + problem), source_(std::move(source)), problem_(std::move(problem)) {}
 
+std::string bundle_summary(const Bundle& b) {
+    std::ostringstream os;
+    os << "format version   " << kBundleFormatVersion << "\n"
+       << "model            " << b.model_key << " (" << b.model_name << "), " << b.model_macs << " MACs, "
+       << b.model_params << " parameters\n"
+       << "architecture     " << b.arch_name << ", fingerprint " << hex(b.arch_fingerprint, 16) << "\n"
+       << "subarray counts  " << b.per_k.size() << " (tables for k = 1.." << b.per_k.size() << ")\n\n"
+       << "   k  layers      tiles         cycles  streams  instructions        bytes\n";
+    std::uint64_t total = 0;
+    for (const CompiledForK& c : b.per_k) {
+        std::uint64_t instructions = 0;
+        for (const SubarrayProgram& p : c.programs) instructions += p.instructions.size();
+        total += instructions;
+        os << std::setw(4) << c.table.subarrays << std::setw(8) << c.table.layers.size() << std::setw(11)
+           << c.table.total_tiles() << std::setw(15) << c.table.total_cycles() << std::setw(9) << c.programs.size()
+           << std::setw(14) << instructions << std::setw(13) << instructions * kInstructionBytes << "\n";
+    }
+    os << "\n" << total << " instructions in all (" << total * kInstructionBytes << " bytes of instruction streams)\n";
+    return os.str();
+}
+
 std::uint64_t arch_fingerprint(const std::string& expanded_arch_yaml) {
     return fnv1a64(reinterpret_cast<const std::uint8_t*>(expanded_arch_yaml.data()), expanded_arch_yaml.size());
 }
@@ -322,14 +347,12 @@ Bundle deserialize(const std::vector<std::uint8_t>& bytes, const std::string& so
 
 void write_bundle(const Bundle& bundle, const std::string& path) {
     const std::vector<std::uint8_t> bytes = serialize(bundle);
-    errno = 0;
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f) throw BundleError(path, std::string("cannot write (") + std::strerror(errno) + ")");
-    int error = 0;
-    if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) error = errno != 0 ? errno : EIO;
-    // fclose flushes; a full disk may only show up here.
-    if (std::fclose(f) != 0 && error == 0) error = errno != 0 ? errno : EIO;
-    if (error != 0) throw BundleError(path, std::string("cannot write (") + std::strerror(error) + ")");
+    // Complete or absent: a killed compile leaves no truncated bundle under its name.
+    try {
+        write_file_atomically(path, bytes.data(), bytes.size());
+    } catch (const std::runtime_error& e) {
+        throw BundleError(path, std::string("cannot write (") + e.what() + ")");
+    }
 }
 
 Bundle read_bundle(const std::string& path) { return deserialize(read_file(path), path); }

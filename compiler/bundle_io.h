@@ -66,6 +66,11 @@ Bundle read_bundle(const std::string& path);
 /// `expected_arch_fingerprint` (see arch_fingerprint()).
 Bundle read_bundle(const std::string& path, std::uint64_t expected_arch_fingerprint);
 
+/// What a bundle holds, for a person: format version, architecture name and
+/// fingerprint, model, and per subarray count the table (layers, tiles,
+/// cycles) and the instruction streams (subarrays, instructions, bytes).
+std::string bundle_summary(const Bundle& bundle);
+
 /// FNV-1a 64 of the fully expanded architecture YAML (planaria::to_yaml(cfg)),
 /// so any difference in any key, defaults included, makes a different fingerprint.
 std::uint64_t arch_fingerprint(const std::string& expanded_arch_yaml);

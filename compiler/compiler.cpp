@@ -330,6 +330,7 @@ Bundle Compiler::compile(const Model& model) const {
     b.model_params = model.params();
     const unsigned max_k = options_.max_subarrays ? std::min(options_.max_subarrays, cfg_.subarray.count)
                                                   : cfg_.subarray.count;
+    std::uint64_t instructions = 0;
     for (unsigned k = 1; k <= max_k; ++k) {
         const Compilation c = plan(model, work, k);
         CompiledForK out;
@@ -356,8 +357,17 @@ Bundle Compiler::compile(const Model& model) const {
             e.energy_pj = choice.cost.energy.total();
             out.table.layers.push_back(std::move(e));
         }
-        if (options_.instructions) {
-            for (unsigned p = 0; p < k; ++p) out.programs.push_back({p, program(model, work, c, p)});
+        const bool streams = options_.instructions &&
+                             (options_.stream_counts.empty() ||
+                              std::find(options_.stream_counts.begin(), options_.stream_counts.end(), k) !=
+                                  options_.stream_counts.end());
+        for (unsigned p = 0; streams && p < k; ++p) {
+            out.programs.push_back({p, program(model, work, c, p)});
+            instructions += out.programs.back().instructions.size();
+            if (instructions > kMaxBundleInstructions)
+                throw ModelError((model.file.empty() ? model.key : model.file) + ": the instruction streams exceed " +
+                                 std::to_string(kMaxBundleInstructions) + " instructions at k = " + std::to_string(k) +
+                                 ": too large for one bundle (compile fewer subarray counts: --subarrays)");
         }
         b.per_k.push_back(std::move(out));
     }

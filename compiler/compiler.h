@@ -24,10 +24,23 @@ Objective parse_objective(const std::string& text);  ///< "cycles" | "edp"; thro
 const char* to_string(Objective o);
 
 struct CompileOptions {
+    CompileOptions(Objective objective_ = Objective::Cycles, unsigned max_subarrays_ = 0, bool instructions_ = true,
+                   std::vector<unsigned> stream_counts_ = {})
+        : objective(objective_), max_subarrays(max_subarrays_), instructions(instructions_),
+          stream_counts(std::move(stream_counts_)) {}
     Objective objective = Objective::Cycles;
     unsigned max_subarrays = 0;       ///< compile k = 1..max (0: all subarrays of the chip)
     bool instructions = true;         ///< emit the instruction streams (off: tables only)
+    /// The subarray counts whose instruction streams are emitted (empty: every
+    /// count); the configuration tables always cover every count, since the
+    /// host scheduler reads them all.
+    std::vector<unsigned> stream_counts;
 };
+
+/// The most instructions one bundle may hold (2^25, 512 MiB encoded): a
+/// larger model is refused before it exhausts memory; compile fewer subarray
+/// counts (CompileOptions::stream_counts) to stay below.
+constexpr std::uint64_t kMaxBundleInstructions = std::uint64_t(1) << 25;
 
 /// One layer's decision on k subarrays, with its cost.
 struct LayerChoice {

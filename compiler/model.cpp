@@ -47,8 +47,24 @@ std::uint64_t window_out(const Model& m, const Layer& l, std::uint64_t in, unsig
     return out;
 }
 
+// Products of sizes are checked: a model whose sizes do not fit 64 bits is
+// refused naming the layer (a wrapped product could look plausible).
+std::uint64_t times(const Model& m, const Layer& l, std::initializer_list<std::uint64_t> factors) {
+    std::uint64_t p = 1;
+    for (std::uint64_t f : factors)
+        if (__builtin_mul_overflow(p, f, &p)) fail(m, l, "sizes too large: a product overflows 64 bits");
+    return p;
+}
+std::uint64_t plus(const Model& m, const Layer& l, std::uint64_t a, std::uint64_t b) {
+    std::uint64_t s = 0;
+    if (__builtin_add_overflow(a, b, &s)) fail(m, l, "sizes too large: a sum overflows 64 bits");
+    return s;
+}
+std::uint64_t elements(const Model& m, const Layer& l, const TensorShape& s) { return times(m, l, {s.c, s.h, s.w}); }
+
 void infer_layer(const Model& m, Layer& l) {
     const TensorShape in = l.in.front();
+    const std::uint64_t in_elements = elements(m, l, in);
     auto single = [&] {
         if (l.in.size() != 1) fail(m, l, "takes exactly one input");
     };
@@ -62,9 +78,9 @@ void infer_layer(const Model& m, Layer& l) {
             const std::uint64_t oh = window_out(m, l, in.h, l.kh, l.sh, l.ph, l.dh, l.same_padding, false);
             const std::uint64_t ow = window_out(m, l, in.w, l.kw, l.sw, l.pw, l.dw, l.same_padding, false);
             l.out = {l.out_channels, oh, ow};
-            const std::uint64_t per_output = in.c / l.groups * l.kh * l.kw;
-            l.params = l.out_channels * per_output + (l.bias ? l.out_channels : 0);
-            l.macs = l.out.elements() * per_output;
+            const std::uint64_t per_output = times(m, l, {in.c / l.groups, l.kh, l.kw});
+            l.params = plus(m, l, times(m, l, {l.out_channels, per_output}), l.bias ? l.out_channels : 0);
+            l.macs = times(m, l, {elements(m, l, l.out), per_output});
             break;
         }
         case LayerType::DepthwiseConv: {
@@ -72,19 +88,19 @@ void infer_layer(const Model& m, Layer& l) {
             if (l.multiplier == 0) fail(m, l, "multiplier: must be at least 1");
             const std::uint64_t oh = window_out(m, l, in.h, l.kh, l.sh, l.ph, l.dh, l.same_padding, false);
             const std::uint64_t ow = window_out(m, l, in.w, l.kw, l.sw, l.pw, l.dw, l.same_padding, false);
-            l.out = {in.c * l.multiplier, oh, ow};
-            l.params = l.out.c * l.kh * l.kw + (l.bias ? l.out.c : 0);
-            l.macs = l.out.elements() * l.kh * l.kw;
+            l.out = {times(m, l, {in.c, l.multiplier}), oh, ow};
+            l.params = plus(m, l, times(m, l, {l.out.c, l.kh, l.kw}), l.bias ? l.out.c : 0);
+            l.macs = times(m, l, {elements(m, l, l.out), l.kh, l.kw});
             break;
         }
         case LayerType::FullyConnected: {
             single();
             if (l.out_channels == 0) fail(m, l, "out_features: must be at least 1");
-            const std::uint64_t features = l.per_position ? in.c : in.elements();
-            const std::uint64_t positions = l.per_position ? in.h * in.w : 1;
+            const std::uint64_t features = l.per_position ? in.c : in_elements;
+            const std::uint64_t positions = l.per_position ? times(m, l, {in.h, in.w}) : 1;
             l.out = l.per_position ? TensorShape{l.out_channels, in.h, in.w} : TensorShape{l.out_channels, 1, 1};
-            l.params = l.out_channels * features + (l.bias ? l.out_channels : 0);
-            l.macs = l.out_channels * features * positions;
+            l.params = plus(m, l, times(m, l, {l.out_channels, features}), l.bias ? l.out_channels : 0);
+            l.macs = times(m, l, {l.out_channels, features, positions});
             break;
         }
         case LayerType::Lstm: {
@@ -92,11 +108,12 @@ void infer_layer(const Model& m, Layer& l) {
             if (l.hidden == 0) fail(m, l, "hidden: must be at least 1");
             if (in.h != 1) fail(m, l, "input " + in.str() + " is not a sequence [features, 1, steps]");
             const std::uint64_t dirs = l.bidirectional ? 2 : 1;
-            l.out = {l.hidden * dirs, 1, in.w};
-            l.params = dirs * (4 * l.hidden * (in.c + l.hidden) + (l.bias ? 4 * l.hidden : 0));
-            l.macs = dirs * in.w * 4 * l.hidden * (in.c + l.hidden);
+            l.out = {times(m, l, {l.hidden, dirs}), 1, in.w};
+            const std::uint64_t gates = times(m, l, {4, l.hidden, plus(m, l, in.c, l.hidden)});
+            l.params = times(m, l, {dirs, plus(m, l, gates, l.bias ? times(m, l, {4, l.hidden}) : 0)});
+            l.macs = times(m, l, {dirs, in.w, gates});
             // Per unit and step: three sigmoids, two tanh, three products, one sum.
-            l.simd_ops = dirs * in.w * l.hidden * 9;
+            l.simd_ops = times(m, l, {dirs, in.w, l.hidden, 9});
             break;
         }
         case LayerType::Attention: {
@@ -105,9 +122,10 @@ void infer_layer(const Model& m, Layer& l) {
             if (q.h != 1 || mem.h != 1) fail(m, l, "query and memory must be sequences [features, 1, steps]");
             const std::uint64_t units = l.units ? l.units : q.c;
             l.out = {mem.c, 1, q.w};
-            l.params = units * (q.c + mem.c) + 2 * units;
-            l.macs = mem.w * mem.c * units + q.w * q.c * units + q.w * mem.w * units + q.w * mem.w * mem.c;
-            l.simd_ops = q.w * mem.w * (units + 1);
+            l.params = plus(m, l, times(m, l, {units, plus(m, l, q.c, mem.c)}), times(m, l, {2, units}));
+            l.macs = plus(m, l, plus(m, l, times(m, l, {mem.w, mem.c, units}), times(m, l, {q.w, q.c, units})),
+                          plus(m, l, times(m, l, {q.w, mem.w, units}), times(m, l, {q.w, mem.w, mem.c})));
+            l.simd_ops = times(m, l, {q.w, mem.w, plus(m, l, units, 1)});
             break;
         }
         case LayerType::Embedding: {
@@ -115,39 +133,39 @@ void infer_layer(const Model& m, Layer& l) {
             if (in.c != 1 || in.h != 1) fail(m, l, "input " + in.str() + " is not a token sequence [1, 1, steps]");
             if (l.vocabulary == 0 || l.dim == 0) fail(m, l, "vocabulary and dim must be at least 1");
             l.out = {l.dim, 1, in.w};
-            l.params = l.vocabulary * l.dim;
+            l.params = times(m, l, {l.vocabulary, l.dim});
             break;
         }
         case LayerType::BatchNorm:
             single();
             l.out = in;
-            l.params = 2 * in.c;
-            l.simd_ops = in.elements();
+            l.params = times(m, l, {2, in.c});
+            l.simd_ops = in_elements;
             break;
         case LayerType::Relu: case LayerType::Relu6: case LayerType::LeakyRelu: case LayerType::Sigmoid:
         case LayerType::Swish: case LayerType::Tanh: case LayerType::Softmax: case LayerType::Detection:
             single();
             l.out = in;
-            l.simd_ops = in.elements();
+            l.simd_ops = in_elements;
             break;
         case LayerType::MaxPool: case LayerType::AvgPool: {
             single();
             const std::uint64_t oh = window_out(m, l, in.h, l.kh, l.sh, l.ph, 1, l.same_padding, l.ceil_mode);
             const std::uint64_t ow = window_out(m, l, in.w, l.kw, l.sw, l.pw, 1, l.same_padding, l.ceil_mode);
             l.out = {in.c, oh, ow};
-            l.simd_ops = l.out.elements() * l.kh * l.kw;
+            l.simd_ops = times(m, l, {elements(m, l, l.out), l.kh, l.kw});
             break;
         }
         case LayerType::GlobalAvgPool:
             single();
             l.out = {in.c, 1, 1};
-            l.simd_ops = in.elements();
+            l.simd_ops = in_elements;
             break;
         case LayerType::Add:
             if (l.in.size() != 2) fail(m, l, "inputs: needs exactly two");
             if (!(l.in[0] == l.in[1])) fail(m, l, "inputs have different shapes " + l.in[0].str() + " and " + l.in[1].str());
             l.out = in;
-            l.simd_ops = in.elements();
+            l.simd_ops = in_elements;
             break;
         case LayerType::Mul: {
             if (l.in.size() != 2) fail(m, l, "inputs: needs exactly two");
@@ -155,7 +173,7 @@ void infer_layer(const Model& m, Layer& l) {
             if (!(b == in) && !(b.c == in.c && b.h == 1 && b.w == 1))
                 fail(m, l, "second input " + b.str() + " neither matches " + in.str() + " nor broadcasts as [C, 1, 1]");
             l.out = in;
-            l.simd_ops = in.elements();
+            l.simd_ops = in_elements;
             break;
         }
         case LayerType::Concat: {
@@ -164,20 +182,34 @@ void infer_layer(const Model& m, Layer& l) {
             for (const auto& s : l.in) {
                 if (s.h != in.h || s.w != in.w)
                     fail(m, l, "inputs differ in height/width: " + in.str() + " and " + s.str());
-                l.out.c += s.c;
+                l.out.c = plus(m, l, l.out.c, s.c);
             }
             break;
         }
         case LayerType::Upsample:
             single();
             if (l.scale == 0) fail(m, l, "scale: must be at least 1");
-            l.out = {in.c, in.h * l.scale, in.w * l.scale};
+            l.out = {in.c, times(m, l, {in.h, l.scale}), times(m, l, {in.w, l.scale})};
             break;
         case LayerType::Flatten:
             single();
-            l.out = {in.elements(), 1, 1};
+            l.out = {in_elements, 1, 1};
             break;
     }
+}
+
+// What one layer may be: beyond these the chip's memory map, the instruction
+// fields and a machine running the model all give out; a model beyond them
+// is refused naming the layer and the figure, not compiled into nonsense.
+void check_limits(const Model& m, const Layer& l) {
+    const auto over = [&](const char* what, std::uint64_t value, std::uint64_t limit) {
+        if (value > limit)
+            fail(m, l, std::string(what) + " " + std::to_string(value) + " exceed the limit of " + std::to_string(limit));
+    };
+    over("output elements", elements(m, l, l.out), kMaxTensorElements);
+    over("parameters", l.params, kMaxLayerParameters);
+    over("multiply-accumulates", l.macs, kMaxLayerMacs);
+    if (l.out.c == 0 || l.out.h == 0 || l.out.w == 0) fail(m, l, "output shape " + l.out.str() + " is empty");
 }
 
 }  // namespace
@@ -185,8 +217,13 @@ void infer_layer(const Model& m, Layer& l) {
 void infer(Model& m) {
     std::map<std::string, int> index;  // layer index, or -1 - k for input k
     for (std::size_t k = 0; k < m.inputs.size(); ++k) {
-        if (m.inputs[k].shape.elements() == 0)
+        const TensorShape& s = m.inputs[k].shape;
+        if (s.c == 0 || s.h == 0 || s.w == 0)
             throw ModelError(m.file + ": input '" + m.inputs[k].name + "': shape must not be empty");
+        if (s.c > kMaxTensorElements || s.h > kMaxTensorElements || s.w > kMaxTensorElements ||
+            s.c * s.h > kMaxTensorElements || s.c * s.h * s.w > kMaxTensorElements)
+            throw ModelError(m.file + ": input '" + m.inputs[k].name + "': shape " + s.str() + " holds more than " +
+                             std::to_string(kMaxTensorElements) + " elements");
         index[m.inputs[k].name] = -1 - int(k);
     }
     for (std::size_t i = 0; i < m.layers.size(); ++i) {
@@ -207,6 +244,7 @@ void infer(Model& m) {
                                           : m.layers[std::size_t(it->second)].out);
         }
         infer_layer(m, l);
+        check_limits(m, l);
         index[l.name] = int(i);
     }
 }

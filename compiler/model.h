@@ -61,6 +61,12 @@ struct Model {
     const Layer* find(const std::string& layer) const;
 };
 
+/// The largest layer a model may have (checked by infer): a tensor of 2^30
+/// values (2 GiB at 16 bits), 2^34 parameters, 2^50 multiply-accumulates.
+constexpr std::uint64_t kMaxTensorElements = std::uint64_t(1) << 30;
+constexpr std::uint64_t kMaxLayerParameters = std::uint64_t(1) << 34;
+constexpr std::uint64_t kMaxLayerMacs = std::uint64_t(1) << 50;
+
 /// A model that cannot be read; what() names the file, the line, the layer and the field.
 class ModelError : public std::runtime_error {
 public:

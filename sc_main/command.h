@@ -33,6 +33,7 @@ int arch_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
 int trace_command(const std::vector<std::string>& args);
 int compile_command(const std::vector<std::string>& args);
+int bundle_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 int run_command(const std::vector<std::string>& args);

@@ -1,5 +1,6 @@
 // planaria compile: DNN models to bundles (configuration tables and
 // instruction streams for k = 1..N subarrays).
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iomanip>
@@ -16,16 +17,38 @@ namespace planaria::cli {
 namespace {
 
 const char* kCompileUsage =
-    "Usage: planaria compile MODEL.yaml... [--out-dir DIR] [--objective cycles|edp] [--arch FILE]\n"
+    "Usage: planaria compile MODEL.yaml... [--out-dir DIR] [--objective cycles|edp] [--subarrays LIST] [--arch FILE]\n"
     "       planaria compile --all [--out-dir DIR] ...\n\n"
     "Compiles each model for k = 1..N subarrays of the architecture: per layer the\n"
     "fission configuration, tiles and cycles (the configuration table) and each\n"
     "subarray's instruction stream, written as DIR/<model key>.bundle.\n"
-    "--all compiles every model in the zoo (scenarios/models).\n";
+    "--all compiles every model in the zoo (scenarios/models). --subarrays 1,4,16 emits the\n"
+    "instruction streams for those counts only (the tables always cover every count): a bundle\n"
+    "in proportion to what will run.\n";
 
 std::string zoo_directory() {
     if (const char* env = std::getenv("PLANARIA_MODELS")) return env;
     return std::string(PLANARIA_SOURCE_DIR) + "/scenarios/models";
+}
+
+/// "1,4,16": whole numbers from 1 to `chip`, each once.
+std::vector<unsigned> count_list(const std::string& text, unsigned chip) {
+    std::vector<unsigned> counts;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', at), text.size());
+        const std::string part = text.substr(at, comma - at);
+        if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoul(part) < 1 || std::stoul(part) > chip)
+            throw UsageError("--subarrays", "must list counts from 1 to " + std::to_string(chip) +
+                                                " separated by commas, not '" + text + "'");
+        const unsigned k = unsigned(std::stoul(part));
+        if (std::find(counts.begin(), counts.end(), k) != counts.end())
+            throw UsageError("--subarrays", "lists " + part + " twice");
+        counts.push_back(k);
+        at = comma + 1;
+    }
+    return counts;
 }
 
 }  // namespace
@@ -44,6 +67,7 @@ int compile_command(const std::vector<std::string>& args) {
         "out-dir", po::value<std::string>()->default_value("results/bundles"), "where the bundles go")(
         "objective", po::value<std::string>()->default_value("cycles"), "per-layer choice: cycles or edp")(
         "tables-only", "leave the instruction streams out")(
+        "subarrays", po::value<std::string>(), "instruction streams only for these counts, e.g. 1,4,16")(
         "input", po::value<std::vector<std::string>>(), "override a model input shape, e.g. image=3x300x300");
     add_arch_options(opts);
     po::variables_map vm;
@@ -58,6 +82,7 @@ int compile_command(const std::vector<std::string>& args) {
         CompileOptions options;
         options.objective = parse_objective(vm["objective"].as<std::string>());
         options.instructions = !vm.count("tables-only");
+        if (vm.count("subarrays")) options.stream_counts = count_list(vm["subarrays"].as<std::string>(), cfg.subarray.count);
         std::vector<InputOverride> inputs;
         if (vm.count("input"))
             for (const auto& s : vm["input"].as<std::vector<std::string>>()) inputs.push_back(InputOverride::parse(s));

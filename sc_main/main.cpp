@@ -31,6 +31,7 @@ const std::vector<Command>& commands() {
         {"bench", "measure the speed of the model", bench_command},
         {"trace", "write a VCD trace of a small cycle-accurate run", trace_command},
         {"compile", "compile DNN models into bundles", compile_command},
+        {"bundle", "check or describe compiled bundle files", bundle_command},
         {"report", "the paper's single-DNN studies with this model's numbers", report_command},
         {"replay", "run compiled DNNs on the chip-level model", replay_command},
         {"run", "run a multi-tenant workload under Planaria and PREMA", run_command},

@@ -1,6 +1,6 @@
 #include "testbench/csv_writer.h"
 
-#include "testbench/output_file.h"
+#include "hw/config/output_file.h"
 
 namespace planaria {
 

@@ -27,7 +27,7 @@ public:
     }
 
     const std::string& text() const { return text_; }
-    /// Writes the file (complete or absent: testbench/output_file.h).
+    /// Writes the file (complete or absent: hw/config/output_file.h).
     void write(const std::string& path) const;
 
 private:

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "testbench/csv_writer.h"
-#include "testbench/output_file.h"
+#include "hw/config/output_file.h"
 
 #include <algorithm>
 #include <filesystem>

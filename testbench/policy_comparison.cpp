@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "testbench/output_file.h"
+#include "hw/config/output_file.h"
 
 namespace planaria {
 

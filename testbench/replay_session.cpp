@@ -36,7 +36,7 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
     const unsigned k = data.subarrays ? data.subarrays : cfg.subarray.count;
     const std::string& out_dir = data.out_dir;
     std::ostringstream os;
-    const Compiler compiler(cfg, {Objective::Cycles, k, true});
+    const Compiler compiler(cfg, {Objective::Cycles, k, true, {k}});  // streams for k only
     std::vector<Model> models;
     std::vector<Bundle> bundles;
     for (const auto& f : files) {

@@ -24,7 +24,10 @@ sed 's/^priorities: .*/priorities: [1, 12]/' "$b" > "$work/prio.yaml"
 grep -q '^priorities:' "$work/prio.yaml" || printf 'priorities: [1, 12]\n' >> "$work/prio.yaml"
 sed 's/^priorities: .*/priorities: [1, 4294967295]/' "$work/prio.yaml" > "$work/prio-huge.yaml"
 mkdir -p "$work/arch"; cp "$root/scenarios/arch/"*.yaml "$work/arch/"; mkdir -p "$work/models"; cp "$m"/*.yaml "$work/models/"
-cp "$work/prio.yaml" "$work/prio-in-place.yaml"
+"$cli" compile "$m/tiny_yolo.yaml" --subarrays 4 --out-dir "$work/good" > /dev/null
+head -c 100 "$work/good/tiny_yolo.bundle" > "$work/cut.bundle"
+cp "$work/good/tiny_yolo.bundle" "$work/flipped.bundle"
+printf '\x55' | dd of="$work/flipped.bundle" bs=1 seek=5000 conv=notrunc status=none
 
 cases=(
   "2|--requests: must be a whole number from 1 to 1000000, not '-5'|run $b --requests -5"
@@ -57,6 +60,14 @@ cases=(
   "2|key: must be 1 to 64 letters|compile $work/nokey.yaml --out-dir $work/bundles"
   "2|priorities\[1\]: the highest priority is 11|run $work/prio.yaml"
   "2|priorities\[1\]: the highest priority is 11|run $work/prio-huge.yaml"
+  "2|cut.bundle: truncated|bundle check $work/cut.bundle"
+  "2|flipped.bundle: checksum mismatch|bundle check $work/flipped.bundle"
+  "2|not a planaria bundle \(empty file\)|bundle check $work/empty.yaml"
+  "2|not this one|bundle check $work/good/tiny_yolo.bundle --set clock_mhz=800"
+  "0|tiny_yolo.bundle: ok|bundle check $work/good/tiny_yolo.bundle"
+  "0|fingerprint 0x[0-9a-f]{16}|bundle show $work/good/tiny_yolo.bundle"
+  "0|^ +4 +32 +[0-9]+ +[0-9]+ +4 +[1-9]|bundle show $work/good/tiny_yolo.bundle"
+  "2|--subarrays: must list counts from 1 to 16|compile $m/tiny_yolo.yaml --subarrays 0,17 --out-dir $work/bundles"
   "2|unknown experiment 'bogus'|experiment bogus --profile smoke --out-dir $work/exp-bogus"
   "2|--profile: unknown experiment profile 'huge'|experiment timeline --profile huge --out-dir $work/exp-huge"
 )

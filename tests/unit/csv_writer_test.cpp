@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "testbench/csv_writer.h"
-#include "testbench/output_file.h"
+#include "hw/config/output_file.h"
 
 using namespace planaria;
 

@@ -1,4 +1,4 @@
-#include "testbench/output_file.h"
+#include "hw/config/output_file.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -9,7 +9,7 @@
 
 namespace planaria {
 
-void write_file_atomically(const std::string& path, const std::string& text) {
+void write_file_atomically(const std::string& path, const void* data, std::size_t size) {
     // A device or a pipe (/dev/stdout, /dev/full) is written in place: it
     // cannot be replaced by a rename, and must not be.
     struct stat st {};
@@ -23,7 +23,7 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     };
     std::FILE* f = std::fopen(aside.c_str(), "wb");
     if (!f) fail("cannot open for writing");
-    const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0;
+    const bool written = (size == 0 || std::fwrite(data, 1, size, f) == size) && std::fflush(f) == 0;
     if (std::fclose(f) != 0 || !written) fail("write failed");
     if (!special && std::rename(aside.c_str(), path.c_str()) != 0) fail("cannot rename into place");
 }
