@@ -9,6 +9,7 @@
 #include "compiler/bundle_io.h"
 #include "compiler/compiler.h"
 #include "hw/config/arch_yaml.h"
+#include "hw/config/output_file.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"
 
@@ -87,7 +88,7 @@ int compile_command(const std::vector<std::string>& args) {
         if (vm.count("input"))
             for (const auto& s : vm["input"].as<std::vector<std::string>>()) inputs.push_back(InputOverride::parse(s));
         const std::string dir = vm["out-dir"].as<std::string>();
-        std::filesystem::create_directories(dir);
+        OutputFolder folder(dir);
         const Compiler compiler(cfg, options);
         const std::uint64_t fingerprint = arch_fingerprint(to_yaml(cfg));
         std::cout << "Compiling for " << cfg.name << " (k = 1.." << cfg.subarray.count << ", objective "
@@ -99,7 +100,7 @@ int compile_command(const std::vector<std::string>& args) {
             Bundle bundle = compiler.compile(model);
             bundle.arch_fingerprint = fingerprint;
             const std::string out = dir + "/" + model.key + ".bundle";
-            write_bundle(bundle, out);
+            write_bundle(bundle, folder.staging() + "/" + model.key + ".bundle");
             const auto& whole = bundle.per_k.back().table;
             std::uint64_t instructions = 0;
             for (const auto& k : bundle.per_k)
@@ -112,6 +113,7 @@ int compile_command(const std::vector<std::string>& args) {
                       << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s  -> "
                       << out << "\n";
         }
+        folder.commit();
         std::cout << "compiled " << models.size() << " model(s) in " << std::fixed << std::setprecision(2)
                   << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s\n";
         return kExitOk;

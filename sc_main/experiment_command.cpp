@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "hw/config/arch_yaml.h"
+#include "hw/config/output_file.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"
 #include "testbench/experiments.h"
@@ -63,15 +64,19 @@ int experiment_command(const std::vector<std::string>& args) {
         setup.monolithic = load_arch_file(vm.count("baseline-arch") ? vm["baseline-arch"].as<std::string>()
                                                                      : setup.scenarios_dir + "/arch/monolithic.yaml");
         setup.log = [](const std::string& line) { std::cerr << "  " << line << "\n"; };
-        const std::string dir = vm["out-dir"].as<std::string>();
-        std::cout << "-> " << write_profile(setup.profile, dir) << "\n";
+        const std::string out = vm["out-dir"].as<std::string>();
+        OutputFolder folder(out);
+        const std::string& dir = folder.staging();
+        const auto shown = [&](const std::string& file) { return out + file.substr(dir.size()); };
+        std::cout << "-> " << shown(write_profile(setup.profile, dir)) << "\n";
         for (const std::string& n : names) {
             const auto t0 = std::chrono::steady_clock::now();
             std::cerr << "experiment " << n << " (" << setup.profile.name << " profile)\n";
-            for (const std::string& f : run_experiment(n, setup, dir)) std::cout << "-> " << f << "\n";
+            for (const std::string& f : run_experiment(n, setup, dir)) std::cout << "-> " << shown(f) << "\n";
             std::cerr << "  " << n << " took "
                       << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
         }
+        folder.commit();
         return kExitOk;
     });
 }

@@ -4,6 +4,7 @@
 
 #include "compiler/compiler.h"
 #include "hw/config/arch_yaml.h"
+#include "hw/config/output_file.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"
 #include "testbench/paper_reports.h"
@@ -40,11 +41,11 @@ int report_command(const std::vector<std::string>& args) {
         std::vector<Model> models;
         for (const auto& f : zoo_models()) models.push_back(load_model_file(f));
         const std::string dir = vm["out-dir"].as<std::string>();
-        std::filesystem::create_directories(dir);
+        OutputFolder folder(dir);
         const ArchConfig planaria = load_arch_file(arch_file("planaria"));
         const auto emit = [&](const ReportTable& t, const std::string& name) {
             std::cout << t.to_text() << "-> " << dir << "/" << name << ".csv\n\n";
-            t.write_csv(dir + "/" + name + ".csv");
+            t.write_csv(folder.staging() + "/" + name + ".csv");
         };
         if (what == "table2" || what == "all") emit(table2(planaria, models, objective), "table2");
         if (what == "fig17" || what == "all")
@@ -54,6 +55,7 @@ int report_command(const std::vector<std::string>& args) {
                                                      load_arch_file(arch_file("granularity-64"))};
             emit(fig18(designs, 1, models, objective), "fig18");
         }
+        folder.commit();
         return kExitOk;
     });
 }

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "hw/config/arch_yaml.h"
+#include "hw/config/output_file.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"
 #include "testbench/policy_comparison.h"
@@ -128,7 +129,9 @@ int run_command(const std::vector<std::string>& args) {
 
         const std::string out = vm["out"].as<std::string>();
         if (!out.empty()) {
-            comparison.write(out);
+            OutputFolder folder(out);
+            comparison.write(folder.staging());
+            folder.commit();
             std::cout << "\nresults in " << out << ": tasks-POLICY.csv, timeline-POLICY.json (Perfetto), summary.json\n";
         }
         return kExitOk;

@@ -1,5 +1,7 @@
 #include "testbench/replay_session.h"
 
+#include "hw/config/output_file.h"
+
 #include <chrono>
 #include <iomanip>
 #include <sstream>
@@ -107,7 +109,9 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
     os << std::fixed << std::setprecision(2) << "simulated " << tiles << " tiles in " << wall
               << " s wall: " << std::setprecision(0) << double(tiles) / wall << " tiles/s\n";
     if (!out_dir.empty()) {
-        platform.write_outputs(out_dir);
+        OutputFolder folder(out_dir);
+        platform.write_outputs(folder.staging());
+        folder.commit();
         os << "results in " << out_dir
                   << ": inferences.csv, subarrays.csv, channels.csv, summary.json, timeline.json (Perfetto)\n";
     }
