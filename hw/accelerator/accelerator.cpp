@@ -101,6 +101,9 @@ void Accelerator<W>::build_register_map() {
                                  done_mask_ &= ~(std::uint64_t(1) << s);
                                  unformed_[s] = true;
                                  buffers_[s] = TileBuffers{};  // a new user: nothing of the last one's data remains
+                                 // A configuration staged by the run that stopped here belongs to it (a
+                                 // resume re-stages its own from the context): never to the next run.
+                                 staged_[s].reset();
                                  failed_tenants_.erase(tenant_[s]);  // a new run of the tenant
                                  if (start) sequencers_[s]->start(program_base_[s], tenant_[s], data_base_[s]);
                                  else

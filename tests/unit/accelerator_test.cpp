@@ -317,3 +317,41 @@ TEST_CASE("replay: a sequencer that fails ends its whole tenant and leaves nobod
     for (unsigned s : job_region(platform.accelerator().registers().floorplan(), 8, 0))
         CHECK(platform.accelerator().sequencer(s).error() == 0);  // the second tenant ran cleanly on them
 }
+
+// Regression (a 150-request Workload-C run at tile level stopped with ERROR 4):
+// a tenant's sequencer staged its next configuration and was preempted at the
+// barrier before it was applied; the next tenant on that subarray then
+// committed the stale state at its first barrier (a link to a subarray of the
+// old tenant's region, refused). A staged configuration belongs to the run
+// that staged it: a new start drops it (a resume re-stages from its context).
+TEST_CASE("accelerator: a configuration staged by a preempted run never reaches the next tenant",
+          "[accelerator][reliability]") {
+    Chip chip;
+    const std::uint8_t kTenantWide = 1;
+    // Tenant 1: subarray 12 stages a north link (to subarray 6, outside the
+    // new tenant's reach) and waits at a barrier with a peer that never comes.
+    chip.load_program(12, 0x100000,
+                      {Instruction::of(Opcode::LayerBoundary, 0, 0),
+                       Instruction::of(Opcode::Configure, 0, 0, std::uint16_t(1u << 2)),
+                       Instruction::of(Opcode::Sync, 0, 1, 2, kTenantWide), Instruction::of(Opcode::End)});
+    chip.host.write(sequencer(12, kSeqTenant), 1);
+    chip.host.write(sequencer(12, kSeqContextLo), 0x300000);
+    chip.host.write(sequencer(12, kSeqDoorbell), kDoorbellStart);
+    sc_core::sc_start(sc_core::sc_time(2, sc_core::SC_US));
+    INFO("tenant 1 error " << chip.host.read(sequencer(12, kSeqError)) << " at pc " << chip.host.read(sequencer(12, kSeqPc)));
+    CHECK(chip.host.read(sequencer(12, kSeqStatus)) & kSeqStatusBusy);  // waiting at the barrier
+    chip.host.write(sequencer(12, kSeqPreempt), 1);
+    sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_US));
+    REQUIRE(chip.host.read(sequencer(12, kSeqStatus)) & kSeqStatusPreempted);
+
+    // Tenant 2 alone on subarray 12: one barrier, then the end.
+    chip.load_program(12, 0x400000,
+                      {Instruction::of(Opcode::LayerBoundary, 0, 0),
+                       Instruction::of(Opcode::Sync, 0, 1, 1, kTenantWide), Instruction::of(Opcode::End)});
+    chip.host.write(sequencer(12, kSeqTenant), 2);
+    chip.host.write(sequencer(12, kSeqDoorbell), kDoorbellStart);
+    sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_US));
+    INFO("error " << chip.host.read(sequencer(12, kSeqError)));
+    CHECK(chip.host.read(sequencer(12, kSeqStatus)) == kSeqStatusDone);
+    CHECK(chip.accel.registers().current().subarray[12] == FissionState::reset(chip.accel.registers().floorplan()).subarray[12]);
+}
