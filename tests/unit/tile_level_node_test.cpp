@@ -25,11 +25,14 @@ ArchConfig monolithic() { return load_arch_file(kSource + "/scenarios/arch/monol
 struct Zoo {
     std::vector<Bundle> bundles;
     std::map<std::string, const Bundle*> by_key;
-    Zoo(const ArchConfig& cfg, const std::vector<std::string>& keys) {
+    /// `inputs`: an input resolution per model other than image=3x64x64.
+    Zoo(const ArchConfig& cfg, const std::vector<std::string>& keys, const std::map<std::string, std::string>& inputs = {}) {
         const Compiler compiler(cfg);
-        for (const auto& k : keys)
-            bundles.push_back(compiler.compile(
-                load_model_file(kSource + "/scenarios/models/" + k + ".yaml", {InputOverride::parse("image=3x64x64")})));
+        for (const auto& k : keys) {
+            const auto it = inputs.find(k);
+            bundles.push_back(compiler.compile(load_model_file(kSource + "/scenarios/models/" + k + ".yaml",
+                                                               {InputOverride::parse(it == inputs.end() ? "image=3x64x64" : it->second)})));
+        }
         for (std::size_t i = 0; i < keys.size(); ++i) by_key[keys[i]] = &bundles[i];
     }
 };
@@ -197,4 +200,48 @@ TEST_CASE("a task PREMA kills restarts from its first layer and finishes once", 
     CHECK(tl[0].task == 0);
     CHECK(tl[1].task == 1);
     CHECK(tl[2].task == 0);
+}
+
+// Many seeds of a busy mixed workload under both hosts: re-allocations to
+// every count, moves between pods, preemptions and restarts. No sequencer may
+// stop on an error (a refused configuration was ERROR 4) and every request
+// finishes exactly once.
+TEST_CASE("randomized busy workloads: no refused configuration, every request exactly once", "[host][reliability]") {
+    const ArchConfig planaria_chip, mono = monolithic();
+    const std::vector<std::string> keys = {"mobilenet_v1", "tiny_yolo", "efficientnet_b0", "resnet50",
+                                           "ssd_resnet34", "yolov3", "ssd_mobilenet_v1"};
+    const std::map<std::string, std::string> inputs = {{"ssd_resnet34", "image=3x400x400"}};
+    const Zoo pz(planaria_chip, keys, inputs), mz(mono, keys, inputs);
+    Scenario scenario = load_scenario(kSource + "/scenarios/workload-c.yaml");
+    scenario.models = keys;
+    std::vector<std::vector<Request>> streams;
+    std::vector<std::unique_ptr<TileLevelNode>> nodes;
+    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+        // Arrivals faster than the chip drains them: the scheduler re-divides it constantly.
+        streams.push_back(generate_requests(scenario, QosLevel::Medium, 4000, 36, seed));
+        for (const char* policy : {"planaria", "prema"}) {
+            const bool spatial = std::string(policy) == "planaria";
+            nodes.push_back(std::make_unique<TileLevelNode>(
+                (std::string(policy) + "_" + std::to_string(seed)).c_str(), spatial ? planaria_chip : mono,
+                spatial ? pz.by_key : mz.by_key, policy, streams.back()));
+        }
+    }
+    sc_core::sc_start();
+    std::uint64_t preemptions = 0;
+    std::set<unsigned> counts;
+    for (const auto& node : nodes) {
+        INFO(node->name());
+        for (const auto& f : node->host().failures()) UNSCOPED_INFO(f);
+        REQUIRE(node->host().failures().empty());
+        check_each_once(node->records(), streams[std::size_t(&node - nodes.data()) / 2]);
+        for (const auto& r : node->records()) preemptions += r.preemptions;
+        for (const auto& o : node->host().timeline()) counts.insert(unsigned(o.subarrays.size()));
+    }
+    INFO(preemptions << " preemptions; counts held:" << [&] {
+        std::string s;
+        for (unsigned c : counts) s += " " + std::to_string(c);
+        return s;
+    }());
+    CHECK(preemptions > 50);
+    CHECK(counts.size() >= 8);  // many different subarray counts were granted
 }
