@@ -32,12 +32,15 @@ constexpr std::uint64_t kContextBytes = 0x10'0000ull;  // per position: far more
 
 ReplayPlatform::ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& cfg)
     : sc_module(name), cfg_(cfg), accel_("accelerator", cfg_), host_("host"), irq_("irq") {
-    host_.bind(accel_.host);
+    host_.bind(host_checker_.target);
+    host_checker_.initiator.bind(accel_.host);
     accel_.irq.bind(irq_);
     for (unsigned c = 0; c < cfg_.offchip.channels; ++c) {
         memories_.push_back(std::make_unique<ChannelMemory<64>>(("memory_" + std::to_string(c)).c_str(), kMemoryBytes,
                                                             cfg_.offchip.bandwidth_gbps, cfg_.offchip.latency_ns));
-        accel_.memory[c].bind(memories_.back()->socket);
+        channel_checkers_.push_back(std::make_unique<ProtocolChecker<64>>(("channel_checker_" + std::to_string(c)).c_str()));
+        accel_.memory[c].bind(channel_checkers_.back()->target);
+        channel_checkers_.back()->initiator.bind(memories_.back()->socket);
         if (c > 0) memories_.back()->share_storage(*memories_.front());
     }
     busy_.assign(cfg_.subarray.count, sc_core::SC_ZERO_TIME);

@@ -22,6 +22,7 @@
 #include "sched/placement.h"  // job_region
 #include "testbench/functional_image.h"
 #include "tlm/channel_memory.h"
+#include "tlm/protocol_checker.h"
 
 namespace planaria {
 
@@ -107,6 +108,9 @@ private:
     Accelerator<64> accel_;
     std::vector<std::unique_ptr<ChannelMemory<64>>> memories_;
     tlm_utils::simple_initiator_socket<ReplayPlatform, 64> host_;
+    // The base protocol checked on every external socket of the chip.
+    std::vector<std::unique_ptr<ProtocolChecker<64>>> channel_checkers_;
+    ProtocolChecker<64> host_checker_{"host_checker"};
     sc_core::sc_signal<bool> irq_;
     std::vector<ReplayJob> jobs_;
     std::vector<ReplayResult> results_;

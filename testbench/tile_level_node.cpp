@@ -17,7 +17,9 @@ TileLevelNode::TileLevelNode(sc_core::sc_module_name name, const ArchConfig& cfg
     for (unsigned c = 0; c < cfg_.offchip.channels; ++c) {
         memories_.push_back(std::make_unique<ChannelMemory<64>>(("memory_" + std::to_string(c)).c_str(), kMemoryBytes,
                                                                 cfg_.offchip.bandwidth_gbps, cfg_.offchip.latency_ns));
-        accel_.memory[c].bind(memories_.back()->socket);
+        channel_checkers_.push_back(std::make_unique<ProtocolChecker<64>>(("channel_checker_" + std::to_string(c)).c_str()));
+        accel_.memory[c].bind(channel_checkers_.back()->target);
+        channel_checkers_.back()->initiator.bind(memories_.back()->socket);
         ChannelMemory<64>* with = options.share_memory_with ? options.share_memory_with->memories_.front().get()
                                                             : (c > 0 ? memories_.front().get() : nullptr);
         if (with) memories_.back()->share_storage(*with);
@@ -37,7 +39,8 @@ TileLevelNode::TileLevelNode(sc_core::sc_module_name name, const ArchConfig& cfg
     if (options.share_memory_with) loader = [](std::uint64_t, const std::vector<std::uint8_t>&) {};  // loaded once
     host_ = std::make_unique<Host>("host", cfg_, bundles, make_policy(policy, options.policy), std::move(requests),
                                    std::move(loader), options.host);
-    host_->socket.bind(accel_.host);
+    host_->socket.bind(host_checker_.target);
+    host_checker_.initiator.bind(accel_.host);
     accel_.irq.bind(irq_);
     host_->irq.bind(irq_);
 }

@@ -16,6 +16,7 @@
 #include "sched/host.h"
 #include "testbench/metrics.h"
 #include "tlm/channel_memory.h"
+#include "tlm/protocol_checker.h"
 
 namespace planaria {
 
@@ -50,6 +51,9 @@ private:
     ArchConfig cfg_;
     Accelerator<64> accel_;
     std::vector<std::unique_ptr<ChannelMemory<64>>> memories_;
+    // The base protocol checked on every external socket of the chip.
+    std::vector<std::unique_ptr<ProtocolChecker<64>>> channel_checkers_;
+    ProtocolChecker<64> host_checker_{"host_checker"};
     std::unique_ptr<Host> host_;
     sc_core::sc_signal<bool> irq_;
 };

@@ -109,10 +109,16 @@ SubarraySequencer::BurstResult SubarraySequencer::bursts(tlm::tlm_command cmd, s
         trans.set_data_length(n);
         trans.set_streaming_width(n);
         trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        // The extension lives on this stack: it must leave the payload before
+        // the payload's destructor would free it, also when transport throws.
         trans.set_extension(&tenant);
+        struct Detach {
+            tlm::tlm_generic_payload& t;
+            TenantExtension* e;
+            ~Detach() { t.clear_extension(e); }
+        } detach{trans, &tenant};
         sc_core::sc_time delay = issue - sc_core::sc_time_stamp();
         services_.channel_transport(subarray_, trans, delay);
-        trans.clear_extension(&tenant);
         if (!trans.is_response_ok()) {
             r.ok = false;
             break;

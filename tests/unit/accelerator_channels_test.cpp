@@ -119,6 +119,9 @@ TEST_CASE("protocol: accelerator channels: error responses stop the sequencer wi
         {4, tlm::TLM_BURST_ERROR_RESPONSE, 0x30000},     // store
         {8, tlm::TLM_GENERIC_ERROR_RESPONSE, 0x20000},   // activations
         {12, tlm::TLM_COMMAND_ERROR_RESPONSE, 0x30000},  // store
+        // A target that leaves the response incomplete has not done the transfer (IEEE 1666 14.17).
+        {1, tlm::TLM_INCOMPLETE_RESPONSE, 0x10000},        // weights
+        {5, tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE, 0x20000},  // activations
     };
     soc.write(kIrqEnable, kIrqError);
     for (std::size_t i = 0; i < cases.size(); ++i) {

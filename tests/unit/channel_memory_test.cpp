@@ -4,6 +4,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "support/tlm_test_host.h"
+#include "tlm/protocol_checker.h"
 #include "tlm/channel_memory.h"
 
 using namespace planaria;
@@ -17,7 +18,11 @@ struct Bench {
     TestHost host{"host"};
     // 62.5 GB/s (one Planaria channel), 100 ns, 64-byte bursts, 64 MiB.
     ChannelMemory<> mem{"memory", 64ull << 20, 62.5, 100.0, 64};
-    Bench() { host.socket.bind(mem.socket); }
+    ProtocolChecker<> checker{"checker", /*check_initiator=*/false};  // the target's side of the rules
+    Bench() {
+        host.socket.bind(checker.target);
+        checker.initiator.bind(mem.socket);
+    }
 };
 
 std::vector<unsigned char> bytes(unsigned n, unsigned char first) {

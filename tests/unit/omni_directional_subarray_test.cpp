@@ -10,6 +10,7 @@
 #include "hw/subarray/omni_directional_subarray.h"
 #include "support/protocol_helpers.h"
 #include "support/tlm_test_host.h"
+#include "tlm/protocol_checker.h"
 
 using namespace planaria;
 using planaria::test::le16;
@@ -21,7 +22,9 @@ TEST_CASE("protocol: subarray weight bus: routing byte enables address errors de
     const ArchConfig cfg;
     OmniDirectionalSubarray sub("subarray", cfg, 0);
     TestHost host("host");
-    host.socket.bind(sub.weight_bus);
+    ProtocolChecker<> checker("checker", /*check_initiator=*/false);  // the target's side of the rules
+    host.socket.bind(checker.target);
+    checker.initiator.bind(sub.weight_bus);
     sc_core::sc_start(sc_core::SC_ZERO_TIME);
     const std::uint64_t pe = sub.pe_address(1, 2), span = sub.pe_address(0, 1);
     const std::uint64_t weights = cfg.subarray.weight_buffer_bytes;

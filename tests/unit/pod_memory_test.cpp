@@ -11,6 +11,7 @@
 #include "hw/pod/pod_memory.h"
 #include "support/protocol_helpers.h"
 #include "support/tlm_test_host.h"
+#include "tlm/protocol_checker.h"
 
 using namespace planaria;
 using planaria::test::TestHost;
@@ -29,8 +30,12 @@ TEST_CASE("protocol: pod memory and crossbars: buffers routing by selector read-
     act.to_memory.bind(mem.port);
     out.to_memory.bind(mem.port);
     TestHost direct("direct"), slot0("slot0"), slot1("slot1"), out0("out0");
-    direct.socket.bind(mem.port);
-    slot0.socket.bind(act.port);  // bindings in slot order
+    // The target's side of the rules checked on Pod Memory and on a crossbar.
+    ProtocolChecker<> memory_checker("memory_checker", false), crossbar_checker("crossbar_checker", false);
+    direct.socket.bind(memory_checker.target);
+    memory_checker.initiator.bind(mem.port);
+    slot0.socket.bind(crossbar_checker.target);
+    crossbar_checker.initiator.bind(act.port);  // bindings in slot order
     slot1.socket.bind(act.port);
     out0.socket.bind(out.port);
     sc_core::sc_start(sc_core::SC_ZERO_TIME);

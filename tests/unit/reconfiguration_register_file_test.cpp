@@ -9,6 +9,7 @@
 #include "hw/fission/fission_encoder.h"
 #include "hw/regfile/reconfiguration_register_file.h"
 #include "support/tlm_test_host.h"
+#include "tlm/protocol_checker.h"
 
 using namespace planaria;
 using namespace planaria::regmap;
@@ -20,8 +21,12 @@ namespace {
 struct Bench {
     ArchConfig cfg;
     TestHost host{"host"};
+    ProtocolChecker<> checker{"checker", /*check_initiator=*/false};  // the target's side of the rules
     ReconfigurationRegisterFile regs;
-    explicit Bench(const ArchConfig& c = ArchConfig{}) : cfg(c), regs("regs", cfg) { host.socket.bind(regs.socket); }
+    explicit Bench(const ArchConfig& c = ArchConfig{}) : cfg(c), regs("regs", cfg) {
+        host.socket.bind(checker.target);
+        checker.initiator.bind(regs.socket);
+    }
 
     void write_ok(std::uint64_t a, std::uint32_t v) { REQUIRE(host.write(a, v) == tlm::TLM_OK_RESPONSE); }
     std::uint32_t status() { return host.read(kStatus); }

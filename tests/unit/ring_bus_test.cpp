@@ -9,6 +9,7 @@
 #include "hw/ringbus/ring_bus.h"
 #include "support/protocol_helpers.h"
 #include "support/tlm_test_host.h"
+#include "tlm/protocol_checker.h"
 
 using namespace planaria;
 using planaria::test::le16;
@@ -19,7 +20,9 @@ TEST_CASE("protocol: ring bus: debug reads of the pipeline registers only", "[pr
     const Floorplan fp(cfg);
     ActivationRingBus ring("ring", fp, cfg.ring_bus.pipeline_stages, cfg.subarray.rows, cfg.data.activation_bits);
     TestHost host("host");
-    host.socket.bind(ring.socket);
+    ProtocolChecker<> checker("checker", /*check_initiator=*/false);  // the target's side of the rules
+    host.socket.bind(checker.target);
+    checker.initiator.bind(ring.socket);
     sc_core::sc_start(sc_core::SC_ZERO_TIME);
     const unsigned width = cfg.subarray.rows, link = 5, cycle = 20;
     ActivationEdge edge(width);
