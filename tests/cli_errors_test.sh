@@ -25,6 +25,9 @@ grep -q '^priorities:' "$work/prio.yaml" || printf 'priorities: [1, 12]\n' >> "$
 sed 's/^priorities: .*/priorities: [1, 4294967295]/' "$work/prio.yaml" > "$work/prio-huge.yaml"
 mkdir -p "$work/arch"; cp "$root/scenarios/arch/"*.yaml "$work/arch/"; mkdir -p "$work/models"; cp "$m"/*.yaml "$work/models/"
 "$cli" compile "$m/tiny_yolo.yaml" --subarrays 4 --out-dir "$work/good" > /dev/null
+for c in 4611686018427387904 10000000; do
+  printf 'format: planaria-model/1\nname: big\nkey: big\nsource: test\ninputs:\n  - {name: x, shape: [64, 8, 8]}\nlayers:\n  - {name: conv, type: conv, out_channels: %s, kernel: 3, padding: 1}\n' "$c" > "$work/big$c.yaml"
+done
 head -c 100 "$work/good/tiny_yolo.bundle" > "$work/cut.bundle"
 cp "$work/good/tiny_yolo.bundle" "$work/flipped.bundle"
 printf '\x55' | dd of="$work/flipped.bundle" bs=1 seek=5000 conv=notrunc status=none
@@ -68,6 +71,8 @@ cases=(
   "0|fingerprint 0x[0-9a-f]{16}|bundle show $work/good/tiny_yolo.bundle"
   "0|^ +4 +32 +[0-9]+ +[0-9]+ +4 +[1-9]|bundle show $work/good/tiny_yolo.bundle"
   "2|--subarrays: must list counts from 1 to 16|compile $m/tiny_yolo.yaml --subarrays 0,17 --out-dir $work/bundles"
+  "2|layer 'conv' \(conv\): sizes too large: a product overflows 64 bits|compile $work/big4611686018427387904.yaml --out-dir $work/bundles"
+  "2|the instruction streams exceed 33554432 instructions|compile $work/big10000000.yaml --out-dir $work/bundles"
   "2|unknown experiment 'bogus'|experiment bogus --profile smoke --out-dir $work/exp-bogus"
   "2|--profile: unknown experiment profile 'huge'|experiment timeline --profile huge --out-dir $work/exp-huge"
 )

@@ -166,3 +166,24 @@ TEST_CASE("errors name the line of the bad layer", "[model][validation]") {
         CHECK_THAT(std::string(e.what()), Catch::StartsWith("lines.yaml:9: layer 'b': pad: not a key of a conv layer"));
     }
 }
+
+TEST_CASE("model sizes are checked in 64 bits and against the layer limits", "[model][reliability]") {
+    const auto model = [](const std::string& input, const std::string& layer) {
+        return "format: planaria-model/1\nname: big\nkey: big\nsource: test\ninputs:\n  - {name: x, shape: " + input +
+               "}\nlayers:\n  - " + layer + "\n";
+    };
+    // 2^62 output channels: the parameter count wraps in 64 bits.
+    CHECK_THROWS_WITH(parse_model(model("[64, 8, 8]", "{name: conv, type: conv, out_channels: 4611686018427387904, kernel: 3}"),
+                                  "big.yaml"),
+                      Catch::Contains("layer 'conv'") && Catch::Contains("overflows 64 bits"));
+    // Within 64 bits but beyond the limits.
+    CHECK_THROWS_WITH(parse_model(model("[65536, 1, 1]", "{name: fc, type: fc, out_features: 1048576}"), "big.yaml"),
+                      Catch::Contains("parameters 68720525312 exceed the limit of 17179869184"));  // 2^36 weights + 2^20 biases
+    CHECK_THROWS_WITH(parse_model(model("[4, 65536, 65536]", "{name: up, type: upsample, scale: 2}"), "big.yaml"),
+                      Catch::Contains("input 'x'") && Catch::Contains("more than 1073741824 elements"));
+    CHECK_THROWS_WITH(parse_model(model("[4, 16384, 16384]", "{name: up, type: upsample, scale: 2}"), "big.yaml"),
+                      Catch::Contains("output elements 4294967296 exceed the limit"));
+    // The largest that pass are computed exactly.
+    const Model ok = parse_model(model("[1024, 1, 1]", "{name: fc, type: fc, out_features: 1000000}"), "ok.yaml");
+    CHECK(ok.layers.front().params == 1024ull * 1000000 + 1000000);
+}
