@@ -1,6 +1,7 @@
 #include "testbench/vcd_writer.h"
 
 #include <cstdio>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <map>
@@ -8,15 +9,23 @@
 
 namespace planaria {
 
+namespace {
+// A device or a pipe is written in place; a file is written aside and renamed.
+bool special_file(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+}
+}  // namespace
+
 VcdWriter::VcdWriter(const std::string& path, const std::string& top_scope, unsigned timescale_ps)
-    : path_(path), aside_(path + ".tmp." + std::to_string(::getpid())), top_(top_scope), timescale_ps_(timescale_ps),
-      out_(aside_) {
+    : path_(path), aside_(special_file(path) ? path : path + ".tmp." + std::to_string(::getpid())), top_(top_scope),
+      timescale_ps_(timescale_ps), out_(aside_) {
     if (!out_) throw std::runtime_error(path + ": cannot open the VCD file for writing");
 }
 
 // A writer destroyed without close() (an error on the way) leaves no file.
 VcdWriter::~VcdWriter() {
-    if (!closed_) std::remove(aside_.c_str());
+    if (!closed_ && aside_ != path_) std::remove(aside_.c_str());
 }
 
 unsigned VcdWriter::declare(const std::string& scope, const std::string& name, unsigned width) {
@@ -73,10 +82,10 @@ void VcdWriter::close() {
     out_.close();
     closed_ = true;
     if (!written || out_.fail()) {
-        std::remove(aside_.c_str());
+        if (aside_ != path_) std::remove(aside_.c_str());
         throw std::runtime_error(path_ + ": write failed");
     }
-    if (std::rename(aside_.c_str(), path_.c_str()) != 0) {
+    if (aside_ != path_ && std::rename(aside_.c_str(), path_.c_str()) != 0) {
         std::remove(aside_.c_str());
         throw std::runtime_error(path_ + ": cannot rename into place");
     }

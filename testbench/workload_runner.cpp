@@ -1,5 +1,7 @@
 #include "testbench/workload_runner.h"
 
+#include "hw/config/output_file.h"
+
 #include <fstream>
 #include <stdexcept>
 
@@ -154,9 +156,7 @@ void write_timeline(const std::string& path, const WorkloadRun& run, const ArchC
                                   {"tid", s},
                                   {"args", {{"task", o.task}}}});
     }
-    std::ofstream out(path);
-    if (!out) throw std::runtime_error(path + ": cannot write");
-    out << nlohmann::ordered_json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump() << "\n";
+    write_file_atomically(path, nlohmann::ordered_json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump() + "\n");
 }
 
 }  // namespace planaria

@@ -90,6 +90,21 @@ for d in "$work/exp-bogus" "$work/exp-huge" "$work/bundles"; do
   [ -e "$d" ] && [ -n "$(ls -A "$d")" ] && { echo "FAIL: a refused command left $d: $(ls -A "$d")" >&2; failed=$((failed + 1)); }
 done
 [ -e "$root/scenarios/escaped.bundle" ] || [ -e "$work/escaped.bundle" ] && { echo "FAIL: a model key wrote outside --out-dir" >&2; failed=$((failed + 1)); }
+# Writing to a full disk: /dev/full for a single file, and (where this user may
+# mount one) a 64 KiB tmpfs for a folder of outputs: an error naming the file,
+# a non-zero exit, nothing left behind.
+out=$(timeout 60 "$cli" trace datapath --out /dev/full 2>&1) && { echo "FAIL: a VCD to /dev/full exited 0" >&2; failed=$((failed + 1)); }
+grep -q "/dev/full: write failed" <<< "$out" || { echo "FAIL: no write error for /dev/full: $out" >&2; failed=$((failed + 1)); }
+mkdir -p "$work/tiny"
+if mount -t tmpfs -o size=64k tmpfs "$work/tiny" 2>/dev/null; then
+  out=$(timeout 60 "$cli" run "$b" --requests 100 --seeds 1 --no-search --out "$work/tiny/out" 2>&1) &&
+    { echo "FAIL: a run to a full disk exited 0" >&2; failed=$((failed + 1)); }
+  grep -q "No space left on device" <<< "$out" || { echo "FAIL: no full-disk error: $out" >&2; failed=$((failed + 1)); }
+  [ -z "$(ls -A "$work/tiny")" ] || { echo "FAIL: a full disk kept $(ls -A "$work/tiny")" >&2; failed=$((failed + 1)); }
+  umount "$work/tiny"
+else
+  echo "note: cannot mount a tmpfs here; the full-disk folder case is skipped"
+fi
 echo "$(( ${#cases[@]} - failed )) passed, $failed failed"
 [ "$failed" -eq 0 ] && echo "every bad input refused"
 exit $((failed > 0))
