@@ -90,6 +90,10 @@ for d in "$work/exp-bogus" "$work/exp-huge" "$work/bundles"; do
   [ -e "$d" ] && [ -n "$(ls -A "$d")" ] && { echo "FAIL: a refused command left $d: $(ls -A "$d")" >&2; failed=$((failed + 1)); }
 done
 [ -e "$root/scenarios/escaped.bundle" ] || [ -e "$work/escaped.bundle" ] && { echo "FAIL: a model key wrote outside --out-dir" >&2; failed=$((failed + 1)); }
+# trace creates the folder of its VCD like every other command.
+"$cli" trace datapath --out "$work/new/folder/x.vcd" > /dev/null 2>&1 && [ -s "$work/new/folder/x.vcd" ] ||
+  { echo "FAIL: trace did not create the folder of its VCD" >&2; failed=$((failed + 1)); }
+
 # Writing to a full disk: /dev/full for a single file, and (where this user may
 # mount one) a 64 KiB tmpfs for a folder of outputs: an error naming the file,
 # a non-zero exit, nothing left behind.

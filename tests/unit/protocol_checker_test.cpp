@@ -144,6 +144,11 @@ TEST_CASE("protocol checker: a processing element's socket keeps the rules", "[p
     CHECK(v == 0x00050003u);
     std::vector<unsigned char> regs(12);
     CHECK(host.debug(tlm::TLM_READ_COMMAND, pe.accumulator_offset(), regs) == 12);
+    // The ignore command: answered OK, nothing changed.
+    unsigned char junk[4] = {9, 9, 9, 9};
+    CHECK(host.transact(tlm::TLM_IGNORE_COMMAND, 0, junk, 4) == tlm::TLM_OK_RESPONSE);
+    CHECK(host.read(0, v) == tlm::TLM_OK_RESPONSE);
+    CHECK(v == 0x00050003u);
     // The read-only registers refuse a write, beyond the PE nothing answers: errors, still by the rules.
     CHECK(host.write(pe.accumulator_offset(), 1) == tlm::TLM_COMMAND_ERROR_RESPONSE);
     CHECK(host.read(ProcessingElement::address_span(cfg.subarray.weight_buffer_bytes), v) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
