@@ -216,6 +216,10 @@ void SubarraySequencer::checkpoint(const Horizon& h) {
     // The context is control state: its transfer carries it in both data modes.
     const sc_core::sc_time saved = dma(tlm::TLM_WRITE_COMMAND, context_, bytes.size(), quiet, bytes.data());
     if (saved > now()) keeper_.set(saved - sc_core::sc_time_stamp());
+    stop_preempted();
+}
+
+void SubarraySequencer::stop_preempted() {
     keeper_.sync();
     busy_ = false;
     preempt_requested_ = false;
@@ -261,6 +265,14 @@ void SubarraySequencer::restore(Horizon& h) {
         fail(sync.aborted ? rm::kSeqErrorAborted : rm::kSeqErrorConfiguration);
         return;
     }
+    if (sync.withdrawn) {
+        // Preempted again before the tenant's arrays were re-formed: it stops
+        // where it was. The context in memory is still the one it read, so
+        // nothing is saved (its arrays are not in the registers to be saved;
+        // what it staged is dropped when the subarray's next run starts).
+        stop_preempted();
+        return;
+    }
     if (c.staged) services_.stage_configuration(subarray_, std::uint32_t(c.staged_state), unsigned(c.staged_selector));
     // The PE weight buffers were lost to the subarrays' other users: reload the resident set.
     TileBuffers* b = services_.buffers(subarray_);
@@ -302,7 +314,10 @@ void SubarraySequencer::execute() {
     // does not hold up the loads of the next one.
     Horizon h{now(), now(), now(), now(), now()};
     ActivationBuffer act;
-    if (resuming_) restore(h);
+    if (resuming_) {
+        restore(h);
+        if (!busy_) return;  // preempted again before it could resume
+    }
 
     while (!error_) {
         loop_end();

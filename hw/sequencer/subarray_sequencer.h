@@ -157,6 +157,8 @@ private:
     };
     /// Finishes the tile in flight and its stores, saves the context, stops.
     void checkpoint(const Horizon& h);
+    /// The end of a preempted run: idle, PREEMPTED, the accelerator told.
+    void stop_preempted();
     /// Reads the context back, re-forms the tenant's arrays, reloads the weights.
     void restore(Horizon& h);
     /// The activation buffer's room (a circular buffer of entries).

@@ -81,6 +81,7 @@ public:
     LogicalArray array;
     bool refuse_configuration = false;  ///< the barrier refuses a staged configuration
     bool abort_barriers = false;        ///< another member of the tenant failed
+    bool withdraw_barriers = false;     ///< the caller is preempted while it waits: it leaves the barrier
     std::vector<Transaction> log;
     std::vector<Staged> staged;
     std::vector<BarrierCall> barriers;
@@ -126,6 +127,10 @@ public:
         if (abort_barriers) {
             sync.aborted = true;
             return false;
+        }
+        if (withdraw_barriers) {
+            sync.withdrawn = true;
+            return true;
         }
         // Alone at the barrier: the latest times are the caller's own; a staged configuration applies now.
         if (pending) {
@@ -606,4 +611,41 @@ TEST_CASE("sequencer: a preempted subarray alone stops after its tile and saves 
     CHECK(c.weights[3].bytes == 2048);
     for (unsigned s = 0; s < slots; ++s)
         if (s != 3) CHECK(c.weights[s].valid == 0);
+}
+
+// Regression (a 1,000-request Workload-C run at tile level stopped with ERROR
+// 3): a resumed run preempted again at its resume barrier ran on as if its
+// arrays had been re-formed. It stops where it was, its context unchanged.
+TEST_CASE("sequencer: a run preempted while it resumes stops before it executes anything", "[sequencer][reliability]") {
+    Rig rig("sequencer", 6, alone(6));
+    rig.chip.current = {6, 0x11, 0x2};
+    const std::vector<Instruction> program = {
+        Instruction::of(Opcode::LayerBoundary, 0, 7),
+        Instruction::of(Opcode::LoadWeights, 0x400, 32 * 32 * 2, 3),
+        Instruction::of(Opcode::LoadActivations, 0x1000, 20 * 32 * 2, 20),
+        Instruction::of(Opcode::Compute, tile(20, 32, 32)),
+        Instruction::of(Opcode::Store, 0x2000, 20 * 32 * 2),
+        Instruction::of(Opcode::End),
+    };
+    rig.start(program);
+    rig.seq.request_preempt(kContext);
+    sc_core::sc_start();
+    REQUIRE(rig.seq.preempted());
+    const std::vector<std::uint8_t> saved(rig.chip.memory.begin() + std::ptrdiff_t(kContext),
+                                          rig.chip.memory.begin() + std::ptrdiff_t(kContext + 0x1000));
+    const std::size_t before = rig.chip.log.size();
+    // Resumed, and preempted again while it waits for its peers at the resume barrier.
+    rig.chip.withdraw_barriers = true;
+    REQUIRE(rig.seq.resume(kProgram, kTenant, kData, kContext, 2));
+    sc_core::sc_start();
+    CHECK(rig.seq.preempted());
+    CHECK_FALSE(rig.seq.done());
+    CHECK(rig.seq.error() == kSeqErrorNone);
+    CHECK(rig.tiles.size() == 1);  // the tile before the first preemption only
+    for (std::size_t i = before; i < rig.chip.log.size(); ++i) {
+        INFO("transaction at 0x" << std::hex << rig.chip.log[i].address);
+        CHECK(rig.chip.log[i].address != kData + 0x2000);     // the store never ran
+        CHECK(rig.chip.log[i].command == tlm::TLM_READ_COMMAND);  // and nothing was written
+    }
+    CHECK(std::equal(saved.begin(), saved.end(), rig.chip.memory.begin() + std::ptrdiff_t(kContext)));
 }
