@@ -221,6 +221,18 @@ const auto W = tlm::TLM_WRITE_COMMAND;
 /// M | K << 16 | N << 32, as Compute carries the tile's shape.
 std::uint64_t tile(std::uint64_t m, std::uint64_t k, std::uint64_t n) { return m | k << 16 | n << 32; }
 
+/// Layer 7: weights into slot 3, 20 activation vectors, one 20x32x32 tile, its store.
+std::vector<Instruction> one_tile_program() {
+    return {
+        Instruction::of(Opcode::LayerBoundary, 0, 7),
+        Instruction::of(Opcode::LoadWeights, 0x400, 32 * 32 * 2, 3),
+        Instruction::of(Opcode::LoadActivations, 0x1000, 20 * 32 * 2, 20),
+        Instruction::of(Opcode::Compute, tile(20, 32, 32)),
+        Instruction::of(Opcode::Store, 0x2000, 20 * 32 * 2),
+        Instruction::of(Opcode::End),
+    };
+}
+
 }  // namespace
 
 TEST_CASE("sequencer: one tile issues its loads and store on the channel and counts the closed-form cycles",
@@ -563,14 +575,7 @@ TEST_CASE("sequencer: bad programs end in the error state with the code of what 
 TEST_CASE("sequencer: a preempted subarray alone stops after its tile and saves its context", "[sequencer]") {
     Rig rig("sequencer", 6, alone(6));
     rig.chip.current = {6, 0x11, 0x2};
-    rig.start({
-        Instruction::of(Opcode::LayerBoundary, 0, 7),
-        Instruction::of(Opcode::LoadWeights, 0x400, 32 * 32 * 2, 3),
-        Instruction::of(Opcode::LoadActivations, 0x1000, 20 * 32 * 2, 20),
-        Instruction::of(Opcode::Compute, tile(20, 32, 32)),
-        Instruction::of(Opcode::Store, 0x2000, 20 * 32 * 2),
-        Instruction::of(Opcode::End),
-    });
+    rig.start(one_tile_program());
     rig.seq.request_preempt(kContext);
     sc_core::sc_start();
     CHECK(rig.seq.preempted());
@@ -619,15 +624,7 @@ TEST_CASE("sequencer: a preempted subarray alone stops after its tile and saves 
 TEST_CASE("sequencer: a run preempted while it resumes stops before it executes anything", "[sequencer][reliability]") {
     Rig rig("sequencer", 6, alone(6));
     rig.chip.current = {6, 0x11, 0x2};
-    const std::vector<Instruction> program = {
-        Instruction::of(Opcode::LayerBoundary, 0, 7),
-        Instruction::of(Opcode::LoadWeights, 0x400, 32 * 32 * 2, 3),
-        Instruction::of(Opcode::LoadActivations, 0x1000, 20 * 32 * 2, 20),
-        Instruction::of(Opcode::Compute, tile(20, 32, 32)),
-        Instruction::of(Opcode::Store, 0x2000, 20 * 32 * 2),
-        Instruction::of(Opcode::End),
-    };
-    rig.start(program);
+    rig.start(one_tile_program());
     rig.seq.request_preempt(kContext);
     sc_core::sc_start();
     REQUIRE(rig.seq.preempted());
