@@ -68,4 +68,19 @@ for name in run exp cmp; do
   [ "$leftovers" -eq 0 ] || { echo "FAIL: $name: $leftovers stale staging folders left" >&2; exit 1; }
   echo "$name: $kills kills within 1.2 x ${duration}s: $(for o in old new absent; do printf '%s %s, ' "$(grep -o "$o" <<< "$outcomes" | wc -l)" "$o"; done)"
 done
+# Two runs writing one folder at once: one wins whole (the other may fail
+# naming the folder), never a mix. Repeated to meet different interleavings.
+for ((i = 1; i <= 5; i++)); do
+  target="$work/race-target"
+  rm -rf "$target" "$target".*
+  "$cli" "${run_a[@]}" "$target" > /dev/null 2>&1 & first=$!
+  "$cli" "${run_b[@]}" "$target" > /dev/null 2>&1 & second=$!
+  ok_a=0; ok_b=0
+  wait "$first" && ok_a=1 || true
+  wait "$second" && ok_b=1 || true
+  [ $((ok_a + ok_b)) -ge 1 ] || { echo "FAIL: both concurrent runs failed" >&2; exit 1; }
+  same "$work/run-ref-a" "$target" || same "$work/run-ref-b" "$target" ||
+    { echo "FAIL: two concurrent runs left a mix:" >&2; diff -rq "$work/run-ref-b" "$target" >&2 || true; exit 1; }
+done
+echo "concurrent runs: one wins whole"
 echo "$total kills, every folder consistent as a set"
