@@ -71,19 +71,11 @@ const Placement* current_of(const std::vector<Placement>& current, std::uint64_t
     return nullptr;
 }
 
-bool all_free(const std::vector<bool>& used, const std::vector<unsigned>& region) {
-    return std::all_of(region.begin(), region.end(), [&](unsigned s) { return s < used.size() && !used[s]; });
-}
-
-void take(std::vector<bool>& used, const std::vector<unsigned>& region) {
-    for (unsigned s : region) used[s] = true;
-}
-
 }  // namespace
 
 std::vector<Placement> place(const Floorplan& fp, const std::vector<Grant>& grants,
                              const std::vector<Placement>& current) {
-    std::vector<bool> used(fp.subarrays(), false);
+    SubarrayClaims used(fp.subarrays());
     std::vector<Placement> out(grants.size());
     std::vector<bool> placed(grants.size(), false);
     for (std::size_t i = 0; i < grants.size(); ++i) out[i].task = grants[i].task;
@@ -92,9 +84,9 @@ std::vector<Placement> place(const Floorplan& fp, const std::vector<Grant>& gran
     // would cost a checkpoint for nothing.
     for (std::size_t i = 0; i < grants.size(); ++i) {
         const Placement* now = current_of(current, grants[i].task);
-        if (!now || now->subarrays != grants[i].subarrays || !all_free(used, now->region)) continue;
+        if (!now || now->subarrays != grants[i].subarrays || !used.free(now->region)) continue;
         out[i] = *now;
-        take(used, now->region);
+        used.claim(now->region);
         placed[i] = true;
     }
 
@@ -110,8 +102,8 @@ std::vector<Placement> place(const Floorplan& fp, const std::vector<Grant>& gran
         for (unsigned k = std::min(grants[i].subarrays, fp.subarrays()); k > 0 && !placed[i]; --k)
             for (unsigned o : offsets) {
                 std::vector<unsigned> region = job_region(fp, k, o);
-                if (!all_free(used, region) || !region_accepts_configurations(fp, k, o)) continue;
-                take(used, region);
+                if (!used.free(region) || !region_accepts_configurations(fp, k, o)) continue;
+                used.claim(region);
                 out[i].subarrays = k;
                 out[i].pod_offset = o;
                 out[i].region = std::move(region);

@@ -36,6 +36,25 @@ struct Placement {
     std::vector<unsigned> region;  ///< job_region(fp, subarrays, pod_offset)
 };
 
+/// Which subarrays are taken: while place() hands out regions, and while a
+/// caller applies a placement (the tasks that keep running first, then each
+/// task it starts). A subarray outside the chip is never free.
+class SubarrayClaims {
+public:
+    explicit SubarrayClaims(unsigned subarrays) : taken_(subarrays, false) {}
+    void claim(const std::vector<unsigned>& region) {
+        for (unsigned s : region) taken_.at(s) = true;
+    }
+    bool free(const std::vector<unsigned>& region) const {
+        for (unsigned s : region)
+            if (s >= taken_.size() || taken_[s]) return false;
+        return true;
+    }
+
+private:
+    std::vector<bool> taken_;
+};
+
 /// The physical subarrays of a job: the canonical region of k moved by whole
 /// pods (pod_offset steps along the pod grid, row-major, wrapping around).
 std::vector<unsigned> job_region(const Floorplan& fp, unsigned k, unsigned pod_offset);

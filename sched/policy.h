@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "hw/config/arch_config.h"
+
 namespace planaria {
 
 /// Priorities of the workloads (paper Section VI-A, after [67]): 1..11, higher is more important.
@@ -78,6 +80,12 @@ struct PolicyOptions {
     double checkpoint_bandwidth = 250e9;
     /// Fixed seconds per CHECKPOINT on top of the transfers (host work, register traffic).
     double checkpoint_latency = 0;
+    /// The options for a policy running on `cfg`: checkpoints at the chip's whole off-chip bandwidth.
+    static PolicyOptions for_chip(const ArchConfig& cfg) {
+        PolicyOptions o;
+        o.checkpoint_bandwidth = cfg.offchip.bandwidth_gbps * 1e9 * cfg.offchip.channels;
+        return o;
+    }
     /// Static equal partition: the chip is cut into this many fixed partitions.
     unsigned partitions = 4;
 };

@@ -47,7 +47,7 @@ struct TaskProgress {
 /// double-buffered output buffer the task holds.
 double checkpoint_bytes(const ArchConfig& cfg, unsigned k);
 
-/// The policy's view of a task (TaskState) at time `now`.
+/// The policy's view of a task (TaskState).
 TaskState task_state(const ArchConfig& cfg, const TaskProgress& task);
 
 struct SchedulingOutcome {
@@ -61,23 +61,5 @@ struct SchedulingOutcome {
 /// when the policy does not grant every task.
 SchedulingOutcome schedule_tasks(const ArchConfig& cfg, const Floorplan& floorplan, SchedulingPolicy& policy,
                                  double now, const std::vector<TaskProgress>& tasks);
-
-/// Which subarrays are taken while the caller applies an outcome: those of
-/// tasks that keep running first, then each newly started task claims its region.
-class SubarrayClaims {
-public:
-    explicit SubarrayClaims(unsigned subarrays) : taken_(subarrays, false) {}
-    void claim(const std::vector<unsigned>& region) {
-        for (unsigned s : region) taken_[s] = true;
-    }
-    bool free(const std::vector<unsigned>& region) const {
-        for (unsigned s : region)
-            if (taken_[s]) return false;
-        return true;
-    }
-
-private:
-    std::vector<bool> taken_;
-};
 
 }  // namespace planaria

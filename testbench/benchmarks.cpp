@@ -94,8 +94,7 @@ std::string bench_workload(const Scenario& scenario, const ArchConfig& planaria,
     std::vector<std::unique_ptr<NodeSetup>> setups;
     for (const std::string policy : {"planaria", "prema"}) {
         const ArchConfig& arch = chip_for_policy(policy, planaria, monolithic);
-        PolicyOptions options;
-        options.checkpoint_bandwidth = arch.offchip.bandwidth_gbps * 1e9 * arch.offchip.channels;
+        const PolicyOptions options = PolicyOptions::for_chip(arch);
         const auto t0 = Clock::now();
         setups.push_back(std::make_unique<NodeSetup>(arch, policy, scenario, options, tile));
         os << "  " << std::left << std::setw(10) << policy << std::right << " compile " << std::fixed

@@ -63,8 +63,7 @@ std::vector<Contender> contenders(const ExperimentSetup& s, double bandwidth_sca
 }
 
 std::unique_ptr<NodeSetup> node_setup(const Contender& c, const Scenario& scenario) {
-    PolicyOptions options;
-    options.checkpoint_bandwidth = c.arch.offchip.bandwidth_gbps * 1e9 * c.arch.offchip.channels;
+    const PolicyOptions options = PolicyOptions::for_chip(c.arch);
     return std::make_unique<NodeSetup>(c.arch, c.policy, scenario, options);
 }
 

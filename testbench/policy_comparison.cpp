@@ -25,8 +25,7 @@ Comparison compare_policies(const ComparisonRequest& rq, const std::function<voi
     std::vector<std::unique_ptr<NodeSetup>> setups;
     for (const std::string& policy : rq.policies) {
         const ArchConfig& arch = chip_for_policy(policy, rq.fissionable, rq.baseline);
-        PolicyOptions options;
-        options.checkpoint_bandwidth = arch.offchip.bandwidth_gbps * 1e9 * arch.offchip.channels;
+        const PolicyOptions options = PolicyOptions::for_chip(arch);
         setups.push_back(std::make_unique<NodeSetup>(arch, policy, rq.scenario, options, rq.tile, rq.inputs));
     }
     // The runs at the given rate, [policy][seed].

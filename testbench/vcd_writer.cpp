@@ -1,25 +1,16 @@
 #include "testbench/vcd_writer.h"
 
 #include <cstdio>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <map>
 #include <stdexcept>
 
+#include "hw/config/output_file.h"
+
 namespace planaria {
 
-namespace {
-// A device or a pipe is written in place; a file is written aside and renamed.
-bool special_file(const std::string& path) {
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
-}
-}  // namespace
-
+// Streamed beside its name (or in place into a device) and renamed at close.
 VcdWriter::VcdWriter(const std::string& path, const std::string& top_scope, unsigned timescale_ps)
-    : path_(path), aside_(special_file(path) ? path : path + ".tmp." + std::to_string(::getpid())), top_(top_scope),
-      timescale_ps_(timescale_ps), out_(aside_) {
+    : path_(path), aside_(aside_path(path)), top_(top_scope), timescale_ps_(timescale_ps), out_(aside_) {
     if (!out_) throw std::runtime_error(path + ": cannot open the VCD file for writing");
 }
 

@@ -1,24 +1,28 @@
 #include "hw/config/output_file.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <stdexcept>
-#include <csignal>
-#include <filesystem>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
 namespace planaria {
 
-void write_file_atomically(const std::string& path, const void* data, std::size_t size) {
-    // A device or a pipe (/dev/stdout, /dev/full) is written in place: it
-    // cannot be replaced by a rename, and must not be.
+std::string aside_path(const std::string& path) {
     struct stat st {};
-    const bool special = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return path;
     // The process id keeps two writers of the same file from sharing a temporary.
-    const std::string aside = special ? path : path + ".tmp." + std::to_string(::getpid());
+    return path + ".tmp." + std::to_string(::getpid());
+}
+
+void write_file_atomically(const std::string& path, const void* data, std::size_t size) {
+    const std::string aside = aside_path(path);
+    const bool special = aside == path;
     const auto fail = [&](const std::string& what) {
         const std::string reason = std::strerror(errno);
         if (!special) std::remove(aside.c_str());

@@ -9,6 +9,12 @@
 
 namespace planaria {
 
+/// Where a file of `path` is written before it is renamed into place: a
+/// sibling named by the process. A device or a pipe (/dev/stdout, /dev/full)
+/// is written in place (the path itself): it cannot be replaced by a rename,
+/// and must not be.
+std::string aside_path(const std::string& path);
+
 void write_file_atomically(const std::string& path, const void* data, std::size_t size);
 inline void write_file_atomically(const std::string& path, const std::string& text) {
     write_file_atomically(path, text.data(), text.size());
