@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include "compiler/data_layout.h"
-#include "hw/isa/layer_descriptor.h"
 #include "compiler/window.h"
+#include "hw/isa/layer_descriptor.h"
 #include "hw/isa/number_format.h"
 
 namespace planaria {

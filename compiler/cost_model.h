@@ -36,8 +36,8 @@
 
 #include "compiler/lowering.h"
 #include "hw/config/arch_config.h"
-#include "hw/isa/energy_breakdown.h"
 #include "hw/fission/fission_configurations.h"
+#include "hw/isa/energy_breakdown.h"
 
 namespace planaria {
 

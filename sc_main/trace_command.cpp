@@ -5,9 +5,9 @@
 #include <boost/program_options.hpp>
 
 #include "sc_main/cli_support.h"
-#include "testbench/vcd_writer.h"
 #include "sc_main/command.h"
 #include "testbench/datapath_harness.h"
+#include "testbench/vcd_writer.h"
 
 namespace planaria::cli {
 

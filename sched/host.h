@@ -42,8 +42,8 @@
 #include "sched/placement.h"
 #include "sched/policy.h"
 #include "sched/scheduling_event.h"
-#include "sched/task_monitor.h"
 #include "sched/task.h"
+#include "sched/task_monitor.h"
 
 namespace planaria {
 

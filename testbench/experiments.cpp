@@ -2,8 +2,8 @@
 
 #include <sstream>
 
-#include "testbench/csv_writer.h"
 #include "hw/config/output_file.h"
+#include "testbench/csv_writer.h"
 
 #include <algorithm>
 #include <filesystem>

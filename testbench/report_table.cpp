@@ -1,7 +1,7 @@
 #include "testbench/report_table.h"
 
-#include "testbench/csv_writer.h"
 #include "hw/config/output_file.h"
+#include "testbench/csv_writer.h"
 
 #include <algorithm>
 #include <fstream>

@@ -23,12 +23,12 @@
 #include <stdexcept>
 #include <vector>
 
-#include "hw/timing/tile_timing.h"
 #include "hw/pod/fission_pod.h"
 #include "hw/regfile/reconfiguration_register_file.h"
 #include "hw/ringbus/ring_bus.h"
 #include "hw/simd/simd_segment.h"
 #include "hw/subarray/omni_directional_subarray.h"
+#include "hw/timing/tile_timing.h"
 #include "hw/trace/signal_trace.h"
 
 namespace planaria {

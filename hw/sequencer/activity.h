@@ -5,8 +5,8 @@
 
 #include <cstdint>
 
-#include "hw/isa/energy_breakdown.h"
 #include "hw/config/arch_config.h"
+#include "hw/isa/energy_breakdown.h"
 
 namespace planaria {
 

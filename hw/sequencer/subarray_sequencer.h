@@ -28,9 +28,9 @@
 #include <tlm>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
-#include "hw/isa/instruction.h"
 #include "hw/config/arch_config.h"
 #include "hw/fission/fission_topology.h"
+#include "hw/isa/instruction.h"
 #include "hw/sequencer/activity.h"
 #include "hw/sequencer/sequencer_context.h"
 #include "hw/sequencer/tile_buffers.h"

@@ -14,9 +14,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "hw/fission/fission_topology.h"
 #include "hw/isa/layer_descriptor.h"
 #include "hw/isa/number_format.h"
-#include "hw/fission/fission_topology.h"
 #include "tlm/data_port.h"
 
 namespace planaria {

@@ -4,8 +4,8 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "support/tlm_test_host.h"
-#include "tlm/protocol_checker.h"
 #include "tlm/channel_memory.h"
+#include "tlm/protocol_checker.h"
 
 using namespace planaria;
 using planaria::test::TestHost;

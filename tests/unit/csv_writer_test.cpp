@@ -6,8 +6,8 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "testbench/csv_writer.h"
 #include "hw/config/output_file.h"
+#include "testbench/csv_writer.h"
 
 using namespace planaria;
 

@@ -6,8 +6,8 @@
 
 #include "compiler/compiler.h"
 #include "compiler/lowering.h"
-#include "testbench/functional_image.h"
 #include "hw/sequencer/sequencer_context.h"
+#include "testbench/functional_image.h"
 #include "testbench/replay.h"
 
 using namespace planaria;
