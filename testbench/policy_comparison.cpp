@@ -30,6 +30,7 @@ Comparison compare_policies(const ComparisonRequest& rq, const std::function<voi
     }
     // The runs at the given rate, [policy][seed].
     std::vector<std::vector<WorkloadRun>> at_rate(rq.policies.size());
+    out.policies.resize(rq.policies.size());
     unsigned done = 0;
     if (rq.tile) {
         TileLevelExperiment experiment;
@@ -50,12 +51,10 @@ Comparison compare_policies(const ComparisonRequest& rq, const std::function<voi
         };
         for (std::size_t p = 0; p < rq.policies.size(); ++p)
             at_rate[p] = run_seeds(*setups[p], rq.scenario, rq.qos, rq.rate, rq.requests, rq.seed, seeds, rq.nodes, step);
-        out.policies.resize(rq.policies.size());
         for (std::size_t p = 0; p < rq.policies.size() && search; ++p)
             out.policies[p].throughput = search_throughput(*setups[p], rq.scenario, rq.qos, rq.rate, rq.requests,
                                                            rq.seed, seeds, 6, rq.nodes, step);
     }
-    out.policies.resize(rq.policies.size());
     for (std::size_t p = 0; p < rq.policies.size(); ++p) {
         PolicyResult& col = out.policies[p];
         col.policy = rq.policies[p];
