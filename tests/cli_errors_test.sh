@@ -70,6 +70,7 @@ cases=(
   "0|tiny_yolo.bundle: ok|bundle check $work/good/tiny_yolo.bundle"
   "0|fingerprint 0x[0-9a-f]{16}|bundle show $work/good/tiny_yolo.bundle"
   "0|^ +4 +32 +[0-9]+ +[0-9]+ +4 +[1-9]|bundle show $work/good/tiny_yolo.bundle"
+  "0|^ +1 +32 +[0-9]+ +[0-9]+ +0 +0 +0$|bundle show $work/good/tiny_yolo.bundle"
   "2|--subarrays: must list counts from 1 to 16|compile $m/tiny_yolo.yaml --subarrays 0,17 --out-dir $work/bundles"
   "2|layer 'conv' \(conv\): sizes too large: a product overflows 64 bits|compile $work/big4611686018427387904.yaml --out-dir $work/bundles"
   "2|the instruction streams exceed 33554432 instructions|compile $work/big10000000.yaml --out-dir $work/bundles"
