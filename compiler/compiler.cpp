@@ -304,6 +304,9 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             // Sequential repetitions (LSTM steps) repeat the whole body, reading
             // and writing the next step's vectors.
             if (g.sequential > 1 && out.size() > body_start) {
+                // A step reads the previous step's stored state: the tenant's
+                // stores complete before any of its subarrays goes round again.
+                out.push_back(Instruction::of(Opcode::Sync, 0, std::uint32_t(i), std::uint16_t(c.k), kSyncTenant | kSyncData));
                 const std::uint32_t body = std::uint32_t(out.size() - body_start);
                 const std::uint64_t steps = std::min<std::uint64_t>(g.sequential, 0xFFFF);
                 const std::uint64_t step_bytes = g.m * g.k * 2 * g.instances;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "hw/timing/tile_timing.h"
 
@@ -11,6 +12,12 @@ namespace {
 
 constexpr std::uint64_t kValueBits = 16;
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+
+/// Extent of block `index` of `block` elements within a tile of `extent`.
+unsigned block_extent(std::uint64_t extent, unsigned index, unsigned block) {
+    const std::uint64_t first = std::uint64_t(index) * block;
+    return first < extent ? unsigned(std::min<std::uint64_t>(block, extent - first)) : 0;
+}
 
 /// A dimension cut into `count` pieces as even as possible: sizes and how many of each.
 struct Split {
@@ -40,7 +47,7 @@ struct Split {
 }  // namespace
 
 CostModel::CostModel(const ArchConfig& cfg, unsigned chip_subarrays)
-    : cfg_(cfg), chip_subarrays_(chip_subarrays),
+    : cfg_(cfg), floorplan_(cfg), chip_subarrays_(chip_subarrays),
       act_entries_(cfg.pod.activation_buffer.bytes /
                    (std::uint64_t(cfg.pod.activation_buffer.banks) * cfg.pod.activation_buffer.bank_width_bits / 8)),
       out_entries_(cfg.pod.output_buffer.bytes /
@@ -50,9 +57,9 @@ CostModel::CostModel(const ArchConfig& cfg, unsigned chip_subarrays)
     max_vectors_ = std::max<std::uint64_t>(1, std::min(act_entries_, out_entries_) / 2);
 }
 
-double CostModel::bytes_per_cycle(unsigned k) const {
-    return cfg_.offchip_bytes_per_cycle_per_channel() * cfg_.offchip.channels * double(k) / chip_subarrays_;
-}
+double CostModel::channel_bytes_per_cycle() const { return cfg_.offchip_bytes_per_cycle_per_channel(); }
+
+unsigned CostModel::channel_of(unsigned subarray) const { return floorplan_.pod_of(subarray) / cfg_.pods_per_channel(); }
 
 double CostModel::leakage_pj(std::uint64_t cycles, unsigned k) const {
     // mW * ns = pJ.
@@ -60,81 +67,163 @@ double CostModel::leakage_pj(std::uint64_t cycles, unsigned k) const {
 }
 
 LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config, unsigned k, bool simd_active) const {
+    const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
+    const unsigned BR = config.block_rows, BC = config.block_cols;
     const std::uint64_t R = config.pe_rows(cfg_), C = config.pe_cols(cfg_);
-    const std::uint64_t cluster_pes = std::uint64_t(R) * C;
+    const std::uint64_t cluster_pes = R * C;
     const auto& e = cfg_.energy;
     const std::uint64_t acc_bits = cfg_.pod.output_buffer.bank_width_bits;
 
     const std::uint64_t nk = ceil_div(g.k, R), nn = ceil_div(g.n, C), nm = ceil_div(g.m, max_vectors_);
-    const Split ms(g.m, nm);
-    const Split ks = Split::by_unit(g.k, R), ns = Split::by_unit(g.n, C);
+    const Split ks = Split::by_unit(g.k, R);
+    // The sequencers' work, as the compiler's program deals it out: units
+    // (instance, n tile, m chunk), m fastest, round-robin over the clusters;
+    // each unit runs its k tiles one after another into one output buffer.
+    const std::uint64_t units = nm * nn * g.instances;
+    const std::uint64_t clusters = std::min<std::uint64_t>(config.clusters, units);
+    const auto chunk_size = [&](std::uint64_t m) { return g.m * (m + 1) / nm - g.m * m / nm; };
+    const auto n_size = [&](std::uint64_t n) { return std::min(C, g.n - n * C); };
+    // Weights stay in the PEs for all of a cluster's m chunks of an (instance,
+    // n) group when its k tiles fit the weight slots; otherwise every unit
+    // fetches them again.
+    const bool resident = nk <= slots_;
 
-    // Cycles and on-chip traffic of every tile of one instance, exactly.
-    std::uint64_t instance_cycles = 0, largest_tile = 0, act_reads = 0, out_writes = 0, act_hops = 0, psum_hops = 0;
+    // Rows of the reduction each block row holds, over all k tiles, and the
+    // columns each block column holds of an n tile of `nt`.
+    std::vector<std::uint64_t> krows(BR, 0), first_krows(BR, 0);
+    ks.each([&](std::uint64_t kt, std::uint64_t count) {
+        for (unsigned r = 0; r < BR; ++r) krows[r] += count * block_extent(kt, r, rows);
+    });
+    for (unsigned r = 0; r < BR; ++r) first_krows[r] = block_extent(std::min(R, g.k), r, rows);
+    const auto ncols = [&](unsigned c, std::uint64_t nt) { return std::uint64_t(block_extent(nt, c, cols)); };
+
+    // Cycles of one unit (all its k tiles), for the (at most two) chunk and n tile sizes.
+    const auto unit_cycles = [&](std::uint64_t mt, std::uint64_t nt) {
+        std::uint64_t cycles = 0;
+        ks.each([&](std::uint64_t kt, std::uint64_t count) {
+            cycles += count * tile_cycles(cfg_, {BR, BC}, {unsigned(mt), unsigned(kt), unsigned(nt)}, simd_active).total();
+        });
+        return cycles;
+    };
+    struct UnitCost {
+        std::uint64_t mt = 0, nt = 0, cycles = 0;
+    };
+    std::vector<UnitCost> unit_costs;
+    const auto cost_of = [&](std::uint64_t mt, std::uint64_t nt) -> const UnitCost& {
+        for (const UnitCost& u : unit_costs)
+            if (u.mt == mt && u.nt == nt) return u;
+        unit_costs.push_back({mt, nt, unit_cycles(mt, nt)});
+        return unit_costs.back();
+    };
+
+    // Bytes per channel: each member moves its share on its own pod's channel.
+    std::vector<double> channel_bytes(cfg_.offchip.channels, 0.0), first_bytes(cfg_.offchip.channels, 0.0);
+    std::vector<std::uint64_t> cluster_cycles(clusters, 0), last_group(clusters, ~0ull), last_unit(clusters, ~0ull);
+    std::uint64_t all_cycles = 0, act_bytes = 0, weight_bytes = 0, out_bytes = 0;
+    const auto member_bytes = [&](std::uint64_t q, bool weights, bool first, std::uint64_t mt, std::uint64_t nt) {
+        const LogicalArray& a = config.placement.at(std::size_t(q));
+        for (unsigned r = 0; r < BR; ++r)
+            for (unsigned c = 0; c < BC; ++c) {
+                const unsigned ch = channel_of(a.at(r, c));
+                const std::uint64_t kr = first && !resident ? first_krows[r] : krows[r];
+                std::uint64_t bytes = 0;
+                if (weights) {
+                    const std::uint64_t w = kr * ncols(c, nt) * 2;
+                    bytes += w;
+                    if (!first) weight_bytes += w;
+                }
+                if (c == 0) {
+                    const std::uint64_t a_b = mt * (first ? first_krows[r] : krows[r]) * 2;
+                    bytes += a_b;
+                    if (!first) act_bytes += a_b;
+                }
+                if (!first && r + 1 == BR) {
+                    const std::uint64_t o = mt * ncols(c, nt) * 2;
+                    bytes += o;
+                    out_bytes += o;
+                }
+                (first ? first_bytes : channel_bytes)[ch] += double(bytes);
+            }
+    };
+    bool last_fetched_weights = false;
+    for (std::uint64_t u = 0; u < units; ++u) {
+        const std::uint64_t q = u % clusters, m = u % nm, group = u / nm;
+        const std::uint64_t mt = chunk_size(m), nt = n_size(group % nn);
+        const UnitCost& uc = cost_of(mt, nt);
+        cluster_cycles[q] += uc.cycles;
+        all_cycles += uc.cycles;
+        const bool new_weights = !resident || last_group[q] != group;
+        last_fetched_weights = new_weights;
+        if (last_unit[q] == ~0ull) member_bytes(q, true, true, mt, nt);  // what its first tile waits for
+        member_bytes(q, new_weights, false, mt, nt);
+        last_group[q] = group;
+        last_unit[q] = u;
+    }
+    const std::uint64_t busiest = *std::max_element(cluster_cycles.begin(), cluster_cycles.end());
+    const double channel_max = *std::max_element(channel_bytes.begin(), channel_bytes.end());
+    const double first_max = *std::max_element(first_bytes.begin(), first_bytes.end());
+    // The last unit's last tile computes after its operands arrive; its
+    // outputs are written after it.
+    const std::uint64_t last_u = units - 1;
+    const UnitCost& last = cost_of(chunk_size(last_u % nm), n_size(last_u / nm % nn));
+    // After the channel's last byte the last tile computes. A unit that
+    // fetches resident weights starts once all of them are in, and its
+    // activations follow: if the last unit does, what of it the
+    // activations' transfer cannot hide computes after the last byte.
+    std::uint64_t last_tile =
+        tile_cycles(cfg_, {BR, BC}, {unsigned(last.mt), unsigned(ks.small_count ? ks.small : ks.big), unsigned(last.nt)},
+                    simd_active).total();
+    if (resident && last_fetched_weights) {
+        std::vector<double> act(cfg_.offchip.channels, 0.0);
+        const LogicalArray& a = config.placement.at(std::size_t(last_u % clusters));
+        for (unsigned r = 0; r < BR; ++r) act[channel_of(a.at(r, 0))] += double(last.mt * krows[r] * 2);
+        const double hidden = *std::max_element(act.begin(), act.end()) / channel_bytes_per_cycle();
+        last_tile = std::max(last_tile, std::uint64_t(std::max(0.0, double(last.cycles) - hidden)));
+    }
+    double last_store = 0;
+    for (unsigned c = 0; c < BC; ++c) last_store = std::max(last_store, double(last.mt * ncols(c, last.nt) * 2));
+
+    LayerCost c;
+    c.tiles = nm * nk * nn * g.instances;
+    c.macs = g.m * g.k * g.n * g.instances;
+    c.compute_cycles = busiest;
+    c.dram_bytes = act_bytes + weight_bytes + out_bytes;
+    c.weights_resident = resident;
+    c.max_tile_vectors = chunk_size(0);
+    const double bpc = channel_bytes_per_cycle();
+    c.memory_cycles = std::uint64_t(std::ceil(channel_max / bpc));
+    // Operands arrive `latency` after their last byte, and the last write
+    // completes `latency` after its own. The chip's time is the longer of
+    // the compute path (the busiest cluster, after its first operands) and
+    // the channel path (the busiest channel, then the last tile and its store).
+    const double compute_path = first_max / bpc + double(busiest) + last_store / bpc;
+    const double channel_path = channel_max / bpc + double(last_tile);
+    const std::uint64_t span = std::uint64_t(std::ceil(std::max(compute_path, channel_path))) + 2 * latency_cycles_;
+    c.cycles = span;
+    c.fill_drain_cycles = span - std::min(span, std::max(c.compute_cycles, c.memory_cycles));
+
+    // Energy: every tile's PEs for its cycles, buffers per bit, ring-bus hops.
+    std::uint64_t act_reads = 0, out_writes = 0, act_hops = 0, psum_hops = 0;
+    const Split ms(g.m, nm), ns = Split::by_unit(g.n, C);
     ms.each([&](std::uint64_t mt, std::uint64_t mc) {
         ks.each([&](std::uint64_t kt, std::uint64_t kc) {
             ns.each([&](std::uint64_t nt, std::uint64_t nc) {
-                const std::uint64_t count = mc * kc * nc;
-                const TileCycles tc = tile_cycles(cfg_, {config.block_rows, config.block_cols},
-                                                  {unsigned(mt), unsigned(kt), unsigned(nt)}, simd_active);
-                instance_cycles += count * tc.total();
-                largest_tile = std::max(largest_tile, tc.total());
+                const std::uint64_t count = mc * kc * nc * g.instances;
                 act_reads += count * mt * kt;
                 out_writes += count * mt * nt;
-                const std::uint64_t col_blocks = ceil_div(nt, cfg_.subarray.cols);
-                act_hops += count * mt * R * (col_blocks - 1);
-                psum_hops += count * mt * nt * (config.block_rows - 1);
+                act_hops += count * mt * kt * (BC - 1);
+                psum_hops += count * mt * nt * (BR - 1);
             });
         });
     });
-    const std::uint64_t tiles = nm * nk * nn * g.instances;
-    // Clusters share out (instance, n tile, m chunk) units round-robin; the k
-    // tiles of a unit accumulate in one output buffer, so they stay together.
-    const std::uint64_t units = nm * nn * g.instances;
-    const std::uint64_t clusters = std::min<std::uint64_t>(config.clusters, units);
-    const std::uint64_t all_cycles = instance_cycles * g.instances;
-    const std::uint64_t compute = std::max(ceil_div(all_cycles, clusters), largest_tile * nk);
-
-    // Off-chip traffic, the cheaper of the two loop orders.
-    const std::uint64_t w_bytes = g.k * g.n * 2 * g.instances;
-    const std::uint64_t a_bytes = g.m * g.k * 2 * g.instances;
-    const std::uint64_t o_bytes = g.m * g.n * 2 * g.instances;
-    const std::uint64_t dup_w = std::min(nm, clusters), dup_a = std::min(nn, clusters);
-    const bool weights_fit = nk * nn <= slots_ / 2;
-    const std::uint64_t chunk = ms.big_count ? ms.big : ms.small;
-    const std::uint64_t os_bytes = (weights_fit ? w_bytes * dup_w : w_bytes * nm) +
-                                   (chunk * nk <= act_entries_ / 2 ? a_bytes * dup_a : a_bytes * nn) + o_bytes;
-    const std::uint64_t spill = (nk > 1 && g.m > out_entries_ / 2) ? 2 * (nk - 1) * g.m * g.n * (acc_bits / 8) * g.instances : 0;
-    const std::uint64_t ws_bytes = w_bytes * dup_w + (g.m * nk <= act_entries_ / 2 ? a_bytes * dup_a : a_bytes * nn) +
-                                   o_bytes + spill;
-
-    LayerCost c;
-    c.tiles = tiles;
-    c.macs = g.m * g.k * g.n * g.instances;
-    c.compute_cycles = compute;
-    c.dram_bytes = std::min(os_bytes, ws_bytes);
-    c.weights_resident = weights_fit || ws_bytes <= os_bytes;
-    c.max_tile_vectors = chunk;
-    c.memory_cycles = std::uint64_t(std::ceil(double(c.dram_bytes) / bytes_per_cycle(k)));
-    // Layers exchange tensors through memory, so a layer neither overlaps the
-    // one before nor the one after: its first tile waits for its operands
-    // (latency_cycles_, charged by the caller) and its last tile's outputs
-    // must be written (transfer and write latency) before the next layer may read.
-    const std::uint64_t first_operands = std::min(R, g.k) * std::min(C, g.n) * 2 + chunk * std::min(R, g.k) * 2;
-    const std::uint64_t last_outputs = chunk * std::min(C, g.n) * 2;
-    c.fill_drain_cycles = std::uint64_t(std::ceil(double(first_operands + last_outputs) / bytes_per_cycle(k))) + latency_cycles_;
-    c.cycles = std::max(c.compute_cycles, c.memory_cycles) + c.fill_drain_cycles;
-
     c.energy.compute = e.mac_pj * double(cluster_pes) * double(all_cycles);
-    c.energy.weight_buffer = e.weight_buffer_pj_per_bit * (double(w_bytes * dup_w) * 8 +
-                                                           double(tiles) * double(cluster_pes) * kValueBits);
-    c.energy.activation_buffer = e.activation_buffer_pj_per_bit * (double(a_bytes * dup_a) * 8 +
-                                                                   double(act_reads * g.instances) * kValueBits);
+    c.energy.weight_buffer = e.weight_buffer_pj_per_bit * (double(weight_bytes) * 8 +
+                                                           double(c.tiles) * double(cluster_pes) * kValueBits);
+    c.energy.activation_buffer = e.activation_buffer_pj_per_bit * (double(act_bytes) * 8 + double(act_reads) * kValueBits);
     c.energy.output_buffer = e.output_buffer_pj_per_bit *
-                             (double(out_writes * g.instances) * double(acc_bits) * (nk > 1 ? 2.0 - 1.0 / double(nk) : 1.0) +
-                              double(o_bytes) * 8);
-    c.energy.bus = e.bus_pj_per_bit_hop * (double(act_hops * g.instances) * kValueBits +
-                                           double(psum_hops * g.instances) * double(acc_bits));
+                             (double(out_writes) * double(acc_bits) * (nk > 1 ? 2.0 - 1.0 / double(nk) : 1.0) +
+                              double(out_bytes) * 8);
+    c.energy.bus = e.bus_pj_per_bit_hop * (double(act_hops) * kValueBits + double(psum_hops) * double(acc_bits));
     c.energy.dram = e.dram_pj_per_bit * double(c.dram_bytes) * 8;
     return c;
 }
@@ -145,26 +234,18 @@ LayerCost CostModel::gemm_layer(const LayerWork& work, const FissionConfiguratio
     total.weights_resident = true;
     const bool simd_active = fused_simd_ops > 0;
     for (const GemmWork& g : work.gemms) {
-        LayerCost one = gemm(g, config, k, simd_active);
-        // Sequential repetitions (LSTM steps) cannot overlap: each waits for the
-        // previous one's result. Weights stay in the PEs across repetitions
-        // when the clusters' weight buffers hold them all twice over.
+        // Sequential repetitions (LSTM steps) run the whole GEMM again, each
+        // after the previous one's results are stored (the program's data
+        // barrier), weights included.
+        const LayerCost one = gemm(g, config, k, simd_active);
         const std::uint64_t reps = g.sequential;
-        const std::uint64_t capacity = std::uint64_t(config.clusters) * config.pe_rows(cfg_) * config.pe_cols(cfg_) * slots_;
-        const bool resident = g.k * g.n * g.instances <= capacity / 2;
-        const std::uint64_t w_bytes = g.k * g.n * 2 * g.instances;
-        const std::uint64_t first = one.dram_bytes;
-        const std::uint64_t later = resident && first > w_bytes ? first - w_bytes : first;
-        const std::uint64_t later_mem = std::uint64_t(std::ceil(double(later) / bytes_per_cycle(k)));
         total.tiles += one.tiles * reps;
         total.macs += one.macs * reps;
         total.compute_cycles += one.compute_cycles * reps;
-        total.memory_cycles += one.memory_cycles + later_mem * (reps - 1);
-        total.dram_bytes += first + later * (reps - 1);
-        total.cycles += (reps == 1 ? one.cycles : std::max(one.compute_cycles, one.memory_cycles) +
-                                                      std::max(one.compute_cycles, later_mem) * (reps - 1) +
-                                                      one.fill_drain_cycles * reps) +
-                        latency_cycles_ * reps;
+        total.memory_cycles += one.memory_cycles * reps;
+        total.fill_drain_cycles += one.fill_drain_cycles * reps;
+        total.dram_bytes += one.dram_bytes * reps;
+        total.cycles += one.cycles * reps;
         total.max_tile_vectors = std::max(total.max_tile_vectors, one.max_tile_vectors);
         total.weights_resident = total.weights_resident && one.weights_resident;
         EnergyBreakdown e = one.energy;
@@ -174,7 +255,7 @@ LayerCost CostModel::gemm_layer(const LayerWork& work, const FissionConfiguratio
         e.output_buffer *= r;
         e.bus *= r;
         e.weight_buffer *= r;
-        e.dram = cfg_.energy.dram_pj_per_bit * double(first + later * (reps - 1)) * 8;
+        e.dram *= r;
         total.energy += e;
     }
     // Parameters outside the GEMM operands (biases, batch-norm scale and
@@ -193,12 +274,28 @@ LayerCost CostModel::gemm_layer(const LayerWork& work, const FissionConfiguratio
 }
 
 LayerCost CostModel::simd_layer(const LayerWork& work, unsigned k) const {
+    // Each of the k subarrays loads its share of the operands, runs its
+    // share of the operations on its SIMD segment, then stores its share of
+    // the result, on its pod's channel; the subarrays of a channel share it.
     LayerCost c;
     c.tiles = k;
+    const std::uint64_t in_share = ceil_div(work.input_bytes + work.weight_bytes, k);
+    const std::uint64_t out_share = ceil_div(work.output_bytes, k);
+    std::vector<std::uint64_t> per_channel(cfg_.offchip.channels, 0);
+    for (unsigned s : canonical_region(floorplan_, k)) ++per_channel[channel_of(s)];
+    const std::uint64_t sharing = *std::max_element(per_channel.begin(), per_channel.end());
     c.dram_bytes = work.input_bytes + work.output_bytes + work.weight_bytes;
-    c.simd_cycles = ceil_div(work.simd_ops, std::uint64_t(k) * cfg_.simd.lanes);
-    c.memory_cycles = std::uint64_t(std::ceil(double(c.dram_bytes) / bytes_per_cycle(k)));
-    c.cycles = std::max(c.simd_cycles, c.memory_cycles) + (c.dram_bytes || c.simd_cycles ? latency_cycles_ : 0);
+    c.simd_cycles = ceil_div(ceil_div(work.simd_ops, k), cfg_.simd.lanes) + cfg_.simd.pipeline_stages;
+    const double bpc = channel_bytes_per_cycle();
+    // The subarrays sharing a channel get their loads one after another (a
+    // load is one transfer), so each computes while the next loads: the
+    // last starts when all loads are in and stores its share after; the
+    // channel carries every load and store.
+    const double loads = double(sharing * in_share) / bpc;
+    const double all = double(sharing * (in_share + out_share)) / bpc;
+    c.memory_cycles = std::uint64_t(std::ceil(all));
+    const double path = std::max(all, loads + double(c.simd_cycles) + double(out_share) / bpc);
+    c.cycles = std::uint64_t(std::ceil(path)) + (in_share ? latency_cycles_ : 0) + (out_share ? latency_cycles_ : 0);
     c.energy.simd = cfg_.energy.simd_op_pj * double(work.simd_ops);
     c.energy.dram = cfg_.energy.dram_pj_per_bit * double(c.dram_bytes) * 8;
     c.energy.leakage = leakage_pj(c.cycles, k);

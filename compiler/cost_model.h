@@ -1,32 +1,32 @@
 #pragma once
-// The compiler's analytical view of a layer on a fission configuration:
-// tiling under the buffers the configuration owns, cycles (compute from the
-// datapath's closed form, exactly, per tile), off-chip traffic over the
-// bandwidth share of the k subarrays, and energy from the architecture's
-// constants.
+// The compiler's analytical view of a layer on a fission configuration: the
+// configuration table's row, which the host scheduler reads. It predicts the
+// chip (the tile-level model running the compiler's own program) for the
+// canonical placement of k subarrays in isolation, without simulating it:
 //
-// Buffers a cluster owns: the activation buffers its first column selects
-// (one per row block), the output buffers its last row selects (one per
-// column block) and the weight buffers of its PEs. Both activation and output
-// buffers are double-buffered, so a tile streams at most
-// min(activation entries, output entries) / 2 vectors.
+//  - work is dealt as the program deals it: units (instance, n tile, m
+//    chunk), m fastest, round-robin over the clusters; a unit runs its k
+//    tiles one after another into one output buffer; compute is the busiest
+//    cluster's sum of the datapath's closed form over its tiles (exact);
+//  - each member of a cluster moves its own share on its pod's off-chip
+//    channel: the first block column loads the activations of its block
+//    rows (im2col rows, once per n tile), every member the weights of its
+//    block (once per (instance, n) group while its k tiles fit the weight
+//    slots, else for every unit), the last block row stores the outputs;
+//    the busiest channel sets the memory time;
+//  - a layer starts after the previous layer's stores (a data barrier) and
+//    ends with its own last store: it takes the longer of the compute path
+//    (first operands on the channel, the busiest cluster, the last store)
+//    and the channel path (the busiest channel, then what of the last unit
+//    its transfers could not hide), plus the channel latency in and out;
+//  - a SIMD-only layer is shared by the k subarrays: each loads its share,
+//    computes, stores; the loads of a channel's subarrays come one after
+//    another, so each computes while the next loads;
+//  - LSTM steps run one after another, each a whole GEMM (weights fetched
+//    again) behind a data barrier.
 //
-// Two loop orders are costed and the one moving fewer bytes is kept:
-//  - output-stationary: M chunks outermost; all (k, n) weight tiles of the
-//    layer stay in the PE weight buffers if they fit in half the slots, else
-//    they are fetched again for every M chunk; partial sums never leave the
-//    output buffer;
-//  - weight-stationary: (n, k) tiles outermost, all M chunks stream under
-//    each weight tile; activations stay on chip if every M chunk of every
-//    k tile fits in half the activation buffer, else they are fetched again
-//    for every n tile; partial sums go off chip (at accumulator width, read
-//    and written) only when the reduction is split and the M rows of an
-//    n tile do not fit in half the output buffer.
-// A layer takes max(compute, memory) cycles (double buffering) plus the
-// first fetch's latency; LSTM steps run one after another.
-//
-// Energy: every PE of every subarray in use is charged mac_pj for every
-// cycle its tile computes (no clock gating is modelled), buffers per bit
+// Energy: every PE of every cluster in use is charged mac_pj for every cycle
+// its tiles compute (no clock gating is modelled), buffers per bit
 // accessed, ring-bus links per bit-hop, DRAM per bit, SIMD per lane
 // operation, and leakage for the layer's time, in proportion to the
 // subarrays in use.
@@ -37,6 +37,7 @@
 #include "compiler/lowering.h"
 #include "hw/config/arch_config.h"
 #include "hw/fission/fission_configurations.h"
+#include "hw/fission/floorplan.h"
 #include "hw/isa/energy_breakdown.h"
 
 namespace planaria {
@@ -44,14 +45,14 @@ namespace planaria {
 struct LayerCost {
     std::uint64_t tiles = 0;            ///< tiles of all clusters together
     std::uint64_t compute_cycles = 0;   ///< systolic compute on the busiest cluster
-    std::uint64_t memory_cycles = 0;    ///< off-chip transfers at the bandwidth share
+    std::uint64_t memory_cycles = 0;    ///< the busiest channel's transfers
     std::uint64_t simd_cycles = 0;      ///< SIMD segments (SIMD-only layers)
-    std::uint64_t fill_drain_cycles = 0;  ///< first operands in, last outputs out (layers do not overlap)
+    std::uint64_t fill_drain_cycles = 0;  ///< what max(compute, memory) leaves out: first operands, last unit, last store, latency
     std::uint64_t cycles = 0;           ///< the layer's time on k subarrays
     std::uint64_t dram_bytes = 0;
     std::uint64_t macs = 0;
     std::uint64_t max_tile_vectors = 0; ///< M of the largest tile (fits the buffers)
-    bool weights_resident = false;      ///< weights fetched once
+    bool weights_resident = false;      ///< weights fetched once per (instance, n) group and cluster
     EnergyBreakdown energy;
 };
 
@@ -66,8 +67,10 @@ public:
     /// A SIMD-only layer on the SIMD segments of `k` subarrays.
     LayerCost simd_layer(const LayerWork& work, unsigned k) const;
 
-    /// Bytes the off-chip channels deliver per cycle to `k` subarrays.
-    double bytes_per_cycle(unsigned k) const;
+    /// Bytes one off-chip channel delivers per cycle.
+    double channel_bytes_per_cycle() const;
+    /// The channel a subarray's loads and stores use (its pod's).
+    unsigned channel_of(unsigned subarray) const;
     /// Vectors a tile may stream (double-buffered activation and output buffers).
     std::uint64_t max_tile_vectors() const { return max_vectors_; }
     std::uint64_t weight_slots() const { return slots_; }
@@ -77,6 +80,7 @@ private:
     double leakage_pj(std::uint64_t cycles, unsigned k) const;
 
     ArchConfig cfg_;
+    Floorplan floorplan_;
     unsigned chip_subarrays_;
     std::uint64_t max_vectors_, act_entries_, out_entries_, slots_;
     std::uint64_t latency_cycles_;

@@ -11,7 +11,7 @@ namespace planaria::cli {
 namespace {
 const char* kReplayUsage =
     "Usage: planaria replay MODEL.yaml... [--all] [--subarrays K] [--out DIR] [--functional [--seed N]]\n"
-    "                       [--input NAME=CxHxW]... [--preempt-after US] [--tolerance PCT] [--arch FILE] [--set PATH=VALUE]...\n\n"
+    "                       [--input NAME=CxHxW]... [--preempt-after US] [--tolerance PCT [--dram-tolerance PCT]] [--arch FILE] [--set PATH=VALUE]...\n\n"
     "Compiles each model, then runs them back to back on the chip-level model, each alone\n"
     "on the canonical region of K subarrays (default: all), and prints each inference's\n"
     "latency beside the compiler's estimate. Timing only, unless --functional: then real\n"
@@ -34,7 +34,9 @@ int replay_command(const std::vector<std::string>& args) {
         "seed", po::value<std::string>()->default_value("1"), "seed of the random weights and inputs (--functional)")(
         "input", po::value<std::vector<std::string>>(), "override a model input shape, e.g. image=3x32x32")(
         "preempt-after", po::value<std::string>(), "preempt every inference this many microseconds after it starts and resume it at once (checkpoint and restore)")(
-        "tolerance", po::value<std::string>(), "fail unless every latency is within this many percent above the estimate (and at most 5 % below)");
+        "tolerance", po::value<std::string>(), "fail unless every latency is within this many percent of the estimate (of the latency), the data bytes "
+        "within --dram-tolerance and the tiles equal")(
+        "dram-tolerance", po::value<std::string>()->default_value("2"), "percent the data bytes may differ from the estimate (with --tolerance)");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("replay", args, opts, {{"models", true}}, {}, kReplayUsage, vm)) return *exit;
@@ -54,6 +56,7 @@ int replay_command(const std::vector<std::string>& args) {
         data.seed = whole_number(vm, "seed", 0, UINT64_MAX);
         if (vm.count("preempt-after")) data.preempt_after_us = real_number(vm, "preempt-after", 1e-3, 1e9);
         if (vm.count("tolerance")) data.tolerance = real_number(vm, "tolerance", 0, 1000);
+        data.dram_tolerance = real_number(vm, "dram-tolerance", 0, 1000);
         if (vm.count("input"))
             for (const auto& s : vm["input"].as<std::vector<std::string>>()) data.inputs.push_back(InputOverride::parse(s));
         return print_replay(replay_models(files, cfg, data));

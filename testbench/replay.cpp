@@ -46,6 +46,11 @@ ReplayPlatform::ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& c
     busy_.assign(cfg_.subarray.count, sc_core::SC_ZERO_TIME);
     accel_.observe_tiles([this](const TileEvent& e) {
         busy_[e.subarray] += e.end - e.start;
+        if (e.tenant >= 1 && e.tenant <= results_.size()) {
+            std::vector<sc_core::sc_time>& ends = results_[e.tenant - 1].layer_end;
+            if (ends.size() <= e.layer) ends.resize(std::size_t(e.layer) + 1, sc_core::SC_ZERO_TIME);
+            ends[e.layer] = std::max(ends[e.layer], e.end);
+        }
         if (timeline_.size() < max_events_) timeline_.push_back(e);
     });
     SC_THREAD(host_thread);
@@ -136,6 +141,26 @@ void ReplayPlatform::load_programs() {
     }
 }
 
+std::vector<sc_core::sc_time> ReplayResult::layer_times() const {
+    std::vector<sc_core::sc_time> t(layer_end.size(), sc_core::SC_ZERO_TIME);
+    sc_core::sc_time before = arrival;
+    std::size_t last = 0;
+    for (std::size_t l = 0; l < layer_end.size(); ++l) {
+        if (layer_end[l] <= before) continue;  // no tile, or ended under an earlier layer's
+        t[l] = layer_end[l] - before;
+        before = layer_end[l];
+        last = l;
+    }
+    if (!t.empty() && finish > before) t[last] += finish - before;
+    return t;
+}
+
+void ReplayPlatform::add_layer_bytes(ReplayResult& r, const SubarraySequencer& q) {
+    const std::vector<std::uint64_t>& b = q.layer_bytes();
+    if (r.layer_bytes.size() < b.size()) r.layer_bytes.resize(b.size(), 0);
+    for (std::size_t l = 0; l < b.size(); ++l) r.layer_bytes[l] += b[l];
+}
+
 void ReplayPlatform::finish(std::size_t j) {
     Progress& g = progress_[j];
     g.state = JobState::Done;
@@ -153,14 +178,16 @@ void ReplayPlatform::collect(AcceleratorDriver& driver) {
     for (std::size_t j = 0; j < jobs_.size(); ++j) {
         Progress& g = progress_[j];
         if (g.state != JobState::Running && g.state != JobState::Preempting) continue;
-        bool all = true, failed = false;
+        bool all = true;
         for (std::size_t p = 0; p < g.where.size(); ++p) {
+            const bool stopped_now = !g.finished[p] && (mask >> g.where[p] & 1);
+            if (stopped_now && accel_.sequencer(g.where[p]).error()) g.finished[p] = g.failed = true;
             all = all && (g.finished[p] || (mask >> g.where[p] & 1));
-            failed = failed || (!g.finished[p] && (mask >> g.where[p] & 1) && accel_.sequencer(g.where[p]).error());
         }
-        // A sequencer that stopped on an error ends its job: the others may
-        // wait for it at a barrier for ever (they keep their subarrays).
-        if (failed) {
+        // A sequencer that stopped on an error ends its job once the others
+        // have left too (they abort at their next barrier, so none waits for
+        // it for ever): only then are its subarrays free for the next job.
+        if (g.failed && all) {
             results_[j].error = true;
             g.last_end = sc_core::sc_time_stamp();
             finish(j);
@@ -174,9 +201,11 @@ void ReplayPlatform::collect(AcceleratorDriver& driver) {
             const SubarraySequencer& q = accel_.sequencer(g.where[p]);
             results_[j].error = results_[j].error || q.error() != 0;
             if (q.preempted()) {
+                add_layer_bytes(results_[j], q);
                 stopped = true;
                 continue;
             }
+            add_layer_bytes(results_[j], q);
             g.finished[p] = true;
             g.tiles += q.tiles(), g.busy_cycles += q.busy_cycles(), g.bytes += q.bytes_moved();
             g.activity += q.activity();
@@ -289,6 +318,26 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
                        e.leakage * 1e-6, r.preemptions, r.error ? 1 : 0);
         }
         csv.write(dir + "/inferences.csv");
+    }
+    {
+        // Per layer, the chip beside the configuration table it ran from.
+        CsvWriter csv({"tenant", "model", "layer", "name", "configuration", "chip_us", "estimate_us", "diff_pct",
+                       "chip_dram_bytes", "estimate_dram_bytes"},
+                      kPrecision);
+        for (std::size_t j = 0; j < results_.size(); ++j) {
+            const ReplayResult& r = results_[j];
+            const ConfigurationTable& table = jobs_[j].bundle->per_k[jobs_[j].subarrays - 1].table;
+            const std::vector<sc_core::sc_time> times = r.layer_times();
+            for (std::size_t l = 0; l < table.layers.size(); ++l) {
+                const LayerEntry& e = table.layers[l];
+                const double chip = l < times.size() ? us(times[l]) : 0.0;
+                const double estimate = double(e.cycles) * cfg_.clock_period_ns() * 1e-3;
+                const std::uint64_t bytes = l < r.layer_bytes.size() ? r.layer_bytes[l] : 0;
+                csv.record(j + 1, r.model, l, e.layer, e.configuration, chip, estimate,
+                           estimate > 0 ? (chip / estimate - 1) * 100 : 0.0, bytes, e.dram_bytes);
+            }
+        }
+        csv.write(dir + "/layers.csv");
     }
     {
         CsvWriter csv({"subarray", "pod", "busy_us", "utilization"}, kPrecision);

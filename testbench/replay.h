@@ -58,6 +58,15 @@ struct ReplayResult {
     /// leakage of the tenant's share of the chip for its latency.
     EnergyBreakdown energy;
     double energy_pj() const { return energy.total(); }
+    /// Per layer of the program: when its last tile ended (zero: no tile)
+    /// and the data bytes the job's sequencers moved for it.
+    std::vector<sc_core::sc_time> layer_end;
+    std::vector<std::uint64_t> layer_bytes;
+    /// Per layer: the chip's time for it, from the end of the last tile of
+    /// the layers before (the arrival for the first) to the end of its own
+    /// last tile (the finish for the last layer), so the layers' times add
+    /// up to the latency. Layers without tiles take none.
+    std::vector<sc_core::sc_time> layer_times() const;
     double latency_ms() const { return (finish - arrival).to_seconds() * 1e3; }
 };
 
@@ -86,7 +95,8 @@ public:
     /// Keeps every tile for the timeline, up to `max_events` (the rest are
     /// still counted in the utilisation).
     void record_timeline(std::size_t max_events);
-    /// After the run: inferences.csv, subarrays.csv (utilisation),
+    /// After the run: inferences.csv, layers.csv (per layer, the chip
+    /// against the configuration table), subarrays.csv (utilisation),
     /// channels.csv (bandwidth), summary.json and timeline.json (Chrome /
     /// Perfetto trace: a track per subarray, a slice per tile, coloured by
     /// tenant) in `dir`. Throws std::runtime_error naming a file it cannot write.
@@ -103,6 +113,8 @@ private:
     /// Reads which sequencers stopped and moves jobs on (done or preempted).
     void collect(AcceleratorDriver& driver);
     void finish(std::size_t job);
+    /// Adds what sequencer `q` moved per layer to `r`.
+    static void add_layer_bytes(ReplayResult& r, const SubarraySequencer& q);
 
     ArchConfig cfg_;
     Accelerator<64> accel_;
@@ -120,7 +132,8 @@ private:
     struct Progress {
         JobState state = JobState::Waiting;
         std::vector<unsigned> where;                 ///< the subarrays it runs on now
-        std::vector<bool> finished;                  ///< per position: reached END
+        std::vector<bool> finished;                  ///< per position: reached END (or stopped on an error)
+        bool failed = false;                         ///< a position stopped on an error
         std::uint64_t tiles = 0, busy_cycles = 0, bytes = 0;  ///< of the finished positions
         Activity activity;
         sc_core::sc_time last_end;

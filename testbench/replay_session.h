@@ -20,9 +20,11 @@ struct ReplayOptions {
     std::uint64_t seed = 1;
     std::vector<InputOverride> inputs;       ///< model inputs resized
     std::optional<double> preempt_after_us;  ///< force a checkpoint and restore of every inference
-    /// Fail unless every latency is within this many percent above the
-    /// estimate, at most 5 % below it, and the tiles equal the table's.
+    /// Fail unless every latency is within this many percent of the chip's
+    /// latency of the estimate (either side), the data bytes within
+    /// `dram_tolerance` percent of the table's, and the tiles equal the table's.
     std::optional<double> tolerance;
+    double dram_tolerance = 2.0;
     std::string out_dir;                     ///< CSV, JSON and the Perfetto timeline (empty: none)
 };
 

@@ -92,7 +92,7 @@ struct EnergyConfig {
 /// Host-visible interface timing.
 struct HostInterfaceConfig {
     unsigned register_access_cycles = 2;  ///< one 32-bit register read or write
-    double quantum_ns = 1000.0;           ///< temporal-decoupling quantum of the TLM model
+    double quantum_ns = 50.0;             ///< temporal-decoupling quantum: how far a sequencer runs ahead, so how finely the sequencers sharing a channel interleave
 };
 
 struct ArchConfig {

@@ -20,6 +20,7 @@ SubarraySequencer::SubarraySequencer(sc_core::sc_module_name name, const ArchCon
                                      SequencerServices& services)
     : sc_module(name), cfg_(cfg), subarray_(subarray), services_(services),
       period_(cfg.clock_period_ns(), sc_core::SC_NS),
+      latency_(cfg.offchip.latency_ns, sc_core::SC_NS),
       buffer_entries_(cfg.instruction_buffer.bytes / kInstructionBytes),
       act_entries_(cfg.pod.activation_buffer.bytes /
                    (std::uint64_t(cfg.pod.activation_buffer.banks) * cfg.pod.activation_buffer.bank_width_bits / 8)) {
@@ -36,6 +37,7 @@ bool SubarraySequencer::start(std::uint64_t base, std::uint32_t tenant, std::uin
     error_ = rm::kSeqErrorNone;
     pc_ = tiles_ = busy_cycles_ = bytes_ = 0;
     layer_ = 0;
+    layer_bytes_.clear();
     preempt_requested_ = preempted_ = resuming_ = false;
     loops_.clear();
     act_shift_ = store_shift_ = 0;
@@ -79,18 +81,24 @@ void SubarraySequencer::fail(std::uint32_t code) {
 
 sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes,
                                         sc_core::sc_time not_before, unsigned char* data) {
-    // A request is dated `not_before`. The sequencer itself moves on at once
-    // (a store waiting for its tile is posted, not waited for), but never
-    // dates a request more than a quantum beyond its own time, so that
-    // sequencers sharing a channel reach it in nearly the order of time.
+    // A request is dated `not_before`. The sequencer itself moves on at once:
+    // a store waiting for its tile is posted with its date (the write queue
+    // is the DMA engine's, apart from the reads, so it holds up neither the
+    // next loads nor the sequencer). A read that must wait for room in the
+    // activation buffer holds up the read queue behind it: the sequencer
+    // follows it to within a quantum, so that sequencers sharing a channel
+    // reach it in nearly the order of time.
     const sc_core::sc_time quantum = tlm_utils::tlm_quantumkeeper::get_global_quantum();
-    if (not_before > now() + quantum) keeper_.set(not_before - quantum - sc_core::sc_time_stamp());
+    if (cmd == tlm::TLM_READ_COMMAND && not_before > now() + quantum)
+        keeper_.set(not_before - quantum - sc_core::sc_time_stamp());
     if (keeper_.need_sync()) keeper_.sync();
     if (scratch_.size() < cfg_.offchip.burst_bytes) scratch_.resize(cfg_.offchip.burst_bytes);
     const BurstResult r =
         bursts(cmd, address, data ? data : scratch_.data(), data != nullptr, bytes, std::max(not_before, now()));
     if (!r.ok) fail(rm::kSeqErrorMemory);
     bytes_ += r.moved;
+    if (layer_bytes_.size() <= layer_) layer_bytes_.resize(std::size_t(layer_) + 1, 0);
+    layer_bytes_[layer_] += r.moved;
     return r.done;
 }
 
@@ -283,9 +291,7 @@ void SubarraySequencer::restore(Horizon& h) {
     for (unsigned slot = 0; slot < slots; ++slot) {
         const SequencerContext::WeightLoad& w = weights_[slot];
         if (!w.valid) continue;
-        const sc_core::sc_time issue = std::max(h.read_free, now());
-        h.operands = std::max(h.operands, dma(tlm::TLM_READ_COMMAND, data_base_ + w.address, w.bytes, issue));
-        h.read_free = issue;
+        read_operands(h, data_base_ + w.address, w.bytes, std::max(h.read_free, now()));
         if (b && b->described && b->layer.k_tiles > 0 &&
             !functional::load_weights(*b, port, data_base_, w.address, slot, block()))
             fail(rm::kSeqErrorFunctional);
@@ -372,15 +378,24 @@ void SubarraySequencer::loop_end() {
 // The DMA engine issues requests in order without waiting for their data
 // (the channel queues them); a tile waits for its data.
 
+void SubarraySequencer::read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time issue) {
+    const sc_core::sc_time done = dma(tlm::TLM_READ_COMMAND, address, bytes, issue);
+    h.operands = std::max(h.operands, done);
+    // The read queue issues its next request when this one's last byte has
+    // left the channel (its data is then on the way back): an engine keeps
+    // the channel busy on its own, yet sequencers sharing a channel take
+    // turns on it, as an arbiter would serve them, instead of the first to
+    // run booking all of its requests ahead of the others'.
+    h.read_free = done > issue + latency_ ? done - latency_ : issue;
+}
+
 void SubarraySequencer::load_weights(const Instruction& in, Horizon& h) {
     // The first load after a tile starts a new resident set (the tiles before it are done with theirs).
     if (weights_after_tile_) weights_.assign(weights_.size(), {});
     weights_after_tile_ = false;
     if (in.a16 < weights_.size()) weights_[in.a16] = {1, in.a64, in.a32};
     activity_.weight_buffer_bits += std::uint64_t(in.a32) * 8;
-    const sc_core::sc_time issue = std::max(h.read_free, now());
-    h.operands = std::max(h.operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64, in.a32, issue));
-    h.read_free = issue;
+    read_operands(h, data_base_ + in.a64, in.a32, std::max(h.read_free, now()));
     if (TileBuffers* b = services_.buffers(subarray_))
         if (!functional::load_weights(*b, services_.data_port(subarray_), data_base_, in.a64, in.a16, block()))
             fail(rm::kSeqErrorFunctional);
@@ -398,8 +413,7 @@ void SubarraySequencer::load_activations(const Instruction& in, Horizon& h, Acti
     act.rooms.push_back({entries, sc_core::SC_ZERO_TIME, false});
     activity_.activation_buffer_bits += std::uint64_t(in.a32) * 8;
     act.in_use += entries;
-    h.operands = std::max(h.operands, dma(tlm::TLM_READ_COMMAND, data_base_ + in.a64 + act_shift_, in.a32, issue));
-    h.read_free = issue;
+    read_operands(h, data_base_ + in.a64 + act_shift_, in.a32, issue);
     if (TileBuffers* b = services_.buffers(subarray_)) {
         // A SIMD layer's loads only time its traffic: the SIMD
         // instruction reads its operands itself.

@@ -119,6 +119,10 @@ public:
     std::uint64_t busy_cycles() const { return busy_cycles_; }
     std::uint64_t bytes_moved() const { return bytes_; }
     std::uint32_t layer() const { return layer_; }
+    /// Data bytes this run moved on the channel (instruction fetches
+    /// aside), per layer of the program: of the run since the last start or
+    /// resume, so a preempted run's share is read before it resumes.
+    const std::vector<std::uint64_t>& layer_bytes() const { return layer_bytes_; }
     const Activity& activity() const { return activity_; }
     std::uint32_t tenant() const { return tenant_; }
     /// Simulation time the last program ended.
@@ -167,6 +171,9 @@ private:
     /// (preempted: its context saved).
     enum class Flow { Continue, Stopped };
 
+    /// A read on the DMA engine's read queue, issued at `issue`: the tile
+    /// after it waits for its data.
+    void read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time issue);
     // One handler per opcode (hw/isa/instruction.h).
     void load_weights(const Instruction& in, Horizon& h);
     void load_activations(const Instruction& in, Horizon& h, ActivationBuffer& act);
@@ -190,6 +197,7 @@ private:
     unsigned subarray_;
     SequencerServices& services_;
     sc_core::sc_time period_;
+    sc_core::sc_time latency_;  ///< of an off-chip read, from its last byte on the channel
     unsigned buffer_entries_;
     std::uint64_t act_entries_;  ///< vectors the activation buffer holds
     tlm_utils::tlm_quantumkeeper keeper_;
@@ -211,6 +219,7 @@ private:
     std::uint32_t error_ = 0;
     std::uint64_t pc_ = 0, tiles_ = 0, busy_cycles_ = 0, bytes_ = 0;
     std::uint32_t layer_ = 0;
+    std::vector<std::uint64_t> layer_bytes_;
     sc_core::sc_time finished_at_;
 
     // Instruction buffer: the buffer-full being executed and the prefetched one.

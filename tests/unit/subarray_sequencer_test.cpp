@@ -237,7 +237,10 @@ std::vector<Instruction> one_tile_program() {
 
 TEST_CASE("sequencer: one tile issues its loads and store on the channel and counts the closed-form cycles",
           "[sequencer]") {
-    Rig rig("sequencer", 5, alone(5));
+    // A quantum longer than the whole program: the sequencer never has to wait for simulation time.
+    ArchConfig cfg = config();
+    cfg.host.quantum_ns = 1000;
+    Rig rig("sequencer", 5, alone(5), cfg);
     // One 20 x 32 x 32 tile on a 32x32 subarray alone.
     rig.start({
         Instruction::of(Opcode::LayerBoundary, 0, 7),
