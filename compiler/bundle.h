@@ -24,6 +24,7 @@ struct LayerEntry {
     std::uint64_t cycles = 0;       ///< the layer's estimated cycles on k subarrays
     std::uint64_t compute_cycles = 0;   ///< of which the systolic array computes
     std::uint64_t dram_bytes = 0;   ///< off-chip traffic (read + write)
+    std::uint64_t compulsory_bytes = 0;  ///< of which no schedule can avoid: each tensor element read or written once
     std::uint64_t macs = 0;         ///< useful MACs
     double energy_pj = 0;           ///< estimated energy
 };
@@ -34,6 +35,8 @@ struct ConfigurationTable {
     std::uint64_t total_cycles() const;
     std::uint64_t total_tiles() const;
     double total_energy_pj() const;
+    std::uint64_t total_dram_bytes() const;
+    std::uint64_t total_compulsory_bytes() const;
 };
 
 /// The instruction stream of one subarray for one k.

@@ -155,6 +155,7 @@ LayerEntry read_layer(PayloadReader& in, const std::string& where) {
     e.cycles = in.u64("cycles of " + named);
     e.compute_cycles = in.u64("compute_cycles of " + named);
     e.dram_bytes = in.u64("dram_bytes of " + named);
+    e.compulsory_bytes = in.u64("compulsory_bytes of " + named);
     e.macs = in.u64("macs of " + named);
     e.energy_pj = in.f64("energy_pj of " + named);
     return e;
@@ -230,14 +231,17 @@ std::string bundle_summary(const Bundle& b) {
        << b.model_params << " parameters\n"
        << "architecture     " << b.arch_name << ", fingerprint " << hex(b.arch_fingerprint, 16) << "\n"
        << "subarray counts  " << b.per_k.size() << " (tables for k = 1.." << b.per_k.size() << ")\n\n"
-       << "   k  layers      tiles         cycles  streams  instructions        bytes\n";
+       << "   k  layers      tiles         cycles    DRAM MB  x compulsory  streams  instructions        bytes\n";
     std::uint64_t total = 0;
     for (const CompiledForK& c : b.per_k) {
         std::uint64_t instructions = 0;
         for (const SubarrayProgram& p : c.programs) instructions += p.instructions.size();
         total += instructions;
         os << std::setw(4) << c.table.subarrays << std::setw(8) << c.table.layers.size() << std::setw(11)
-           << c.table.total_tiles() << std::setw(15) << c.table.total_cycles() << std::setw(9) << c.programs.size()
+           << c.table.total_tiles() << std::setw(15) << c.table.total_cycles() << std::setw(11) << std::fixed
+           << std::setprecision(1) << double(c.table.total_dram_bytes()) / 1e6 << std::setw(14) << std::setprecision(2)
+           << double(c.table.total_dram_bytes()) / double(std::max<std::uint64_t>(1, c.table.total_compulsory_bytes()))
+           << std::setw(9) << c.programs.size()
            << std::setw(14) << instructions << std::setw(13) << instructions * kInstructionBytes << "\n";
     }
     os << "\n" << total << " instructions in all (" << total * kInstructionBytes << " bytes of instruction streams)\n";
@@ -273,6 +277,7 @@ std::vector<std::uint8_t> serialize(const Bundle& b) {
             w.u64(e.cycles);
             w.u64(e.compute_cycles);
             w.u64(e.dram_bytes);
+            w.u64(e.compulsory_bytes);
             w.u64(e.macs);
             w.f64(e.energy_pj);
         }
@@ -333,7 +338,7 @@ Bundle deserialize(const std::vector<std::uint8_t>& bytes, const std::string& so
         fail(std::to_string(available - payload) + " trailing bytes after the payload (expected " +
              std::to_string(kBundleHeaderBytes + payload) + " bytes, got " + std::to_string(size) + ")");
     const std::uint32_t flags = get_u32(&bytes[12]);
-    if (flags != 0) fail("unsupported flags " + hex(flags, 8) + " (format version 2 defines none)");
+    if (flags != 0) fail("unsupported flags " + hex(flags, 8) + " (format version " + std::to_string(kBundleFormatVersion) + " defines none)");
     const std::uint8_t* data = bytes.data() + kBundleHeaderBytes;
     const std::uint64_t recorded = get_u64(&bytes[24]);
     const std::uint64_t actual = fnv1a64(data, static_cast<std::size_t>(payload));

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "compiler/activation_window.h"
 #include "compiler/data_layout.h"
 #include "compiler/window.h"
 #include "hw/isa/layer_descriptor.h"
@@ -241,6 +242,9 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             const auto out_addr = [&](std::uint64_t inst, std::uint64_t n, std::uint64_t m) {
                 return tensor_base + g.m * g.k * 2 * g.instances + ((inst * nn + n) * nm + m) * max_vectors * C * 2;
             };
+            // Activation loads: raw pixels expanded on chip where they fit.
+            const ActivationFetch fetch(g.window, g.k, R, rows, config.block_rows, g.m, nm,
+                                        cfg_.pod.activation_buffer.bytes);
             // Units are dealt round-robin: (instance, n tile, m chunk), m fastest.
             // My units of one (instance, n) group are m = first, first + clusters, ...
             for (std::uint64_t group = 0; cluster < clusters && group < g.instances * nn; ++group) {
@@ -269,21 +273,23 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                     slot = (slot + 1) % slots;
                 }
                 flush_barrier();
-                // My m chunks, in runs of equal size: one loop per run.
+                // My m chunks, in runs of equal size (and equal raw pixels): one loop per run.
                 for (std::uint64_t m = m_first; m < nm;) {
-                    const std::uint64_t size = g.m * (m + 1) / nm - g.m * m / nm;
+                    const std::uint64_t size = fetch.chunk_size(m);
+                    // Every member of the cluster cuts the same runs: its barriers must line up.
                     std::uint64_t count = 0;
-                    for (std::uint64_t x = m; x < nm && g.m * (x + 1) / nm - g.m * x / nm == size; x += clusters) ++count;
+                    for (std::uint64_t x = m;
+                         x < nm && fetch.chunk_size(x) == size && fetch.chunk_pixels(x) == fetch.chunk_pixels(m);
+                         x += clusters)
+                        ++count;
                     count = std::min<std::uint64_t>(count, 0xFFFF);
                     std::vector<Instruction> body;
                     for (std::uint64_t kt_i = 0; kt_i < nk; ++kt_i) {
                         const std::uint64_t kt = std::min(R, g.k - kt_i * R);
-                        const std::uint64_t my_rows =
-                            kt > my_r * rows ? std::min<std::uint64_t>(rows, kt - my_r * rows) : 0;
                         if (!resident) body.push_back(weight_loads[kt_i]);
                         if (my_c == 0)
                             body.push_back(Instruction::of(Opcode::LoadActivations, act_addr(inst, m, kt_i),
-                                                clamp32(size * my_rows * 2), std::uint16_t(size)));
+                                                clamp32(fetch.load_bytes(my_r, kt_i, m)), std::uint16_t(size)));
                         const std::uint64_t shape = size | kt << 16 | nt << 32 | std::uint64_t(kslot[kt_i]) << 48;
                         const std::uint16_t simd_op = simd && kt_i + 1 == nk ? std::uint16_t(3) : std::uint16_t(0);
                         body.push_back(Instruction::of(Opcode::Compute, shape, 0, simd_op, kt_i > 0 ? 1 : 0));
@@ -356,6 +362,7 @@ Bundle Compiler::compile(const Model& model) const {
             e.cycles_per_tile = e.tiles ? ceil_div(e.cycles, e.tiles) : 0;
             e.compute_cycles = choice.cost.compute_cycles;
             e.dram_bytes = choice.cost.dram_bytes;
+            e.compulsory_bytes = compulsory_bytes(work[choice.layer]);
             e.macs = choice.cost.macs;
             e.energy_pj = choice.cost.energy.total();
             out.table.layers.push_back(std::move(e));

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "compiler/activation_window.h"
 #include "hw/timing/tile_timing.h"
 
 namespace planaria {
@@ -120,7 +121,10 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     std::vector<double> channel_bytes(cfg_.offchip.channels, 0.0), first_bytes(cfg_.offchip.channels, 0.0);
     std::vector<std::uint64_t> cluster_cycles(clusters, 0), last_group(clusters, ~0ull), last_unit(clusters, ~0ull);
     std::uint64_t all_cycles = 0, act_bytes = 0, weight_bytes = 0, out_bytes = 0;
-    const auto member_bytes = [&](std::uint64_t q, bool weights, bool first, std::uint64_t mt, std::uint64_t nt) {
+    // Activations: raw pixels expanded on chip where they fit (activation_window.h).
+    const ActivationFetch fetch(g.window, g.k, R, rows, BR, g.m, nm, cfg_.pod.activation_buffer.bytes);
+    const auto member_bytes = [&](std::uint64_t q, bool weights, bool first, std::uint64_t m, std::uint64_t nt) {
+        const std::uint64_t mt = chunk_size(m);
         const LogicalArray& a = config.placement.at(std::size_t(q));
         for (unsigned r = 0; r < BR; ++r)
             for (unsigned c = 0; c < BC; ++c) {
@@ -133,7 +137,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
                     if (!first) weight_bytes += w;
                 }
                 if (c == 0) {
-                    const std::uint64_t a_b = mt * (first ? first_krows[r] : krows[r]) * 2;
+                    const std::uint64_t a_b = first ? fetch.load_bytes(r, 0, m) : fetch.chunk_bytes(r, m);
                     bytes += a_b;
                     if (!first) act_bytes += a_b;
                 }
@@ -154,8 +158,8 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
         all_cycles += uc.cycles;
         const bool new_weights = !resident || last_group[q] != group;
         last_fetched_weights = new_weights;
-        if (last_unit[q] == ~0ull) member_bytes(q, true, true, mt, nt);  // what its first tile waits for
-        member_bytes(q, new_weights, false, mt, nt);
+        if (last_unit[q] == ~0ull) member_bytes(q, true, true, m, nt);  // what its first tile waits for
+        member_bytes(q, new_weights, false, m, nt);
         last_group[q] = group;
         last_unit[q] = u;
     }
@@ -176,7 +180,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     if (resident && last_fetched_weights) {
         std::vector<double> act(cfg_.offchip.channels, 0.0);
         const LogicalArray& a = config.placement.at(std::size_t(last_u % clusters));
-        for (unsigned r = 0; r < BR; ++r) act[channel_of(a.at(r, 0))] += double(last.mt * krows[r] * 2);
+        for (unsigned r = 0; r < BR; ++r) act[channel_of(a.at(r, 0))] += double(fetch.chunk_bytes(r, last_u % nm));
         const double hidden = *std::max_element(act.begin(), act.end()) / channel_bytes_per_cycle();
         last_tile = std::max(last_tile, std::uint64_t(std::max(0.0, double(last.cycles) - hidden)));
     }

@@ -1,5 +1,7 @@
 #include "compiler/lowering.h"
 
+#include "compiler/window.h"
+
 namespace planaria {
 
 namespace {
@@ -14,6 +16,17 @@ bool is_fusable(LayerType t) {
         default:
             return false;
     }
+}
+
+/// The windows a convolution's GEMM rows read from its input.
+ActivationWindow window_of(const Layer& l, std::uint64_t channels) {
+    const numerics::WindowOrigin o = numerics::window_origin(l);
+    ActivationWindow w;
+    w.present = true;
+    w.in_h = l.in.front().h, w.in_w = l.in.front().w, w.channels = channels, w.out_w = l.out.w;
+    w.kh = l.kh, w.kw = l.kw, w.sh = l.sh, w.sw = l.sw, w.dh = l.dh, w.dw = l.dw;
+    w.top = o.top, w.left = o.left;
+    return w;
 }
 
 std::uint64_t input_bytes(const Layer& l) {
@@ -42,10 +55,11 @@ std::vector<LayerWork> lower(const Model& model) {
         switch (l.type) {
             case LayerType::Conv:
                 w.gemms.push_back({l.out.h * l.out.w, in.c / l.groups * l.kh * l.kw, l.out_channels / l.groups,
-                                   l.groups, 1, false});
+                                   l.groups, 1, false, window_of(l, in.c / l.groups)});
                 break;
             case LayerType::DepthwiseConv:
-                w.gemms.push_back({l.out.h * l.out.w, std::uint64_t(l.kh) * l.kw, l.multiplier, in.c, 1, false});
+                w.gemms.push_back({l.out.h * l.out.w, std::uint64_t(l.kh) * l.kw, l.multiplier, in.c, 1, false,
+                                   window_of(l, 1)});
                 break;
             case LayerType::FullyConnected:
                 w.gemms.push_back({l.per_position ? in.h * in.w : 1, l.per_position ? in.c : in.elements(),
@@ -88,6 +102,19 @@ std::vector<LayerWork> lower(const Model& model) {
         out.push_back(std::move(w));
     }
     return out;
+}
+
+std::uint64_t compulsory_bytes(const LayerWork& work) {
+    if (work.fused) return 0;
+    std::uint64_t inputs = work.input_bytes;
+    bool windows = !work.gemms.empty();
+    for (const GemmWork& g : work.gemms) windows = windows && g.window.present;
+    if (windows) {
+        inputs = 0;
+        for (const GemmWork& g : work.gemms)
+            inputs += window_pixels(g.window, 0, g.m) * g.window.channels * g.instances * kValueBytes;
+    }
+    return inputs + work.output_bytes + work.weight_bytes;
 }
 
 }  // namespace planaria

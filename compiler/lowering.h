@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "compiler/activation_window.h"
 #include "compiler/model.h"
 
 namespace planaria {
@@ -33,6 +34,7 @@ struct GemmWork {
     std::uint64_t instances = 1;        ///< independent GEMMs of this shape (groups, channels)
     std::uint64_t sequential = 1;       ///< repetitions that must run one after another (LSTM steps)
     bool weights_are_activations = false;  ///< the stationary operand is computed, not a parameter
+    ActivationWindow window;            ///< convolutions: the input windows A's rows read
     std::uint64_t macs() const { return m * k * n * instances * sequential; }
 };
 
@@ -49,5 +51,10 @@ struct LayerWork {
 
 /// One LayerWork per model layer, in order.
 std::vector<LayerWork> lower(const Model& model);
+
+/// Off-chip bytes no schedule can avoid: every parameter, every output and
+/// every input element the layer reads, once (a window layer's inputs: the
+/// pixels its windows touch). Fused layers are charged to their producer.
+std::uint64_t compulsory_bytes(const LayerWork& work);
 
 }  // namespace planaria

@@ -322,7 +322,7 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
     {
         // Per layer, the chip beside the configuration table it ran from.
         CsvWriter csv({"tenant", "model", "layer", "name", "configuration", "chip_us", "estimate_us", "diff_pct",
-                       "chip_dram_bytes", "estimate_dram_bytes"},
+                       "chip_dram_bytes", "estimate_dram_bytes", "compulsory_bytes"},
                       kPrecision);
         for (std::size_t j = 0; j < results_.size(); ++j) {
             const ReplayResult& r = results_[j];
@@ -334,7 +334,7 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
                 const double estimate = double(e.cycles) * cfg_.clock_period_ns() * 1e-3;
                 const std::uint64_t bytes = l < r.layer_bytes.size() ? r.layer_bytes[l] : 0;
                 csv.record(j + 1, r.model, l, e.layer, e.configuration, chip, estimate,
-                           estimate > 0 ? (chip / estimate - 1) * 100 : 0.0, bytes, e.dram_bytes);
+                           estimate > 0 ? (chip / estimate - 1) * 100 : 0.0, bytes, e.dram_bytes, e.compulsory_bytes);
             }
         }
         csv.write(dir + "/layers.csv");

@@ -78,6 +78,10 @@ public:
     /// job whose region leaves the chip or overlaps an earlier job's.
     void add(const ReplayJob& job);
     const std::vector<ReplayResult>& results() const { return results_; }
+    /// After the run: whether job `j` finished (a run that ran out of events
+    /// with a job unfinished, e.g. its sequencers waiting at a barrier that
+    /// never completes, leaves it unfinished).
+    bool finished(std::size_t job) const { return job < progress_.size() && progress_[job].state == JobState::Done; }
 
     /// Functional mode (before sc_start): real data flows; jobs must carry their data.
     void enable_functional_data();

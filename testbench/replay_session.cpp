@@ -82,11 +82,15 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
         const ConfigurationTable& table = bundles[i].per_k[k - 1].table;
         const double estimate = double(table.total_cycles()) * cfg.clock_period_ns() * 1e-6;
         std::uint64_t dram = 0, data_bytes = 0;
-        for (const auto& e : table.layers) dram += e.dram_bytes;
+        dram = table.total_dram_bytes();
         for (std::uint64_t b : r.layer_bytes) data_bytes += b;
         program_bytes += r.bytes - std::min(r.bytes, data_bytes);
         tiles += r.tiles;
         error = error || r.error;
+        if (!platform.finished(i)) {
+            os << r.model << ": did not finish (the simulation ran out of events)\n";
+            error = true;
+        }
         // The configuration table predicts the chip: latency, tiles and data traffic.
         const double diff = r.latency_ms() / estimate - 1;
         const double off = std::abs(r.latency_ms() - estimate) / r.latency_ms();

@@ -291,6 +291,23 @@ TEST_CASE("replay writes per-inference CSV, utilisation, bandwidth, JSON and a P
     std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("replay: a job whose barrier never completes is reported unfinished, not as a result", "[accelerator][replay]") {
+    // Every tenant-wide barrier of one subarray's program waits for one party
+    // more than the tenant has: the simulation runs out of events.
+    const ArchConfig cfg;
+    Bundle stuck = Compiler(cfg, {Objective::Cycles, 2, true}).compile(zoo("tiny_yolo"));
+    for (Instruction& in : stuck.per_k[1].programs[0].instructions)
+        if (in.opcode == Opcode::Sync && (in.flags & 1)) in.a16 = 3;
+    ReplayPlatform platform("platform", cfg);
+    ReplayJob a;
+    a.bundle = &stuck;
+    a.subarrays = 2;
+    platform.add(a);
+    sc_core::sc_start();
+    CHECK_FALSE(platform.finished(0));
+    CHECK(platform.results()[0].tiles == 0);
+}
+
 TEST_CASE("replay: a sequencer that fails ends its whole tenant and leaves nobody waiting", "[accelerator][replay]") {
     // One subarray of an 8-subarray tenant meets an instruction it does not
     // know; the others would wait for it at the next barrier for ever.

@@ -83,6 +83,7 @@ LayerEntry layer(const std::string& name, const std::string& config, std::uint32
     e.cycles = tiles * cpt + 3;
     e.compute_cycles = tiles * cpt / 2;
     e.dram_bytes = 4096 * tiles + 17;
+    e.compulsory_bytes = 1024 * tiles + 5;
     e.macs = tiles * 32 * 32 * 32;
     e.energy_pj = energy;
     return e;
@@ -157,6 +158,7 @@ void require_equal(const Bundle& a, const Bundle& b) {
             REQUIRE(e.cycles == f.cycles);
             REQUIRE(e.compute_cycles == f.compute_cycles);
             REQUIRE(e.dram_bytes == f.dram_bytes);
+            REQUIRE(e.compulsory_bytes == f.compulsory_bytes);
             REQUIRE(e.macs == f.macs);
             REQUIRE(bits(e.energy_pj) == bits(f.energy_pj));
         }
@@ -312,7 +314,7 @@ TEST_CASE("the bundle file header is laid out as documented", "[bundle]") {
     const Bytes bytes = serialize(make_bundle());
     REQUIRE(bytes.size() > kBundleHeaderBytes);
     CHECK(std::string(bytes.begin(), bytes.begin() + 8) == "PLNRBNDL");
-    CHECK(le32(bytes, 8) == 2);
+    CHECK(le32(bytes, 8) == 3);
     CHECK(le32(bytes, 12) == 0);
     CHECK(le64(bytes, 16) == bytes.size() - kBundleHeaderBytes);
     CHECK(le64(bytes, 24) == fnv1a64(bytes.data() + kBundleHeaderBytes, bytes.size() - kBundleHeaderBytes));
@@ -336,7 +338,7 @@ TEST_CASE("a file with the wrong magic is not a bundle", "[bundle]") {
 TEST_CASE("a bundle of another format version is refused", "[bundle]") {
     Bytes bytes = serialize(make_bundle());
     put_le(bytes, 8, 1, 4);
-    expect_rejected(bytes, "unsupported bundle format version 1 (this build reads version 2)");
+    expect_rejected(bytes, "unsupported bundle format version 1 (this build reads version 3)");
 }
 
 TEST_CASE("unknown bundle header flags are refused", "[bundle]") {
