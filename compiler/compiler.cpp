@@ -340,10 +340,18 @@ Bundle Compiler::compile(const Model& model) const {
     const unsigned max_k = options_.max_subarrays ? std::min(options_.max_subarrays, cfg_.subarray.count)
                                                   : cfg_.subarray.count;
     std::uint64_t instructions = 0;
+    const auto streamed = [&](unsigned k) {
+        return options_.stream_counts.empty() ||
+               std::find(options_.stream_counts.begin(), options_.stream_counts.end(), k) != options_.stream_counts.end();
+    };
     for (unsigned k = 1; k <= max_k; ++k) {
-        const Compilation c = plan(model, work, k);
         CompiledForK out;
         out.table.subarrays = k;
+        if (options_.tables_for_streams_only && !streamed(k)) {
+            b.per_k.push_back(std::move(out));
+            continue;
+        }
+        const Compilation c = plan(model, work, k);
         for (const LayerChoice& choice : c.layers) {
             const Layer& l = model.layers[choice.layer];
             LayerEntry e;
@@ -367,10 +375,7 @@ Bundle Compiler::compile(const Model& model) const {
             e.energy_pj = choice.cost.energy.total();
             out.table.layers.push_back(std::move(e));
         }
-        const bool streams = options_.instructions &&
-                             (options_.stream_counts.empty() ||
-                              std::find(options_.stream_counts.begin(), options_.stream_counts.end(), k) !=
-                                  options_.stream_counts.end());
+        const bool streams = options_.instructions && streamed(k);
         for (unsigned p = 0; streams && p < k; ++p) {
             out.programs.push_back({p, program(model, work, c, p)});
             instructions += out.programs.back().instructions.size();

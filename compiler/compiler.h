@@ -35,6 +35,10 @@ struct CompileOptions {
     /// count); the configuration tables always cover every count, since the
     /// host scheduler reads them all.
     std::vector<unsigned> stream_counts;
+    /// Only the counts in stream_counts get a configuration table too (the
+    /// others' stay empty): a bundle for running the DNN on one count, not
+    /// for a scheduler.
+    bool tables_for_streams_only = false;
 };
 
 /// The most instructions one bundle may hold (2^25, 512 MiB encoded): a

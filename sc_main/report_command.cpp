@@ -47,14 +47,12 @@ int report_command(const std::vector<std::string>& args) {
             std::cout << t.to_text() << "-> " << dir << "/" << name << ".csv\n\n";
             t.write_csv(folder.staging() + "/" + name + ".csv");
         };
-        if (what == "table2" || what == "all") emit(table2(planaria, models, objective), "table2");
-        if (what == "fig17" || what == "all")
-            emit(fig17(planaria, load_arch_file(arch_file("monolithic")), models, objective), "fig17");
-        if (what == "fig18" || what == "all") {
-            const std::vector<ArchConfig> designs = {load_arch_file(arch_file("granularity-16")), planaria,
-                                                     load_arch_file(arch_file("granularity-64"))};
-            emit(fig18(designs, 1, models, objective), "fig18");
-        }
+        const std::vector<std::string> which =
+            what == "all" ? std::vector<std::string>{"table2", "fig17", "fig18"} : std::vector<std::string>{what};
+        const SingleDnnDesigns designs{planaria, load_arch_file(arch_file("monolithic")),
+                                       load_arch_file(arch_file("granularity-16")),
+                                       load_arch_file(arch_file("granularity-64"))};
+        for (const auto& [name, table] : single_dnn_reports(designs, models, objective, which)) emit(table, name);
         folder.commit();
         return kExitOk;
     });

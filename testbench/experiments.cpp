@@ -23,7 +23,7 @@ namespace planaria {
 ExperimentProfile ExperimentProfile::named(const std::string& name) {
     if (name == "full") return {name, 1000, 10, 8, 16};
     if (name == "quick") return {name, 500, 3, 5, 16};
-    if (name == "smoke") return {name, 60, 1, 2, 4};
+    if (name == "smoke") return {name, 60, 1, 2, 4, {"mobilenet_v1", "tiny_yolo"}};
     throw std::invalid_argument("unknown experiment profile '" + name + "' (full, quick, smoke)");
 }
 
@@ -144,8 +144,11 @@ std::vector<std::string> scaleout(const ExperimentSetup& s, const std::string& d
 
 std::vector<std::string> single(const ExperimentSetup& s, const std::string& dir) {
     std::vector<std::string> files;
+    const auto& only = s.profile.single_dnns;
     for (const auto& e : std::filesystem::directory_iterator(s.scenarios_dir + "/models"))
-        if (e.path().extension() == ".yaml") files.push_back(e.path().string());
+        if (e.path().extension() == ".yaml" &&
+            (only.empty() || std::find(only.begin(), only.end(), e.path().stem().string()) != only.end()))
+            files.push_back(e.path().string());
     std::sort(files.begin(), files.end());
     std::vector<Model> models;
     for (const auto& file : files) models.push_back(load_model_file(file));
@@ -155,12 +158,10 @@ std::vector<std::string> single(const ExperimentSetup& s, const std::string& dir
         written.push_back(dir + "/" + name + ".csv");
         t.write_csv(written.back());
     };
-    s.log("single: Table II");
-    emit(table2(s.planaria, models, Objective::Cycles), "table2");
-    s.log("single: Fig. 17");
-    emit(fig17(s.planaria, s.monolithic, models, Objective::Cycles), "fig17");
-    s.log("single: Fig. 18");
-    emit(fig18({arch("granularity-16"), s.planaria, arch("granularity-64")}, 1, models, Objective::Cycles), "fig18");
+    s.log("single: Table II, Fig. 17 and Fig. 18 (every DNN on the chip-level model of four designs)");
+    const SingleDnnDesigns designs{s.planaria, s.monolithic, arch("granularity-16"), arch("granularity-64")};
+    for (const auto& [name, table] : single_dnn_reports(designs, models, Objective::Cycles, {"table2", "fig17", "fig18"}))
+        emit(table, name);
     return written;
 }
 

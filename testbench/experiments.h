@@ -32,9 +32,11 @@ namespace planaria {
 struct ExperimentProfile {
     std::string name;
     unsigned requests = 1000, seeds = 5, search_steps = 6, max_nodes = 16;
+    /// The DNNs of the single-DNN studies (model keys; empty: the whole zoo).
+    std::vector<std::string> single_dnns;
     /// "full" (1,000 requests, 10 seeds, 8 search steps), "quick" (500
-    /// requests, 3 seeds, 5 steps) or "smoke" (60 requests, 1 seed: a test of
-    /// the pipeline, not of the numbers). Throws std::invalid_argument otherwise.
+    /// requests, 3 seeds, 5 steps) or "smoke" (60 requests, 1 seed, two DNNs
+    /// in the single-DNN studies: a test of the pipeline, not of the numbers). Throws std::invalid_argument otherwise.
     static ExperimentProfile named(const std::string& name);
 };
 

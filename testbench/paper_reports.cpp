@@ -1,7 +1,12 @@
 #include "testbench/paper_reports.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <stdexcept>
+
+#include "testbench/replay.h"
 
 namespace planaria {
 
@@ -59,64 +64,135 @@ double mean(const std::vector<double>& v) {
 }
 }  // namespace
 
-ReportTable fig17(const ArchConfig& planaria, const ArchConfig& monolithic, const std::vector<Model>& models,
-                  Objective objective) {
+WholeChipReplays::WholeChipReplays(std::vector<ArchConfig> designs, std::vector<Model> models, Objective objective)
+    : designs_(std::move(designs)), models_(std::move(models)) {
+    // Bundles for the whole chip only: streams and table for k = all subarrays.
+    std::vector<std::vector<Bundle>> bundles(designs_.size());
+    std::vector<std::unique_ptr<ReplayPlatform>> platforms;
+    for (std::size_t d = 0; d < designs_.size(); ++d) {
+        const ArchConfig& cfg = designs_[d];
+        const unsigned k = cfg.subarray.count;
+        CompileOptions options(objective, k, true, {k});
+        options.tables_for_streams_only = true;
+        const Compiler compiler(cfg, options);
+        for (const Model& m : models_) bundles[d].push_back(compiler.compile(m));
+        platforms.push_back(std::make_unique<ReplayPlatform>(("design_" + std::to_string(d)).c_str(), cfg));
+        for (const Bundle& b : bundles[d]) {
+            ReplayJob job;
+            job.bundle = &b;
+            job.subarrays = k;
+            job.after_previous = true;  // one DNN at a time, alone on the chip
+            platforms.back()->add(job);
+        }
+    }
+    sc_core::sc_start();
+    chip_.assign(designs_.size(), {});
+    estimate_.assign(designs_.size(), {});
+    for (std::size_t d = 0; d < designs_.size(); ++d) {
+        const ArchConfig& cfg = designs_[d];
+        for (std::size_t m = 0; m < models_.size(); ++m) {
+            const ReplayResult& r = platforms[d]->results().at(m);
+            if (r.error || !platforms[d]->finished(m))
+                throw std::runtime_error(models_[m].key + " on " + cfg.name + ": the chip-level run failed or did not finish");
+            const double cycles = (r.finish - r.arrival).to_seconds() * 1e9 / cfg.clock_period_ns();
+            chip_[d].push_back({models_[m].key, std::uint64_t(std::llround(cycles)), r.energy_pj()});
+            const ConfigurationTable& t = bundles[d][m].per_k.back().table;
+            estimate_[d].push_back({models_[m].key, t.total_cycles(), t.total_energy_pj()});
+        }
+    }
+}
+
+ReportTable fig17(const WholeChipReplays& runs, std::size_t planaria_index, std::size_t monolithic_index) {
+    const ArchConfig& planaria = runs.design(planaria_index);
+    const ArchConfig& monolithic = runs.design(monolithic_index);
     // The paper reports the average and one DNN per category.
     const std::map<std::string, std::pair<std::string, std::string>> paper = {
         {"tiny_yolo", {"2.8", "5.5"}}};
     ReportTable t;
-    t.title = "Fig. 17: single-DNN inference, Planaria (" + planaria.name + ", whole chip) against a monolithic " +
-              std::to_string(monolithic.array_rows()) + "x" + std::to_string(monolithic.array_cols()) +
-              " array with the same PEs and memory (" + monolithic.name + ")";
+    t.title = "Fig. 17: single-DNN inference on the chip-level model, Planaria (" + planaria.name +
+              ", whole chip) against a monolithic " + std::to_string(monolithic.array_rows()) + "x" +
+              std::to_string(monolithic.array_cols()) + " array with the same PEs and memory (" + monolithic.name + ")";
     t.header = {"DNN", "Planaria ms", "monolithic ms", "speedup", "paper speedup", "Planaria mJ", "monolithic mJ",
-                "energy reduction", "paper energy reduction"};
-    std::vector<double> speedups, savings;
-    for (const auto& m : models) {
-        const WholeChipRun p = run_whole_chip(planaria, m, objective);
-        const WholeChipRun q = run_whole_chip(monolithic, m, objective);
-        const double s = double(q.cycles) / double(p.cycles) * planaria.clock_period_ns() / monolithic.clock_period_ns();
-        const double e = q.energy_pj / p.energy_pj;
-        speedups.push_back(s);
-        savings.push_back(e);
-        const auto it = paper.find(m.key);
-        t.rows.push_back({m.key, fixed(p.seconds(planaria) * 1e3, 3), fixed(q.seconds(monolithic) * 1e3, 3),
+                "energy reduction", "paper energy reduction", "estimate speedup", "estimate energy reduction",
+                "Planaria estimate error %", "monolithic estimate error %"};
+    std::vector<double> speedups, savings, est_speedups, est_savings;
+    const auto error = [](const WholeChipRun& chip, const WholeChipRun& est) {
+        return fixed((double(est.cycles) - double(chip.cycles)) / double(chip.cycles) * 100, 1);
+    };
+    for (std::size_t m = 0; m < runs.models().size(); ++m) {
+        const WholeChipRun& p = runs.chip(planaria_index, m);
+        const WholeChipRun& q = runs.chip(monolithic_index, m);
+        const WholeChipRun& pe = runs.estimate(planaria_index, m);
+        const WholeChipRun& qe = runs.estimate(monolithic_index, m);
+        const double s = q.seconds(monolithic) / p.seconds(planaria), e = q.energy_pj / p.energy_pj;
+        const double se = qe.seconds(monolithic) / pe.seconds(planaria), ee = qe.energy_pj / pe.energy_pj;
+        speedups.push_back(s), savings.push_back(e), est_speedups.push_back(se), est_savings.push_back(ee);
+        const auto it = paper.find(p.model);
+        t.rows.push_back({p.model, fixed(p.seconds(planaria) * 1e3, 3), fixed(q.seconds(monolithic) * 1e3, 3),
                           fixed(s, 2), it == paper.end() ? "" : it->second.first, fixed(p.energy_pj * 1e-9, 3),
-                          fixed(q.energy_pj * 1e-9, 3), fixed(e, 2), it == paper.end() ? "" : it->second.second});
+                          fixed(q.energy_pj * 1e-9, 3), fixed(e, 2), it == paper.end() ? "" : it->second.second,
+                          fixed(se, 2), fixed(ee, 2), error(p, pe), error(q, qe)});
     }
-    t.rows.push_back({"mean", "", "", fixed(mean(speedups), 2), "3.5", "", "", fixed(mean(savings), 2), "6.3"});
-    t.rows.push_back({"geomean", "", "", fixed(geomean(speedups), 2), "", "", "", fixed(geomean(savings), 2), ""});
+    t.rows.push_back({"mean", "", "", fixed(mean(speedups), 2), "3.5", "", "", fixed(mean(savings), 2), "6.3",
+                      fixed(mean(est_speedups), 2), fixed(mean(est_savings), 2), "", ""});
+    t.rows.push_back({"geomean", "", "", fixed(geomean(speedups), 2), "", "", "", fixed(geomean(savings), 2), "",
+                      fixed(geomean(est_speedups), 2), fixed(geomean(est_savings), 2), "", ""});
+    t.notes.push_back("Measured on the chip-level model (planaria replay): latency from the replay, energy from the "
+                      "chip's own activity; 'estimate' columns: the configuration tables (compiler cost model), and "
+                      "their latency error against the chip.");
     t.notes.push_back("Paper: 3.5x speedup and 6.3x energy reduction on average; depth-wise DNNs (EfficientNet-B0, "
                       "MobileNet-v1, SSD-MobileNet) gain most; Tiny YOLO most among the others (2.8x, 5.5x); GNMT least.");
     return t;
 }
 
-ReportTable fig18(const std::vector<ArchConfig>& designs, std::size_t reference, const std::vector<Model>& models,
-                  Objective objective) {
-    std::vector<std::vector<WholeChipRun>> runs(designs.size());
-    for (std::size_t d = 0; d < designs.size(); ++d)
-        for (const auto& m : models) runs[d].push_back(run_whole_chip(designs[d], m, objective));
+ReportTable fig18(const WholeChipReplays& runs, const std::vector<std::size_t>& designs, std::size_t reference) {
     ReportTable t;
-    t.title = "Fig. 18: fission granularity, energy-delay product of single-DNN inference on the whole chip, "
-              "relative to " + designs[reference].name + ", averaged over the DNNs";
-    t.header = {"design", "subarray", "subarrays", "mean delay", "mean energy", "mean EDP"};
-    for (std::size_t d = 0; d < designs.size(); ++d) {
-        std::vector<double> delay, energy, edp;
-        for (std::size_t m = 0; m < models.size(); ++m) {
-            const WholeChipRun& a = runs[d][m];
-            const WholeChipRun& r = runs[reference][m];
-            const double dt = a.seconds(designs[d]) / r.seconds(designs[reference]);
-            const double de = a.energy_pj / r.energy_pj;
-            delay.push_back(dt);
-            energy.push_back(de);
-            edp.push_back(dt * de);
+    t.title = "Fig. 18: fission granularity, energy-delay product of single-DNN inference on the whole chip "
+              "(chip-level model), relative to " + runs.design(reference).name + ", averaged over the DNNs";
+    t.header = {"design", "subarray", "subarrays", "mean delay", "mean energy", "mean EDP", "estimate mean EDP"};
+    for (std::size_t d : designs) {
+        std::vector<double> delay, energy, edp, est_edp;
+        for (std::size_t m = 0; m < runs.models().size(); ++m) {
+            const auto ratio = [&](const WholeChipRun& a, const WholeChipRun& r, double& dt, double& de) {
+                dt = a.seconds(runs.design(d)) / r.seconds(runs.design(reference));
+                de = a.energy_pj / r.energy_pj;
+            };
+            double dt = 0, de = 0, et = 0, ee = 0;
+            ratio(runs.chip(d, m), runs.chip(reference, m), dt, de);
+            ratio(runs.estimate(d, m), runs.estimate(reference, m), et, ee);
+            delay.push_back(dt), energy.push_back(de), edp.push_back(dt * de), est_edp.push_back(et * ee);
         }
-        const ArchConfig& c = designs[d];
+        const ArchConfig& c = runs.design(d);
         t.rows.push_back({c.name, std::to_string(c.subarray.rows) + "x" + std::to_string(c.subarray.cols),
                           std::to_string(c.subarray.count), fixed(mean(delay), 3), fixed(mean(energy), 3),
-                          fixed(mean(edp), 3)});
+                          fixed(mean(edp), 3), fixed(mean(est_edp), 3)});
     }
+    t.notes.push_back("Measured on the chip-level model; 'estimate': the same from the configuration tables.");
     t.notes.push_back("Paper: 32x32 subarrays give the lowest average energy-delay product of 16x16, 32x32, 64x64.");
     return t;
+}
+
+std::vector<std::pair<std::string, ReportTable>> single_dnn_reports(const SingleDnnDesigns& designs,
+                                                                    const std::vector<Model>& models,
+                                                                    Objective objective,
+                                                                    const std::vector<std::string>& which) {
+    const auto wants = [&](const char* name) { return std::find(which.begin(), which.end(), name) != which.end(); };
+    std::vector<std::pair<std::string, ReportTable>> out;
+    if (wants("table2")) out.emplace_back("table2", table2(designs.planaria, models, objective));
+    if (!wants("fig17") && !wants("fig18")) return out;
+    // Index 0 is Planaria; the others only when a figure needs them.
+    std::vector<ArchConfig> run = {designs.planaria};
+    const auto add = [&](const ArchConfig& cfg) {
+        run.push_back(cfg);
+        return run.size() - 1;
+    };
+    const std::size_t mono = wants("fig17") ? add(designs.monolithic) : 0;
+    const std::size_t g16 = wants("fig18") ? add(designs.granularity_16) : 0;
+    const std::size_t g64 = wants("fig18") ? add(designs.granularity_64) : 0;
+    const WholeChipReplays runs(run, models, objective);
+    if (wants("fig17")) out.emplace_back("fig17", fig17(runs, 0, mono));
+    if (wants("fig18")) out.emplace_back("fig18", fig18(runs, {g16, 0, g64}, 0));
+    return out;
 }
 
 }  // namespace planaria

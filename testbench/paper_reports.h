@@ -1,10 +1,13 @@
 #pragma once
-// The single-DNN studies of the paper's Section VI-B2, computed with this
-// model's compiler: Table II (which fission configuration each layer picks on
-// the whole chip), Fig. 17 (Planaria against a monolithic array with the same
-// PEs and memory) and Fig. 18 (fission granularity). Each table puts the
+// The single-DNN studies of the paper's Section VI-B2: Table II (which
+// fission configuration each layer picks on the whole chip, the compiler's
+// choice), Fig. 17 (Planaria against a monolithic array with the same PEs and
+// memory) and Fig. 18 (fission granularity), both measured on the chip-level
+// model with the configuration tables' estimate beside. Each table puts the
 // paper's figure beside ours where the paper gives one.
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "compiler/compiler.h"
@@ -20,18 +23,52 @@ struct WholeChipRun {
     double seconds(const ArchConfig& cfg) const { return double(cycles) * cfg.clock_period_ns() * 1e-9; }
 };
 
+/// The configuration table's estimate (the compiler's cost model).
 WholeChipRun run_whole_chip(const ArchConfig& cfg, const Model& model, Objective objective);
+
+/// Every DNN alone on the whole chip of every design, run on the chip-level
+/// model (the replay: the compiled instruction streams on the Accelerator,
+/// real TLM traffic on its channels), beside the configuration table's
+/// estimate. SystemC elaborates once per process, so the constructor builds
+/// one platform per design and runs them all in one simulation.
+class WholeChipReplays {
+public:
+    /// Throws std::runtime_error if a run fails or does not finish.
+    WholeChipReplays(std::vector<ArchConfig> designs, std::vector<Model> models, Objective objective);
+    const ArchConfig& design(std::size_t d) const { return designs_.at(d); }
+    const std::vector<Model>& models() const { return models_; }
+    /// Latency (in the design's cycles) and energy from the chip's own activity.
+    const WholeChipRun& chip(std::size_t design, std::size_t model) const { return chip_.at(design).at(model); }
+    const WholeChipRun& estimate(std::size_t design, std::size_t model) const { return estimate_.at(design).at(model); }
+
+private:
+    std::vector<ArchConfig> designs_;
+    std::vector<Model> models_;
+    std::vector<std::vector<WholeChipRun>> chip_, estimate_;
+};
 
 /// Table II: per configuration, the share of each DNN's GEMM layers that pick it.
 ReportTable table2(const ArchConfig& cfg, const std::vector<Model>& models, Objective objective);
 
-/// Fig. 17: speedup and energy reduction of Planaria over the monolithic array.
-ReportTable fig17(const ArchConfig& planaria, const ArchConfig& monolithic, const std::vector<Model>& models,
-                  Objective objective);
+/// Fig. 17: speedup and energy reduction of Planaria over the monolithic
+/// array, from the chip, with the tables' estimate beside.
+ReportTable fig17(const WholeChipReplays& runs, std::size_t planaria, std::size_t monolithic);
 
 /// Fig. 18: energy-delay product per subarray size, averaged over the DNNs,
-/// relative to `reference` (the 32x32 design).
-ReportTable fig18(const std::vector<ArchConfig>& designs, std::size_t reference, const std::vector<Model>& models,
-                  Objective objective);
+/// relative to `reference` (the 32x32 design), from the chip, with the
+/// tables' estimate beside.
+ReportTable fig18(const WholeChipReplays& runs, const std::vector<std::size_t>& designs, std::size_t reference);
+
+/// The designs the single-DNN studies compare.
+struct SingleDnnDesigns {
+    ArchConfig planaria, monolithic, granularity_16, granularity_64;
+};
+
+/// The reports named in `which` ("table2", "fig17", "fig18"), in that order,
+/// the figures from one simulation of just the designs they need.
+std::vector<std::pair<std::string, ReportTable>> single_dnn_reports(const SingleDnnDesigns& designs,
+                                                                    const std::vector<Model>& models,
+                                                                    Objective objective,
+                                                                    const std::vector<std::string>& which);
 
 }  // namespace planaria

@@ -35,17 +35,24 @@ TEST_CASE("Table II lists the 15 whole-chip configurations and each DNN's shares
     CHECK(t.to_csv().find("configuration,omni,mobilenet_v1,tiny_yolo") == 0);
 }
 
-TEST_CASE("Fig. 17 compares each DNN with the monolithic array", "[report]") {
+TEST_CASE("Fig. 17 compares each DNN with the monolithic array on the chip, the estimate beside", "[report]") {
     const ArchConfig planaria = arch("planaria"), mono = arch("monolithic");
     const auto models = two_models();
-    const ReportTable t = fig17(planaria, mono, models, Objective::Cycles);
+    const WholeChipReplays runs({planaria, mono}, models, Objective::Cycles);
+    const ReportTable t = fig17(runs, 0, 1);
     REQUIRE(t.rows.size() == models.size() + 2);
-    // The speedup column is the ratio of the two latencies.
     for (std::size_t i = 0; i < models.size(); ++i) {
         const auto& r = t.rows[i];
+        // The speedup column is the ratio of the two measured latencies.
+        CHECK(std::stod(r[3]) == Approx(std::stod(r[2]) / std::stod(r[1])).epsilon(0.01));
+        // The estimate columns are the cost model's, computed here on their own.
         const double p = run_whole_chip(planaria, models[i], Objective::Cycles).seconds(planaria);
         const double q = run_whole_chip(mono, models[i], Objective::Cycles).seconds(mono);
-        CHECK(std::stod(r[3]) == Approx(q / p).epsilon(0.01));
+        CHECK(std::stod(r[9]) == Approx(q / p).epsilon(0.01));
+        CHECK(runs.estimate(0, i).seconds(planaria) == Approx(p));
+        // The tables predict the chip (within the 5 % the replay tests hold them to).
+        CHECK(std::abs(std::stod(r[11])) <= 5.0);
+        CHECK(std::abs(std::stod(r[12])) <= 5.0);
         for (std::size_t c : {1u, 2u, 3u, 5u, 6u, 7u}) CHECK_FALSE(r[c].empty());
     }
     // Depth-wise MobileNet gains from fission.
@@ -54,10 +61,11 @@ TEST_CASE("Fig. 17 compares each DNN with the monolithic array", "[report]") {
 }
 
 TEST_CASE("Fig. 18 normalises the granularity study to the 32x32 design", "[report]") {
-    const std::vector<ArchConfig> designs = {arch("granularity-64"), arch("planaria")};
-    const ReportTable t = fig18(designs, 1, two_models(), Objective::Cycles);
+    const WholeChipReplays runs({arch("granularity-64"), arch("planaria")}, two_models(), Objective::Cycles);
+    const ReportTable t = fig18(runs, {0, 1}, 1);
     REQUIRE(t.rows.size() == 2);
     CHECK(t.rows[1][5] == "1.000");
+    CHECK(t.rows[1][6] == "1.000");
     CHECK(t.rows[0][1] == "64x64");
     CHECK(std::stod(t.rows[0][5]) > 0);
 }
