@@ -337,6 +337,13 @@ void Accelerator<W>::tile_boundary(unsigned subarray) {
 }
 
 template <unsigned W>
+void Accelerator<W>::abort_busy_tenants() {
+    for (const auto& q : sequencers_)
+        if (q->busy()) failed_tenants_.insert(q->tenant());
+    tenant_failed_.notify(sc_core::SC_ZERO_TIME);
+}
+
+template <unsigned W>
 void Accelerator<W>::finished(unsigned subarray, bool error) {
     if (error && sequencers_[subarray]->error() != rm::kSeqErrorAborted) {
         failed_tenants_.insert(sequencers_[subarray]->tenant());

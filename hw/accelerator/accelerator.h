@@ -57,6 +57,12 @@ public:
     /// debug transport) next to the timed traffic, which stays the same.
     void enable_functional_data(bool on = true);
     bool functional() const { return functional_; }
+    /// Fails the tenants of every busy sequencer (kSeqErrorAborted): those
+    /// waiting at a barrier leave it, the others stop at their next one. For
+    /// a run that can no longer complete (the simulation ran out of events
+    /// with sequencers waiting), so that it ends and its threads unwind;
+    /// call between sc_start calls, then run the simulation again.
+    void abort_busy_tenants();
     /// The channel subarray `s` reaches memory through.
     unsigned channel_of(unsigned s) const { return regs_.floorplan().pod_of(s) / cfg_.pods_per_channel(); }
 

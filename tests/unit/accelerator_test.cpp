@@ -306,6 +306,12 @@ TEST_CASE("replay: a job whose barrier never completes is reported unfinished, n
     sc_core::sc_start();
     CHECK_FALSE(platform.finished(0));
     CHECK(platform.results()[0].tiles == 0);
+    // Aborted, the stuck tenant's sequencers leave their barriers and the job ends, as an error.
+    platform.accelerator().abort_busy_tenants();
+    sc_core::sc_start();
+    CHECK(platform.finished(0));
+    CHECK(platform.results()[0].error);
+    for (unsigned s = 0; s < 16; ++s) CHECK_FALSE(platform.accelerator().sequencer(s).busy());
 }
 
 TEST_CASE("replay: a sequencer that fails ends its whole tenant and leaves nobody waiting", "[accelerator][replay]") {

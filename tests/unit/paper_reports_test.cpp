@@ -38,6 +38,14 @@ TEST_CASE("Table II lists the 15 whole-chip configurations and each DNN's shares
 TEST_CASE("Fig. 17 compares each DNN with the monolithic array on the chip, the estimate beside", "[report]") {
     const ArchConfig planaria = arch("planaria"), mono = arch("monolithic");
     const auto models = two_models();
+    // The estimates, computed here on their own (before the simulation: after
+    // one, AddressSanitizer misreads exceptions on the main stack, and the
+    // compiler's placement search throws).
+    std::vector<double> p, q;
+    for (const Model& m : models) {
+        p.push_back(run_whole_chip(planaria, m, Objective::Cycles).seconds(planaria));
+        q.push_back(run_whole_chip(mono, m, Objective::Cycles).seconds(mono));
+    }
     const WholeChipReplays runs({planaria, mono}, models, Objective::Cycles);
     const ReportTable t = fig17(runs, 0, 1);
     REQUIRE(t.rows.size() == models.size() + 2);
@@ -45,11 +53,9 @@ TEST_CASE("Fig. 17 compares each DNN with the monolithic array on the chip, the 
         const auto& r = t.rows[i];
         // The speedup column is the ratio of the two measured latencies.
         CHECK(std::stod(r[3]) == Approx(std::stod(r[2]) / std::stod(r[1])).epsilon(0.01));
-        // The estimate columns are the cost model's, computed here on their own.
-        const double p = run_whole_chip(planaria, models[i], Objective::Cycles).seconds(planaria);
-        const double q = run_whole_chip(mono, models[i], Objective::Cycles).seconds(mono);
-        CHECK(std::stod(r[9]) == Approx(q / p).epsilon(0.01));
-        CHECK(runs.estimate(0, i).seconds(planaria) == Approx(p));
+        // The estimate columns are the cost model's.
+        CHECK(std::stod(r[9]) == Approx(q[i] / p[i]).epsilon(0.01));
+        CHECK(runs.estimate(0, i).seconds(planaria) == Approx(p[i]));
         // The tables predict the chip (within the 5 % the replay tests hold them to).
         CHECK(std::abs(std::stod(r[11])) <= 5.0);
         CHECK(std::abs(std::stod(r[12])) <= 5.0);
