@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "hw/timing/tile_timing.h"
+
 namespace planaria {
 
 namespace {
@@ -96,7 +98,10 @@ std::uint64_t window_pixels(const ActivationWindow& w, std::uint64_t p0, std::ui
 ActivationFetch::ActivationFetch(const ActivationWindow& window, std::uint64_t k, std::uint64_t tile_rows, unsigned rows,
                                  unsigned block_rows, std::uint64_t m, std::uint64_t chunks, std::uint64_t buffer_bytes)
     : k_(k), tile_rows_(tile_rows), m_(m), chunks_(chunks), rows_(rows), raw_(block_rows, false),
-      new_channels_(block_rows), channels_(block_rows, 0) {
+      new_channels_(block_rows), channels_(block_rows, 0), reduction_rows_(block_rows, 0) {
+    const std::uint64_t nk = (k + tile_rows - 1) / tile_rows;
+    for (unsigned r = 0; r < block_rows; ++r)
+        for (std::uint64_t kt = 0; kt < nk; ++kt) reduction_rows_[r] += rows_of(r, kt);
     if (!window.present || chunks == 0) return;
     if (window.channels == 0 || window.out_w == 0) throw std::invalid_argument("activation window without channels or width");
     std::uint64_t most = 0;
@@ -104,7 +109,6 @@ ActivationFetch::ActivationFetch(const ActivationWindow& window, std::uint64_t k
         pixels_.push_back(window_pixels(window, m * c / chunks, m * (c + 1) / chunks));
         most = std::max(most, pixels_.back());
     }
-    const std::uint64_t nk = (k + tile_rows - 1) / tile_rows;
     for (unsigned r = 0; r < block_rows; ++r) {
         std::vector<bool> seen(window.channels, false);
         new_channels_[r].assign(nk, 0);
@@ -118,17 +122,13 @@ ActivationFetch::ActivationFetch(const ActivationWindow& window, std::uint64_t k
         // Raw pixels, expanded on chip, when the block row's channels of the
         // largest chunk fit half its buffer and move fewer bytes than im2col rows.
         const std::uint64_t raw_bytes = channels_[r] * most * 2;
-        std::uint64_t im2col_bytes = 0;
-        for (std::uint64_t kt = 0; kt < nk; ++kt) im2col_bytes += rows_of(r, kt);
-        im2col_bytes *= (m + chunks - 1) / chunks * 2;
+        const std::uint64_t im2col_bytes = reduction_rows_[r] * ((m + chunks - 1) / chunks) * 2;
         raw_[r] = raw_bytes <= buffer_bytes / 2 && raw_bytes < im2col_bytes;
     }
 }
 
 std::uint64_t ActivationFetch::rows_of(unsigned r, std::uint64_t kt) const {
-    const std::uint64_t tile = std::min(tile_rows_, k_ - kt * tile_rows_);
-    const std::uint64_t first = std::uint64_t(r) * rows_;
-    return first < tile ? std::min<std::uint64_t>(rows_, tile - first) : 0;
+    return block_extent(std::min(tile_rows_, k_ - kt * tile_rows_), r, rows_);
 }
 
 std::uint64_t ActivationFetch::load_bytes(unsigned r, std::uint64_t kt, std::uint64_t chunk) const {
@@ -138,10 +138,7 @@ std::uint64_t ActivationFetch::load_bytes(unsigned r, std::uint64_t kt, std::uin
 
 std::uint64_t ActivationFetch::chunk_bytes(unsigned r, std::uint64_t chunk) const {
     if (raw_.at(r)) return channels_[r] * pixels_.at(chunk) * 2;
-    std::uint64_t rows = 0;
-    const std::uint64_t nk = (k_ + tile_rows_ - 1) / tile_rows_;
-    for (std::uint64_t kt = 0; kt < nk; ++kt) rows += rows_of(r, kt);
-    return chunk_size(chunk) * rows * 2;
+    return chunk_size(chunk) * reduction_rows_.at(r) * 2;
 }
 
 }  // namespace planaria

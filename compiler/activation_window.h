@@ -51,6 +51,8 @@ public:
     std::uint64_t chunk_bytes(unsigned r, std::uint64_t chunk) const;
     /// Whether block row `r` expands its chunk's raw pixels on chip.
     bool raw(unsigned r) const { return raw_.at(r); }
+    /// Reduction rows block row `r` holds, over all k tiles.
+    std::uint64_t reduction_rows(unsigned r) const { return reduction_rows_.at(r); }
     std::uint64_t chunk_size(std::uint64_t chunk) const { return m_ * (chunk + 1) / chunks_ - m_ * chunk / chunks_; }
     std::uint64_t chunk_pixels(std::uint64_t chunk) const { return pixels_.empty() ? 0 : pixels_.at(chunk); }
 
@@ -64,6 +66,7 @@ private:
     std::vector<bool> raw_;                              ///< per block row
     std::vector<std::vector<std::uint64_t>> new_channels_;  ///< [r][kt]: channels first seen there
     std::vector<std::uint64_t> channels_;                ///< per block row: all its channels
+    std::vector<std::uint64_t> reduction_rows_;          ///< per block row: its rows over all k tiles
 };
 
 }  // namespace planaria

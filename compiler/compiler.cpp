@@ -9,6 +9,7 @@
 #include "compiler/window.h"
 #include "hw/isa/layer_descriptor.h"
 #include "hw/isa/number_format.h"
+#include "hw/timing/tile_timing.h"
 
 namespace planaria {
 
@@ -253,7 +254,7 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                 std::uint64_t m_first = (cluster + clusters - group_first_unit % clusters) % clusters;
                 if (m_first >= nm) continue;
                 const std::uint64_t nt = std::min(C, g.n - n * C);
-                const std::uint64_t my_cols = nt > my_c * cols ? std::min<std::uint64_t>(cols, nt - my_c * cols) : 0;
+                const std::uint64_t my_cols = block_extent(nt, my_c, cols);
                 // The weights of this n tile stay in the PEs for all my m chunks
                 // when its k tiles fit the weight buffers' slots; otherwise
                 // (reductions longer than slots x rows) every m chunk fetches
@@ -264,7 +265,7 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                 std::vector<Instruction> weight_loads(nk);
                 for (std::uint64_t kt_i = 0; kt_i < nk; ++kt_i) {
                     const std::uint64_t kt = std::min(R, g.k - kt_i * R);
-                    const std::uint64_t my_rows = kt > my_r * rows ? std::min<std::uint64_t>(rows, kt - my_r * rows) : 0;
+                    const std::uint64_t my_rows = block_extent(kt, my_r, rows);
                     kslot[kt_i] = slot;
                     weight_loads[kt_i] = Instruction::of(Opcode::LoadWeights,
                                                          weight_base + ((inst * nn + n) * nk + kt_i) * R * C * 2,

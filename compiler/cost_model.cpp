@@ -14,12 +14,6 @@ namespace {
 constexpr std::uint64_t kValueBits = 16;
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 
-/// Extent of block `index` of `block` elements within a tile of `extent`.
-unsigned block_extent(std::uint64_t extent, unsigned index, unsigned block) {
-    const std::uint64_t first = std::uint64_t(index) * block;
-    return first < extent ? unsigned(std::min<std::uint64_t>(block, extent - first)) : 0;
-}
-
 /// A dimension cut into `count` pieces as even as possible: sizes and how many of each.
 struct Split {
     std::uint64_t big = 0, big_count = 0, small = 0, small_count = 0;
@@ -67,7 +61,7 @@ double CostModel::leakage_pj(std::uint64_t cycles, unsigned k) const {
     return cfg_.energy.leakage_mw * double(cycles) * cfg_.clock_period_ns() * double(k) / chip_subarrays_;
 }
 
-LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config, unsigned k, bool simd_active) const {
+LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config, bool simd_active) const {
     const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
     const unsigned BR = config.block_rows, BC = config.block_cols;
     const std::uint64_t R = config.pe_rows(cfg_), C = config.pe_cols(cfg_);
@@ -89,13 +83,10 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     // fetches them again.
     const bool resident = nk <= slots_;
 
-    // Rows of the reduction each block row holds, over all k tiles, and the
-    // columns each block column holds of an n tile of `nt`.
-    std::vector<std::uint64_t> krows(BR, 0), first_krows(BR, 0);
-    ks.each([&](std::uint64_t kt, std::uint64_t count) {
-        for (unsigned r = 0; r < BR; ++r) krows[r] += count * block_extent(kt, r, rows);
-    });
-    for (unsigned r = 0; r < BR; ++r) first_krows[r] = block_extent(std::min(R, g.k), r, rows);
+    // Activations: raw pixels expanded on chip where they fit (activation_window.h).
+    // It also knows the reduction rows each block row holds over all k tiles.
+    const ActivationFetch fetch(g.window, g.k, R, rows, BR, g.m, nm, cfg_.pod.activation_buffer.bytes);
+    // The columns each block column holds of an n tile of `nt`.
     const auto ncols = [&](unsigned c, std::uint64_t nt) { return std::uint64_t(block_extent(nt, c, cols)); };
 
     // Cycles of one unit (all its k tiles), for the (at most two) chunk and n tile sizes.
@@ -119,17 +110,20 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
 
     // Bytes per channel: each member moves its share on its own pod's channel.
     std::vector<double> channel_bytes(cfg_.offchip.channels, 0.0), first_bytes(cfg_.offchip.channels, 0.0);
-    std::vector<std::uint64_t> cluster_cycles(clusters, 0), last_group(clusters, ~0ull), last_unit(clusters, ~0ull);
+    std::vector<std::uint64_t> cluster_cycles(clusters, 0), last_group(clusters, ~0ull);
     std::uint64_t all_cycles = 0, act_bytes = 0, weight_bytes = 0, out_bytes = 0;
-    // Activations: raw pixels expanded on chip where they fit (activation_window.h).
-    const ActivationFetch fetch(g.window, g.k, R, rows, BR, g.m, nm, cfg_.pod.activation_buffer.bytes);
+    // The channel of member (r, c) of cluster q, at [(q * BR + r) * BC + c].
+    std::vector<unsigned> member_channel;
+    for (std::uint64_t q = 0; q < clusters; ++q)
+        for (unsigned s : config.placement.at(std::size_t(q)).subarrays) member_channel.push_back(channel_of(s));
     const auto member_bytes = [&](std::uint64_t q, bool weights, bool first, std::uint64_t m, std::uint64_t nt) {
         const std::uint64_t mt = chunk_size(m);
-        const LogicalArray& a = config.placement.at(std::size_t(q));
         for (unsigned r = 0; r < BR; ++r)
             for (unsigned c = 0; c < BC; ++c) {
-                const unsigned ch = channel_of(a.at(r, c));
-                const std::uint64_t kr = first && !resident ? first_krows[r] : krows[r];
+                const unsigned ch = member_channel[(q * BR + r) * BC + c];
+                // A first tile without resident weights waits for its first k tile's only.
+                const std::uint64_t kr =
+                    first && !resident ? block_extent(std::min(R, g.k), r, rows) : fetch.reduction_rows(r);
                 std::uint64_t bytes = 0;
                 if (weights) {
                     const std::uint64_t w = kr * ncols(c, nt) * 2;
@@ -158,10 +152,9 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
         all_cycles += uc.cycles;
         const bool new_weights = !resident || last_group[q] != group;
         last_fetched_weights = new_weights;
-        if (last_unit[q] == ~0ull) member_bytes(q, true, true, m, nt);  // what its first tile waits for
+        if (last_group[q] == ~0ull) member_bytes(q, true, true, m, nt);  // what its first tile waits for
         member_bytes(q, new_weights, false, m, nt);
         last_group[q] = group;
-        last_unit[q] = u;
     }
     const std::uint64_t busiest = *std::max_element(cluster_cycles.begin(), cluster_cycles.end());
     const double channel_max = *std::max_element(channel_bytes.begin(), channel_bytes.end());
@@ -179,8 +172,8 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
                     simd_active).total();
     if (resident && last_fetched_weights) {
         std::vector<double> act(cfg_.offchip.channels, 0.0);
-        const LogicalArray& a = config.placement.at(std::size_t(last_u % clusters));
-        for (unsigned r = 0; r < BR; ++r) act[channel_of(a.at(r, 0))] += double(fetch.chunk_bytes(r, last_u % nm));
+        for (unsigned r = 0; r < BR; ++r)
+            act[member_channel[(last_u % clusters * BR + r) * BC]] += double(fetch.chunk_bytes(r, last_u % nm));
         const double hidden = *std::max_element(act.begin(), act.end()) / channel_bytes_per_cycle();
         last_tile = std::max(last_tile, std::uint64_t(std::max(0.0, double(last.cycles) - hidden)));
     }
@@ -241,7 +234,7 @@ LayerCost CostModel::gemm_layer(const LayerWork& work, const FissionConfiguratio
         // Sequential repetitions (LSTM steps) run the whole GEMM again, each
         // after the previous one's results are stored (the program's data
         // barrier), weights included.
-        const LayerCost one = gemm(g, config, k, simd_active);
+        const LayerCost one = gemm(g, config, simd_active);
         const std::uint64_t reps = g.sequential;
         total.tiles += one.tiles * reps;
         total.macs += one.macs * reps;

@@ -76,7 +76,7 @@ public:
     std::uint64_t weight_slots() const { return slots_; }
 
 private:
-    LayerCost gemm(const GemmWork& g, const FissionConfiguration& config, unsigned k, bool simd_active) const;
+    LayerCost gemm(const GemmWork& g, const FissionConfiguration& config, bool simd_active) const;
     double leakage_pj(std::uint64_t cycles, unsigned k) const;
 
     ArchConfig cfg_;

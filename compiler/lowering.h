@@ -30,6 +30,10 @@
 namespace planaria {
 
 struct GemmWork {
+    GemmWork(std::uint64_t m_, std::uint64_t k_, std::uint64_t n_, std::uint64_t instances_ = 1,
+             std::uint64_t sequential_ = 1, bool weights_are_activations_ = false, ActivationWindow window_ = {})
+        : m(m_), k(k_), n(n_), instances(instances_), sequential(sequential_),
+          weights_are_activations(weights_are_activations_), window(window_) {}
     std::uint64_t m = 0, k = 0, n = 0;  ///< one GEMM
     std::uint64_t instances = 1;        ///< independent GEMMs of this shape (groups, channels)
     std::uint64_t sequential = 1;       ///< repetitions that must run one after another (LSTM steps)

@@ -21,8 +21,8 @@
 namespace planaria {
 
 ExperimentProfile ExperimentProfile::named(const std::string& name) {
-    if (name == "full") return {name, 1000, 10, 8, 16};
-    if (name == "quick") return {name, 500, 3, 5, 16};
+    if (name == "full") return {name, 1000, 10, 8, 16, {}};  // single-DNN studies: the whole zoo
+    if (name == "quick") return {name, 500, 3, 5, 16, {}};
     if (name == "smoke") return {name, 60, 1, 2, 4, {"mobilenet_v1", "tiny_yolo"}};
     throw std::invalid_argument("unknown experiment profile '" + name + "' (full, quick, smoke)");
 }

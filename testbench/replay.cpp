@@ -200,12 +200,11 @@ void ReplayPlatform::collect(AcceleratorDriver& driver) {
             if (g.finished[p]) continue;
             const SubarraySequencer& q = accel_.sequencer(g.where[p]);
             results_[j].error = results_[j].error || q.error() != 0;
+            add_layer_bytes(results_[j], q);  // a preempted run's share is read before it resumes
             if (q.preempted()) {
-                add_layer_bytes(results_[j], q);
                 stopped = true;
                 continue;
             }
-            add_layer_bytes(results_[j], q);
             g.finished[p] = true;
             g.tiles += q.tiles(), g.busy_cycles += q.busy_cycles(), g.bytes += q.bytes_moved();
             g.activity += q.activity();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <iomanip>
+#include <numeric>
 #include <sstream>
 
 #include "compiler/compiler.h"
@@ -81,9 +82,8 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
         const ReplayResult& r = platform.results()[i];
         const ConfigurationTable& table = bundles[i].per_k[k - 1].table;
         const double estimate = double(table.total_cycles()) * cfg.clock_period_ns() * 1e-6;
-        std::uint64_t dram = 0, data_bytes = 0;
-        dram = table.total_dram_bytes();
-        for (std::uint64_t b : r.layer_bytes) data_bytes += b;
+        const std::uint64_t dram = table.total_dram_bytes();
+        const std::uint64_t data_bytes = std::accumulate(r.layer_bytes.begin(), r.layer_bytes.end(), std::uint64_t(0));
         program_bytes += r.bytes - std::min(r.bytes, data_bytes);
         tiles += r.tiles;
         error = error || r.error;

@@ -291,7 +291,7 @@ void SubarraySequencer::restore(Horizon& h) {
     for (unsigned slot = 0; slot < slots; ++slot) {
         const SequencerContext::WeightLoad& w = weights_[slot];
         if (!w.valid) continue;
-        read_operands(h, data_base_ + w.address, w.bytes, std::max(h.read_free, now()));
+        read_operands(h, data_base_ + w.address, w.bytes);
         if (b && b->described && b->layer.k_tiles > 0 &&
             !functional::load_weights(*b, port, data_base_, w.address, slot, block()))
             fail(rm::kSeqErrorFunctional);
@@ -378,7 +378,9 @@ void SubarraySequencer::loop_end() {
 // The DMA engine issues requests in order without waiting for their data
 // (the channel queues them); a tile waits for its data.
 
-void SubarraySequencer::read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time issue) {
+void SubarraySequencer::read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes,
+                                      sc_core::sc_time not_before) {
+    const sc_core::sc_time issue = std::max({h.read_free, now(), not_before});
     const sc_core::sc_time done = dma(tlm::TLM_READ_COMMAND, address, bytes, issue);
     h.operands = std::max(h.operands, done);
     // The read queue issues its next request when this one's last byte has
@@ -395,7 +397,7 @@ void SubarraySequencer::load_weights(const Instruction& in, Horizon& h) {
     weights_after_tile_ = false;
     if (in.a16 < weights_.size()) weights_[in.a16] = {1, in.a64, in.a32};
     activity_.weight_buffer_bits += std::uint64_t(in.a32) * 8;
-    read_operands(h, data_base_ + in.a64, in.a32, std::max(h.read_free, now()));
+    read_operands(h, data_base_ + in.a64, in.a32);
     if (TileBuffers* b = services_.buffers(subarray_))
         if (!functional::load_weights(*b, services_.data_port(subarray_), data_base_, in.a64, in.a16, block()))
             fail(rm::kSeqErrorFunctional);
@@ -404,16 +406,16 @@ void SubarraySequencer::load_weights(const Instruction& in, Horizon& h) {
 void SubarraySequencer::load_activations(const Instruction& in, Horizon& h, ActivationBuffer& act) {
     const std::uint64_t capacity = act_entries_;
     const std::uint64_t entries = std::min<std::uint64_t>(std::max<std::uint64_t>(in.a16, 1), capacity);
-    sc_core::sc_time issue = std::max(h.read_free, now());
+    sc_core::sc_time room = sc_core::SC_ZERO_TIME;  // when the tiles before have freed enough of it
     while (act.in_use + entries > capacity && !act.rooms.empty() && act.rooms.front().consumed) {
-        issue = std::max(issue, act.rooms.front().free_at);
+        room = std::max(room, act.rooms.front().free_at);
         act.in_use -= act.rooms.front().entries;
         act.rooms.pop_front();
     }
     act.rooms.push_back({entries, sc_core::SC_ZERO_TIME, false});
     activity_.activation_buffer_bits += std::uint64_t(in.a32) * 8;
     act.in_use += entries;
-    read_operands(h, data_base_ + in.a64 + act_shift_, in.a32, issue);
+    read_operands(h, data_base_ + in.a64 + act_shift_, in.a32, room);
     if (TileBuffers* b = services_.buffers(subarray_)) {
         // A SIMD layer's loads only time its traffic: the SIMD
         // instruction reads its operands itself.
@@ -447,8 +449,7 @@ SubarraySequencer::Flow SubarraySequencer::compute(const Instruction& in, Horizo
     if (array.subarrays.front() == subarray_) ++tiles_;
     weights_after_tile_ = true;
     const BlockPosition at = block();
-    const std::uint64_t my_rows = k > at.row * rows ? std::min(rows, k - at.row * rows) : 0;
-    const std::uint64_t my_cols = n > at.col * cols ? std::min(cols, n - at.col * cols) : 0;
+    const std::uint64_t my_rows = block_extent(k, at.row, rows), my_cols = block_extent(n, at.col, cols);
     const std::uint64_t value_bits = cfg_.data.activation_bits, acc_bits = cfg_.pod.output_buffer.bank_width_bits;
     activity_.weight_buffer_bits += my_rows * my_cols * value_bits;  // each PE latches its weight
     if (at.col == 0) {  // the block row's activations leave its first subarray's buffer and cross the others

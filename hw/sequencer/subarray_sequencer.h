@@ -171,9 +171,10 @@ private:
     /// (preempted: its context saved).
     enum class Flow { Continue, Stopped };
 
-    /// A read on the DMA engine's read queue, issued at `issue`: the tile
-    /// after it waits for its data.
-    void read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time issue);
+    /// A read on the DMA engine's read queue, issued when the queue is free
+    /// and not before `not_before`: the tile after it waits for its data.
+    void read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes,
+                       sc_core::sc_time not_before = sc_core::SC_ZERO_TIME);
     // One handler per opcode (hw/isa/instruction.h).
     void load_weights(const Instruction& in, Horizon& h);
     void load_activations(const Instruction& in, Horizon& h, ActivationBuffer& act);

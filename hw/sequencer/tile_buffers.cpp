@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hw/isa/number_format.h"
+#include "hw/timing/tile_timing.h"
 
 namespace planaria::functional {
 
@@ -11,12 +12,6 @@ namespace {
 constexpr std::uint64_t kValue = 2;  // bytes of an int16 element
 
 std::uint64_t min_u(std::uint64_t a, std::uint64_t b) { return a < b ? a : b; }
-
-/// Extent of block `index` of `block` elements within a tile of `extent`.
-unsigned block_extent(std::uint64_t extent, unsigned index, unsigned block) {
-    const std::uint64_t first = std::uint64_t(index) * block;
-    return first < extent ? unsigned(min_u(block, extent - first)) : 0;
-}
 
 /// Rows of M (output positions) in chunk `chunk`: the compiler's even split.
 std::uint64_t chunk_begin(const LayerDescriptor& d, std::uint64_t chunk) { return std::uint64_t(d.m) * chunk / d.m_chunks; }

@@ -30,6 +30,7 @@
 // Weights come from the PEs' private weight buffers (filled beforehand over
 // the weight bus, overlapped with earlier tiles by the tile-level model).
 
+#include <algorithm>
 #include <cstdint>
 
 #include "hw/config/arch_config.h"
@@ -51,6 +52,14 @@ struct TileCycles {
     std::uint64_t latch = 0, stream = 0, fill = 0, drain = 0, ring_bus = 0, write_back = 0;
     std::uint64_t total() const { return latch + stream + fill + drain + ring_bus + write_back; }
 };
+
+/// The part of a tile's `extent` (reduction rows or output columns) that
+/// falls on block `index` of a logical array whose blocks hold `block` each:
+/// blocks are filled in order, so the last ones of a small tile hold nothing.
+inline unsigned block_extent(std::uint64_t extent, unsigned index, unsigned block) {
+    const std::uint64_t first = std::uint64_t(index) * block;
+    return first < extent ? unsigned(std::min<std::uint64_t>(block, extent - first)) : 0;
+}
 
 /// Cycles of one tile; `simd_active` when the SIMD segment is not bypassed.
 /// Throws std::invalid_argument when the tile does not fit the array.
