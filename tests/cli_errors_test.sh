@@ -48,6 +48,7 @@ cases=(
   "2|--preempt-after: must be a number|replay $m/tiny_yolo.yaml --preempt-after -3"
   "2|--preempt-after: must be a number|replay $m/tiny_yolo.yaml --preempt-after nan"
   "2|--subarrays: must be a whole number from 0 to 16, not 17|replay $m/tiny_yolo.yaml --subarrays 17"
+  "2|--dram-tolerance: must be a number from 0 to 1000, not '-1'|replay $m/tiny_yolo.yaml --tolerance 5 --dram-tolerance -1"
   "2|--subarrays: must be a whole number from 1 to 16, not 0|trace datapath --out $work/t.vcd --subarrays 0"
   "2|--seconds: must be a number from 0 to 3600|bench datapath --seconds -1"
   "2|clock_mhz: must be between 1 and 10000 MHz, got 1e\+30|arch show --set clock_mhz=1e30"
