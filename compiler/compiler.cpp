@@ -142,7 +142,6 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
     const std::vector<unsigned> region = canonical_region(floorplan_, c.k);
     const unsigned me = region.at(position);
     const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
-    const std::uint64_t max_vectors = cost_.max_tile_vectors();
     const unsigned slots = unsigned(cost_.weight_slots());
     const DataLayout data = layout_data(model, work);
     bool produced = false;  // a layer before this one stored a tensor
@@ -220,6 +219,8 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
         const unsigned cluster_size = config.block_rows * config.block_cols;
         const std::uint64_t R = config.pe_rows(cfg_), C = config.pe_cols(cfg_);
         const bool simd = fused_ops_after(work, i) > 0;
+        const PlacementReach reach = cost_.reach(config);
+        const std::uint64_t max_vectors = reach.max_tile_vectors;
         for (const GemmWork& g : w.gemms) {
             const std::uint64_t nk = ceil_div(g.k, R), nn = ceil_div(g.n, C), nm = ceil_div(g.m, max_vectors);
             const std::uint64_t units = nm * nn * g.instances;
@@ -244,8 +245,7 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                 return tensor_base + g.m * g.k * 2 * g.instances + ((inst * nn + n) * nm + m) * max_vectors * C * 2;
             };
             // Activation loads: raw pixels expanded on chip where they fit.
-            const ActivationFetch fetch(g.window, g.k, R, rows, config.block_rows, g.m, nm,
-                                        cfg_.pod.activation_buffer.bytes);
+            const ActivationFetch fetch(g.window, g.k, R, rows, config.block_rows, g.m, nm, reach.activation_bytes);
             // Units are dealt round-robin: (instance, n tile, m chunk), m fastest.
             // My units of one (instance, n) group are m = first, first + clusters, ...
             for (std::uint64_t group = 0; cluster < clusters && group < g.instances * nn; ++group) {

@@ -43,13 +43,11 @@ struct Split {
 
 CostModel::CostModel(const ArchConfig& cfg, unsigned chip_subarrays)
     : cfg_(cfg), floorplan_(cfg), chip_subarrays_(chip_subarrays),
-      act_entries_(cfg.pod.activation_buffer.bytes /
-                   (std::uint64_t(cfg.pod.activation_buffer.banks) * cfg.pod.activation_buffer.bank_width_bits / 8)),
-      out_entries_(cfg.pod.output_buffer.bytes /
-                   (std::uint64_t(cfg.pod.output_buffer.banks) * cfg.pod.output_buffer.bank_width_bits / 8)),
       slots_(cfg.subarray.weight_buffer_bytes / 2),
-      latency_cycles_(std::uint64_t(std::ceil(cfg.offchip.latency_ns / cfg.clock_period_ns()))) {
-    max_vectors_ = std::max<std::uint64_t>(1, std::min(act_entries_, out_entries_) / 2);
+      latency_cycles_(std::uint64_t(std::ceil(cfg.offchip.latency_ns / cfg.clock_period_ns()))) {}
+
+PlacementReach CostModel::reach(const FissionConfiguration& config) const {
+    return placement_reach(cfg_, floorplan_, config.placement);
 }
 
 double CostModel::channel_bytes_per_cycle() const { return cfg_.offchip_bytes_per_cycle_per_channel(); }
@@ -61,6 +59,48 @@ double CostModel::leakage_pj(std::uint64_t cycles, unsigned k) const {
     return cfg_.energy.leakage_mw * double(cycles) * cfg_.clock_period_ns() * double(k) / chip_subarrays_;
 }
 
+template <class TileTime>
+std::uint64_t CostModel::prefetch_stalls(const GemmWork& g, const FissionConfiguration& config,
+                                         const ActivationFetch& fetch, const std::vector<unsigned>& member_channel,
+                                         const std::vector<BufferReach>& reach, std::uint64_t nm,
+                                         TileTime&& tile_time) const {
+    // The activation buffer holds as many tiles' operands as fit its
+    // entries: the sequencer issues a tile's load when the tile that many
+    // before it gives its room back, so the tiles in between cover the load.
+    // A load they cannot cover stalls the array. The clusters run their
+    // rounds of units side by side, so their loads of the same tile share
+    // the channels. (Weights wait for no room: the read queue fetches them
+    // as far ahead as the program runs.)
+    const unsigned BR = config.block_rows, BC = config.block_cols;
+    const std::uint64_t clusters = reach.size();
+    const std::uint64_t R = config.pe_rows(cfg_), C = config.pe_cols(cfg_);
+    const std::uint64_t nk = ceil_div(g.k, R), nn = ceil_div(g.n, C), units = nm * nn * g.instances;
+    const double bpc = channel_bytes_per_cycle();
+    const auto k_size = [&](std::uint64_t kt) { return std::min(R, g.k - kt * R); };
+    const auto n_size = [&](std::uint64_t u) { return std::min(C, g.n - u / nm % nn * C); };
+    const auto chunk = [&](std::uint64_t m) { return g.m * (m + 1) / nm - g.m * m / nm; };
+    std::vector<double> channel(cfg_.offchip.channels);
+    std::uint64_t stalls = 0;
+    for (std::uint64_t first = clusters; first < units; first += clusters) {
+        for (std::uint64_t kt = 0; kt < nk; ++kt) {
+            std::fill(channel.begin(), channel.end(), 0.0);
+            double covered = 1e300;  // by the tiles in flight, on the cluster with the least
+            for (std::uint64_t q = 0; q < clusters && first + q < units; ++q) {
+                const std::uint64_t u = first + q, m = u % nm;
+                for (unsigned r = 0; r < BR; ++r)
+                    channel[member_channel[(q * BR + r) * BC]] += double(fetch.load_bytes(r, kt, m));
+                const std::uint64_t in_flight = reach[q].activation_entries() / std::max<std::uint64_t>(chunk(m), 1) - 1;
+                const std::uint64_t prev = kt ? tile_time(q, m, k_size(kt - 1), n_size(u))
+                                              : tile_time(q, (u - clusters) % nm, k_size(nk - 1), n_size(u - clusters));
+                covered = std::min(covered, double(in_flight * prev));
+            }
+            const double load = *std::max_element(channel.begin(), channel.end()) / bpc + double(latency_cycles_);
+            if (load > covered) stalls += std::uint64_t(load - covered);
+        }
+    }
+    return stalls;
+}
+
 LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config, bool simd_active) const {
     const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
     const unsigned BR = config.block_rows, BC = config.block_cols;
@@ -69,13 +109,13 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     const auto& e = cfg_.energy;
     const std::uint64_t acc_bits = cfg_.pod.output_buffer.bank_width_bits;
 
-    const std::uint64_t nk = ceil_div(g.k, R), nn = ceil_div(g.n, C), nm = ceil_div(g.m, max_vectors_);
+    const PlacementReach placed = reach(config);
+    const std::uint64_t nk = ceil_div(g.k, R), nn = ceil_div(g.n, C), nm = ceil_div(g.m, placed.max_tile_vectors);
     const Split ks = Split::by_unit(g.k, R);
     // The sequencers' work, as the compiler's program deals it out: units
     // (instance, n tile, m chunk), m fastest, round-robin over the clusters;
     // each unit runs its k tiles one after another into one output buffer.
     const std::uint64_t units = nm * nn * g.instances;
-    const std::uint64_t clusters = std::min<std::uint64_t>(config.clusters, units);
     const auto chunk_size = [&](std::uint64_t m) { return g.m * (m + 1) / nm - g.m * m / nm; };
     const auto n_size = [&](std::uint64_t n) { return std::min(C, g.n - n * C); };
     // Weights stay in the PEs for all of a cluster's m chunks of an (instance,
@@ -85,27 +125,33 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
 
     // Activations: raw pixels expanded on chip where they fit (activation_window.h).
     // It also knows the reduction rows each block row holds over all k tiles.
-    const ActivationFetch fetch(g.window, g.k, R, rows, BR, g.m, nm, cfg_.pod.activation_buffer.bytes);
+    const ActivationFetch fetch(g.window, g.k, R, rows, BR, g.m, nm, placed.activation_bytes);
     // The columns each block column holds of an n tile of `nt`.
     const auto ncols = [&](unsigned c, std::uint64_t nt) { return std::uint64_t(block_extent(nt, c, cols)); };
 
-    // Cycles of one unit (all its k tiles), for the (at most two) chunk and n tile sizes.
-    const auto unit_cycles = [&](std::uint64_t mt, std::uint64_t nt) {
+    // A cluster whose outputs reach other pods' buffers pays the inter-pod links.
+    const std::uint64_t clusters = std::min<std::uint64_t>(config.clusters, units);
+    std::vector<BufferReach> cluster_reach;
+    for (std::uint64_t q = 0; q < clusters; ++q) cluster_reach.emplace_back(cfg_, floorplan_, config.placement.at(q));
+    // Cycles of one unit (all its k tiles) on cluster q, for the (at most two) chunk and n tile sizes.
+    const auto unit_cycles = [&](std::uint64_t q, std::uint64_t mt, std::uint64_t nt) {
         std::uint64_t cycles = 0;
         ks.each([&](std::uint64_t kt, std::uint64_t count) {
-            cycles += count * tile_cycles(cfg_, {BR, BC}, {unsigned(mt), unsigned(kt), unsigned(nt)}, simd_active).total();
+            cycles += count * tile_cycles(cfg_, {BR, BC}, {unsigned(mt), unsigned(kt), unsigned(nt)}, simd_active,
+                                          cluster_reach[q].stripe())
+                                  .total();
         });
         return cycles;
     };
     struct UnitCost {
         std::uint64_t mt = 0, nt = 0, cycles = 0;
     };
-    std::vector<UnitCost> unit_costs;
-    const auto cost_of = [&](std::uint64_t mt, std::uint64_t nt) -> const UnitCost& {
-        for (const UnitCost& u : unit_costs)
+    std::vector<std::vector<UnitCost>> unit_costs(clusters);
+    const auto cost_of = [&](std::uint64_t q, std::uint64_t mt, std::uint64_t nt) -> const UnitCost& {
+        for (const UnitCost& u : unit_costs[q])
             if (u.mt == mt && u.nt == nt) return u;
-        unit_costs.push_back({mt, nt, unit_cycles(mt, nt)});
-        return unit_costs.back();
+        unit_costs[q].push_back({mt, nt, unit_cycles(q, mt, nt)});
+        return unit_costs[q].back();
     };
 
     // Bytes per channel: each member moves its share on its own pod's channel.
@@ -147,7 +193,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     for (std::uint64_t u = 0; u < units; ++u) {
         const std::uint64_t q = u % clusters, m = u % nm, group = u / nm;
         const std::uint64_t mt = chunk_size(m), nt = n_size(group % nn);
-        const UnitCost& uc = cost_of(mt, nt);
+        const UnitCost& uc = cost_of(q, mt, nt);
         cluster_cycles[q] += uc.cycles;
         all_cycles += uc.cycles;
         const bool new_weights = !resident || last_group[q] != group;
@@ -157,19 +203,27 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
         last_group[q] = group;
     }
     const std::uint64_t busiest = *std::max_element(cluster_cycles.begin(), cluster_cycles.end());
+    const std::uint64_t stalls = prefetch_stalls(g, config, fetch, member_channel, cluster_reach, nm,
+                                                 [&](std::uint64_t q, std::uint64_t m, std::uint64_t kt, std::uint64_t nt) {
+                                                     return tile_cycles(cfg_, {BR, BC},
+                                                                        {unsigned(chunk_size(m)), unsigned(kt), unsigned(nt)},
+                                                                        simd_active, cluster_reach[q].stripe())
+                                                         .total();
+                                                 });
     const double channel_max = *std::max_element(channel_bytes.begin(), channel_bytes.end());
     const double first_max = *std::max_element(first_bytes.begin(), first_bytes.end());
     // The last unit's last tile computes after its operands arrive; its
     // outputs are written after it.
     const std::uint64_t last_u = units - 1;
-    const UnitCost& last = cost_of(chunk_size(last_u % nm), n_size(last_u / nm % nn));
+    const UnitCost& last = cost_of(last_u % clusters, chunk_size(last_u % nm), n_size(last_u / nm % nn));
     // After the channel's last byte the last tile computes. A unit that
     // fetches resident weights starts once all of them are in, and its
     // activations follow: if the last unit does, what of it the
     // activations' transfer cannot hide computes after the last byte.
     std::uint64_t last_tile =
         tile_cycles(cfg_, {BR, BC}, {unsigned(last.mt), unsigned(ks.small_count ? ks.small : ks.big), unsigned(last.nt)},
-                    simd_active).total();
+                    simd_active, cluster_reach[last_u % clusters].stripe())
+            .total();
     if (resident && last_fetched_weights) {
         std::vector<double> act(cfg_.offchip.channels, 0.0);
         for (unsigned r = 0; r < BR; ++r)
@@ -193,7 +247,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     // completes `latency` after its own. The chip's time is the longer of
     // the compute path (the busiest cluster, after its first operands) and
     // the channel path (the busiest channel, then the last tile and its store).
-    const double compute_path = first_max / bpc + double(busiest) + last_store / bpc;
+    const double compute_path = first_max / bpc + double(busiest + stalls) + last_store / bpc;
     const double channel_path = channel_max / bpc + double(last_tile);
     const std::uint64_t span = std::uint64_t(std::ceil(std::max(compute_path, channel_path))) + 2 * latency_cycles_;
     c.cycles = span;

@@ -34,9 +34,11 @@
 #include <cstdint>
 #include <string>
 
+#include "compiler/activation_window.h"
 #include "compiler/lowering.h"
 #include "hw/config/arch_config.h"
 #include "hw/fission/fission_configurations.h"
+#include "hw/fission/buffer_reach.h"
 #include "hw/fission/floorplan.h"
 #include "hw/isa/energy_breakdown.h"
 
@@ -71,18 +73,24 @@ public:
     double channel_bytes_per_cycle() const;
     /// The channel a subarray's loads and stores use (its pod's).
     unsigned channel_of(unsigned subarray) const;
-    /// Vectors a tile may stream (double-buffered activation and output buffers).
-    std::uint64_t max_tile_vectors() const { return max_vectors_; }
+    /// What the clusters of `config` reach of the Pod Memory: the vectors a
+    /// tile may stream (double-buffered) and the activation bytes.
+    PlacementReach reach(const FissionConfiguration& config) const;
     std::uint64_t weight_slots() const { return slots_; }
 
 private:
     LayerCost gemm(const GemmWork& g, const FissionConfiguration& config, bool simd_active) const;
+    /// Cycles the array waits for operands its double-buffered activation buffer could not prefetch in time.
+    template <class TileTime>
+    std::uint64_t prefetch_stalls(const GemmWork& g, const FissionConfiguration& config, const ActivationFetch& fetch,
+                                  const std::vector<unsigned>& member_channel, const std::vector<BufferReach>& reach,
+                                  std::uint64_t nm, TileTime&& tile_time) const;
     double leakage_pj(std::uint64_t cycles, unsigned k) const;
 
     ArchConfig cfg_;
     Floorplan floorplan_;
     unsigned chip_subarrays_;
-    std::uint64_t max_vectors_, act_entries_, out_entries_, slots_;
+    std::uint64_t slots_;
     std::uint64_t latency_cycles_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "hw/config/arch_summary.h"
 #include "hw/config/arch_yaml.h"
+#include "hw/fission/buffer_reach.h"
 #include "hw/fission/fission_configurations.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"
@@ -29,8 +30,30 @@ const char* kArchUsage =
     "           design point when no FILE is given) and its derived figures\n"
     "check      validate files; print one line per file\n"
     "configs    the fission configurations (rows x cols - clusters) a logical accelerator\n"
-    "           of K subarrays can form (all K when not given); * = omni-directional\n"
+    "           of K subarrays can form (all K when not given); * = omni-directional;\n"
+    "           with --subarrays, also the Pod Memory each cluster reaches\n"
     "scenarios  the ways all subarrays can be divided among concurrent logical accelerators\n";
+
+/// Per configuration, what its first cluster reaches of the Pod Memory
+/// (hw/fission/buffer_reach.h): buffers per edge subarray, of which over the
+/// inter-pod links, and the longest tile the double-buffered space allows.
+void print_reach(const ArchConfig& cfg, const Floorplan& fp, const std::vector<FissionConfiguration>& configs) {
+    std::cout << "  configuration   activation buffers  output buffers (remote, max hops)  tile vectors\n";
+    for (const auto& c : configs) {
+        const BufferReach reach(cfg, fp, c.placement.front());
+        unsigned remote = 0, hops = 0;  // the most of any exit subarray
+        for (unsigned col = 0; col < c.block_cols; ++col) {
+            unsigned mine = 0;
+            for (const auto& b : reach.output_buffers(col)) mine += b.hops > 0, hops = std::max(hops, b.hops);
+            remote = std::max(remote, mine);
+        }
+        std::cout << "  " << std::left << std::setw(16) << c.name(cfg) << std::right << std::setw(18)
+                  << reach.activation_buffers(0).size() << std::setw(16) << reach.output_buffers(0).size() << " ("
+                  << remote << ", " << hops << ")" << std::setw(20 - std::to_string(remote).size() -
+                                                          std::to_string(hops).size())
+                  << placement_reach(cfg, fp, c.placement).max_tile_vectors << "\n";
+    }
+}
 
 int print_configs(const ArchConfig& cfg, unsigned only) {
     const Floorplan fp(cfg);
@@ -42,6 +65,7 @@ int print_configs(const ArchConfig& cfg, unsigned only) {
         std::cout << std::setw(3) << k << " subarrays (" << configs.size() << "):";
         for (const auto& c : configs) std::cout << " " << c.name(cfg) << (c.omni_directional ? "*" : "");
         std::cout << "\n";
+        if (only) print_reach(cfg, fp, configs);
     }
     if (!only) std::cout << total << " configurations in all; * needs omni-directional flow (turn links)\n";
     return kExitOk;

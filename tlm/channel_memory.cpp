@@ -85,7 +85,7 @@ void ChannelMemory<W>::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_
     }
     (write ? bytes_written_ : bytes_read_) += length;
 
-    const sc_core::sc_time moved = book(sc_core::sc_time_stamp() + delay, length);
+    const sc_core::sc_time moved = book(sc_core::sc_time_stamp() + delay, length, write);
     busy_ += per_byte_ * double(length);
     delay = moved + latency_ - sc_core::sc_time_stamp();
     trans.set_dmi_allowed(true);
@@ -93,61 +93,94 @@ void ChannelMemory<W>::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_
 }
 
 template <unsigned W>
-double& ChannelMemory<W>::booked(std::uint64_t slot) {
-    while (base_ + booked_.size() <= slot) {
-        skip_.push_back(base_ + booked_.size());
-        booked_.push_back(0.0);
+void ChannelMemory<W>::Calendar::extend(std::uint64_t base, std::uint64_t slot) {
+    while (base + level.size() <= slot) {
+        skip.push_back(base + level.size());
+        level.push_back(0.0);
     }
-    return booked_[slot - base_];
 }
 
 template <unsigned W>
-std::uint64_t ChannelMemory<W>::first_open(std::uint64_t slot) {
+void ChannelMemory<W>::Calendar::drop_front() {
+    level.pop_front();
+    skip.pop_front();
+}
+
+template <unsigned W>
+std::uint64_t ChannelMemory<W>::Calendar::first_open(std::uint64_t base, std::uint64_t slot) {
     // A full slot points to a later one; follow, then shorten the path behind.
     std::uint64_t root = slot;
-    while (root - base_ < skip_.size() && skip_[root - base_] != root) root = skip_[root - base_];
-    while (slot != root && slot - base_ < skip_.size()) {
-        const std::uint64_t next = skip_[slot - base_];
-        skip_[slot - base_] = root;
+    while (root - base < skip.size() && skip[root - base] != root) root = skip[root - base];
+    while (slot != root && slot - base < skip.size()) {
+        const std::uint64_t next = skip[slot - base];
+        skip[slot - base] = root;
         slot = next;
     }
     return root;
 }
 
 template <unsigned W>
-sc_core::sc_time ChannelMemory<W>::book(const sc_core::sc_time& arrival, std::uint64_t bytes) {
-    // Slots before the present take no more requests: drop them.
-    const std::uint64_t now_slot = std::uint64_t(sc_core::sc_time_stamp() / slot_);
-    while (base_ < now_slot && !booked_.empty()) {
-        booked_.pop_front();
-        skip_.pop_front();
-        ++base_;
-    }
-    if (booked_.empty()) base_ = std::max(base_, now_slot);
+template <class Take>
+sc_core::sc_time ChannelMemory<W>::fill(Calendar& cal, const sc_core::sc_time& arrival, double bytes, Take&& take) {
     // The request starts at its arrival, within its first slot, and fills
     // the free capacity of the slots from there on.
     std::uint64_t slot = std::max(std::uint64_t(arrival / slot_), base_);
     double position = (arrival - slot_ * double(slot)) / slot_ * slot_bytes_;  // bytes into the slot
     if (position < 0) position = 0;
-    double left = double(bytes);
+    double left = bytes;
     for (;;) {
-        const std::uint64_t open = first_open(slot);
+        const std::uint64_t open = cal.first_open(base_, slot);
         if (open != slot) position = 0;
         slot = open;
-        double& b = booked(slot);
+        reads_.extend(base_, slot);
+        all_.extend(base_, slot);
+        double& b = cal.level[slot - base_];
         const double start = std::max(b, position);
         const double free = slot_bytes_ - start;
         if (free >= left) {
             b = start + left;
-            if (b >= slot_bytes_ * (1 - 1e-12)) skip_[slot - base_] = slot + 1;
+            if (b >= slot_bytes_ * (1 - 1e-12)) cal.skip[slot - base_] = slot + 1;
+            take(slot, left);
             return slot_ * (double(slot) + b / slot_bytes_);
         }
-        if (free > 0) left -= free;
+        if (free > 0) {
+            left -= free;
+            take(slot, free);
+        }
         b = slot_bytes_;
-        skip_[slot - base_] = slot + 1;
+        cal.skip[slot - base_] = slot + 1;
         ++slot;
         position = 0;
     }
+}
+
+template <unsigned W>
+sc_core::sc_time ChannelMemory<W>::book(const sc_core::sc_time& arrival, std::uint64_t bytes, bool write) {
+    // Slots before the present take no more requests: drop them.
+    const std::uint64_t now_slot = std::uint64_t(sc_core::sc_time_stamp() / slot_);
+    while (base_ < now_slot && !all_.level.empty()) {
+        all_.drop_front();
+        reads_.drop_front();
+        ++base_;
+    }
+    if (all_.level.empty()) base_ = std::max(base_, now_slot);
+    if (write) return fill(all_, arrival, double(bytes), [](std::uint64_t, double) {});
+    // A read sees only the reads before it: the write bytes it meets in a
+    // slot move on to the channel's next free time.
+    double displaced = 0;
+    std::uint64_t first_displaced = 0;
+    const sc_core::sc_time done = fill(reads_, arrival, double(bytes), [&](std::uint64_t slot, double amount) {
+        double& all = all_.level[slot - base_];
+        all += amount;
+        if (all > slot_bytes_ * (1 - 1e-12)) {
+            if (all > slot_bytes_ && displaced == 0) first_displaced = slot;
+            displaced += std::max(0.0, all - slot_bytes_);
+            all = slot_bytes_;
+            all_.skip[slot - base_] = slot + 1;
+        }
+    });
+    if (displaced > 0) fill(all_, slot_ * double(first_displaced), displaced, [](std::uint64_t, double) {});
+    return done;
 }
 
 template <unsigned W>

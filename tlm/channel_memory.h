@@ -13,6 +13,13 @@
 // later-dated request, temporally decoupled initiators that run ahead of one
 // another do not leave the channel idle.
 //
+// Reads go before writes, as a memory controller with a write buffer serves
+// them: a read fills the capacity that other reads left, and the write bytes
+// it meets there move on to the channel's next free time. Nothing waits on a
+// posted write but a barrier, while a tile waits on its read; a write's
+// completion is the one it was given when it was booked (a later read that
+// pushes it back does not revise it).
+//
 // Base protocol: reads and writes with byte enables and streaming width;
 // TLM_ADDRESS_ERROR_RESPONSE outside [0, size); TLM_BURST_ERROR_RESPONSE for a
 // transfer longer than the channel's burst limit; transport_dbg without time;
@@ -72,16 +79,26 @@ private:
     using Pages = std::map<std::uint64_t, std::unique_ptr<unsigned char[]>>;
     std::shared_ptr<Pages> pages_ = std::make_shared<Pages>();
     /// Books `bytes` from `arrival` on; returns when the last byte has moved.
-    sc_core::sc_time book(const sc_core::sc_time& arrival, std::uint64_t bytes);
+    sc_core::sc_time book(const sc_core::sc_time& arrival, std::uint64_t bytes, bool write);
+
+    /// Bytes booked per slot (a fill level), from base_ on.
+    struct Calendar {
+        std::deque<double> level;
+        std::deque<std::uint64_t> skip;  ///< a full slot: a later slot, maybe open; else itself
+        void extend(std::uint64_t base, std::uint64_t slot);
+        void drop_front();
+        /// The first slot at or after `slot` with capacity left.
+        std::uint64_t first_open(std::uint64_t base, std::uint64_t slot);
+    };
+    /// Fills `cal` from `arrival` on; `take(slot, bytes)` for each slot's share.
+    template <class Take>
+    sc_core::sc_time fill(Calendar& cal, const sc_core::sc_time& arrival, double bytes, Take&& take);
 
     double slot_bytes_;                ///< capacity of one calendar slot
     sc_core::sc_time slot_;            ///< length of one calendar slot
-    std::uint64_t base_ = 0;           ///< slot index of booked_.front()
-    std::deque<double> booked_;        ///< bytes booked per slot, from base_ on
-    std::deque<std::uint64_t> skip_;   ///< a full slot: a later slot, maybe open; else itself
-    double& booked(std::uint64_t slot);
-    /// The first slot at or after `slot` with capacity left.
-    std::uint64_t first_open(std::uint64_t slot);
+    std::uint64_t base_ = 0;           ///< slot index of the calendars' first slot
+    Calendar all_;                     ///< reads and writes
+    Calendar reads_;                   ///< reads alone: they go first
     sc_core::sc_time busy_ = sc_core::SC_ZERO_TIME;
     std::uint64_t bytes_read_ = 0, bytes_written_ = 0;
     bool dmi_granted_ = false;

@@ -120,6 +120,12 @@ FlowDirection SystolicDatapath::flow_of(unsigned subarray) const {
     return {s.activation_westward, s.partial_sum_northward};
 }
 
+SystolicDatapath::BufferEntry SystolicDatapath::locate(const std::vector<BufferReach::Buffer>& buffers, unsigned v) {
+    const BufferReach::Buffer& b = buffers.at(v % buffers.size());
+    const unsigned pod = floorplan().pod_of(b.subarray);
+    return {&pods_[pod]->memory(), pod, regs_.current().selector[b.subarray], unsigned(v / buffers.size()), b.hops};
+}
+
 // ---------------------------------------------------------------------------
 // Loader
 // ---------------------------------------------------------------------------
@@ -167,27 +173,26 @@ void SystolicDatapath::write_weights(const LogicalArray& array, unsigned slot, c
 void SystolicDatapath::write_activations(const LogicalArray& array, unsigned base, const std::vector<Activation>& a,
                                          unsigned m, unsigned k) {
     const unsigned rows = cfg_.subarray.rows;
-    const Floorplan& fp = floorplan();
     if (a.size() != std::size_t(m) * k) throw DatapathError("write_activations: A is not M x K");
     if (k > array.block_rows * rows) throw DatapathError("write_activations: K exceeds the array's rows");
+    check_formed(array);
+    const BufferReach reach(cfg_, floorplan(), array);
+    if (std::uint64_t(base) + m > reach.activation_entries())
+        throw DatapathError("write_activations: " + std::to_string(m) + " vectors from entry " + std::to_string(base) +
+                            " exceed the activation buffers the array reaches (" +
+                            std::to_string(reach.activation_entries()) + ")");
     for (unsigned b = 0; b * rows < k; ++b) {
-        const unsigned s = array.at(b, 0);
-        const FlowDirection f = flow_of(s);
-        PodMemory& mem = pods_[fp.pod_of(s)]->memory();
-        const unsigned buffer = regs_.current().selector[s];
-        if (base + m > mem.activation_entries())
-            throw DatapathError("write_activations: " + std::to_string(m) + " vectors from entry " +
-                                std::to_string(base) + " exceed the activation buffer");
-        std::vector<Activation> entry(mem.activation_banks());
+        const FlowDirection f = flow_of(array.at(b, 0));
         for (unsigned v = 0; v < m; ++v) {
-            transact(loader_, unsigned(subarrays_.size()) + fp.pod_of(s), tlm::TLM_READ_COMMAND,
-                     mem.activation_base(buffer) + std::uint64_t(base + v) * entry.size() * sizeof(Activation),
-                     entry.data(), unsigned(entry.size() * sizeof(Activation)));
+            const BufferEntry at = locate(reach.activation_buffers(b), base + v);
+            std::vector<Activation> entry(at.memory->activation_banks());
+            const std::uint64_t address =
+                at.memory->activation_base(at.buffer) + std::uint64_t(at.entry) * entry.size() * sizeof(Activation);
+            const unsigned target = unsigned(subarrays_.size()) + at.pod, bytes = unsigned(entry.size() * sizeof(Activation));
+            transact(loader_, target, tlm::TLM_READ_COMMAND, address, entry.data(), bytes);
             for (unsigned r = 0; r < rows && b * rows + r < k; ++r)
                 entry[f.northward ? rows - 1 - r : r] = a[std::size_t(v) * k + b * rows + r];
-            transact(loader_, unsigned(subarrays_.size()) + fp.pod_of(s), tlm::TLM_WRITE_COMMAND,
-                     mem.activation_base(buffer) + std::uint64_t(base + v) * entry.size() * sizeof(Activation),
-                     entry.data(), unsigned(entry.size() * sizeof(Activation)));
+            transact(loader_, target, tlm::TLM_WRITE_COMMAND, address, entry.data(), bytes);
         }
     }
 }
@@ -195,19 +200,20 @@ void SystolicDatapath::write_activations(const LogicalArray& array, unsigned bas
 std::vector<Accumulator> SystolicDatapath::read_outputs(const LogicalArray& array, unsigned base, unsigned m,
                                                         unsigned n) {
     const unsigned cols = cfg_.subarray.cols;
-    const Floorplan& fp = floorplan();
     if (n > array.block_cols * cols) throw DatapathError("read_outputs: N exceeds the array's columns");
+    check_formed(array);
+    const BufferReach reach(cfg_, floorplan(), array);
+    if (std::uint64_t(base) + m > reach.output_entries())
+        throw DatapathError("read_outputs: beyond the output buffers the array reaches (" +
+                            std::to_string(reach.output_entries()) + ")");
     std::vector<Accumulator> out(std::size_t(m) * n);
     for (unsigned c = 0; c * cols < n; ++c) {
-        const unsigned s = array.at(array.block_rows - 1, c);
-        const FlowDirection f = flow_of(s);
-        PodMemory& mem = pods_[fp.pod_of(s)]->memory();
-        const unsigned buffer = regs_.current().selector[s];
-        if (base + m > mem.output_entries()) throw DatapathError("read_outputs: beyond the output buffer");
-        std::vector<Accumulator> entry(mem.output_banks());
+        const FlowDirection f = flow_of(array.at(array.block_rows - 1, c));
         for (unsigned v = 0; v < m; ++v) {
-            transact(loader_, unsigned(subarrays_.size()) + fp.pod_of(s), tlm::TLM_READ_COMMAND,
-                     mem.output_base(buffer) + std::uint64_t(base + v) * entry.size() * sizeof(Accumulator),
+            const BufferEntry at = locate(reach.output_buffers(c), base + v);
+            std::vector<Accumulator> entry(at.memory->output_banks());
+            transact(loader_, unsigned(subarrays_.size()) + at.pod, tlm::TLM_READ_COMMAND,
+                     at.memory->output_base(at.buffer) + std::uint64_t(at.entry) * entry.size() * sizeof(Accumulator),
                      entry.data(), unsigned(entry.size() * sizeof(Accumulator)));
             for (unsigned j = 0; j < cols && c * cols + j < n; ++j)
                 out[std::size_t(v) * n + c * cols + j] = entry[f.westward ? cols - 1 - j : j];
@@ -220,7 +226,17 @@ std::vector<Accumulator> SystolicDatapath::read_outputs(const LogicalArray& arra
 // Tile execution
 // ---------------------------------------------------------------------------
 
-void SystolicDatapath::check_command(const LogicalArray& array, const TileCommand& cmd) const {
+void SystolicDatapath::check_formed(const LogicalArray& array) const {
+    // The array must be one the hardware forms now.
+    const bool shaped = array.block_rows && array.block_cols &&
+                        array.subarrays.size() == std::size_t(array.block_rows) * array.block_cols;
+    if (!shaped) throw DatapathError("the logical array's subarrays do not fill its block rows and columns");
+    const LogicalArray& formed = array_of(array.subarrays.front());
+    if (formed.subarrays != array.subarrays || formed.block_rows != array.block_rows)
+        throw DatapathError("the subarrays do not form this logical array in the current configuration");
+}
+
+void SystolicDatapath::check_command(const LogicalArray& array, const TileCommand& cmd, const BufferReach& reach) const {
     const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
     const TileShape& t = cmd.shape;
     const auto bad = [](const std::string& why) { throw DatapathError("tile command: " + why); };
@@ -228,14 +244,15 @@ void SystolicDatapath::check_command(const LogicalArray& array, const TileComman
     if (t.rows > array.block_rows * rows) bad("K = " + std::to_string(t.rows) + " exceeds the array's PE rows");
     if (t.cols > array.block_cols * cols) bad("N = " + std::to_string(t.cols) + " exceeds the array's PE columns");
     if (cmd.weight_slot >= subarrays_.front()->pes().slots) bad("no weight-buffer slot " + std::to_string(cmd.weight_slot));
-    const PodMemory& mem = pods_.front()->memory();
-    if (std::uint64_t(cmd.activation_base) + t.vectors > mem.activation_entries())
-        bad("activations beyond the activation buffer");
-    if (std::uint64_t(cmd.output_base) + t.vectors > mem.output_entries()) bad("outputs beyond the output buffer");
-    // The array must be one the hardware forms now.
-    const LogicalArray& formed = array_of(array.subarrays.front());
-    if (formed.subarrays != array.subarrays || formed.block_rows != array.block_rows)
-        bad("the subarrays do not form this logical array in the current configuration");
+    if (std::uint64_t(cmd.activation_base) + t.vectors > reach.activation_entries())
+        bad("activations beyond the activation buffers the array reaches");
+    if (std::uint64_t(cmd.output_base) + t.vectors > reach.output_entries())
+        bad("outputs beyond the output buffers the array reaches");
+    // A tile's outputs start a stripe row, so that its vector m goes to buffer m mod n.
+    const std::size_t n = reach.output_buffers(0).size();
+    if (cmd.output_base % n)
+        bad("output base " + std::to_string(cmd.output_base) + " is not a multiple of the " + std::to_string(n) +
+            " output buffers the array stripes over");
 }
 
 namespace {
@@ -250,7 +267,9 @@ const LinkUse* find_link(const FissionTopology& t, unsigned from, unsigned to) {
 }  // namespace
 
 TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileCommand& cmd) {
-    check_command(array, cmd);
+    check_formed(array);
+    const BufferReach reach(cfg_, floorplan(), array);
+    check_command(array, cmd, reach);
     const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
     const unsigned BR = array.block_rows, BC = array.block_cols;
     const unsigned M = cmd.shape.vectors, K = cmd.shape.rows, N = cmd.shape.cols;
@@ -265,8 +284,9 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
         bool act_in_turn = false, psum_in_turn = false;                // the input link mirrors lanes
         ActivationEdge act_in_v, act_out_v;
         PartialSumEdge psum_in_v, psum_out_v;
-        Activation* act_buffer = nullptr;  // first column: its activation buffer
-        Accumulator* out_buffer = nullptr; // last row: its output buffer
+        std::vector<Activation*> act_buffers;   // first column: the activation buffers it reaches, in stripe order
+        std::vector<Accumulator*> out_buffers;  // last row: the output buffers it reaches
+        std::vector<unsigned> out_hops;         // inter-pod hops to each
         SimdSegment* simd = nullptr;
     };
     std::vector<Block> blocks(std::size_t(BR) * BC);
@@ -298,10 +318,17 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
                 b.psum_in_turn = l.is_turn();
             }
             if (r + 1 < BR) b.psum_out = int(partial_sum_ring_.link_index(link(s, array.at(r + 1, c))));
-            PodMemory& mem = pods_[fp.pod_of(s)]->memory();
-            if (c == 0) b.act_buffer = mem.activation_entry(regs_.current().selector[s], 0);
+            if (c == 0)
+                for (unsigned i = 0; i < reach.activation_buffers(r).size(); ++i) {
+                    const BufferEntry at = locate(reach.activation_buffers(r), i);
+                    b.act_buffers.push_back(at.memory->activation_entry(at.buffer, 0));
+                }
             if (r == BR - 1) {
-                b.out_buffer = mem.output_entry(regs_.current().selector[s], 0);
+                for (unsigned i = 0; i < reach.output_buffers(c).size(); ++i) {
+                    const BufferEntry at = locate(reach.output_buffers(c), i);
+                    b.out_buffers.push_back(at.memory->output_entry(at.buffer, 0));
+                    b.out_hops.push_back(at.hops);
+                }
                 b.simd = simd_[s].get();
             }
             // Top row: partial sums start as valid zeros.
@@ -318,13 +345,22 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
 
     const unsigned act_banks = rows, out_banks = cols;
     const std::uint64_t write_delay = std::uint64_t(L) + blocks.back().simd->latency(cmd.simd);
+    // Vector m enters when the inter-pod links let it (every cycle unless
+    // remote writes would exceed them): the stream cycle of each vector.
+    const StreamPace pace = stream_pace(cfg_, reach.stripe(), cmd.shape);
+    const std::uint64_t stream_cycles = pace.at(M - 1) + 1;
+    std::vector<std::int64_t> vector_at(stream_cycles, -1);
+    for (unsigned m = 0; m < M; ++m) vector_at[pace.at(m)] = m;
+    const std::uint64_t X = cfg_.inter_pod_link.latency_cycles;
+    unsigned max_hops = 0;
+    for (const auto& b : blocks) for (unsigned h : b.out_hops) max_hops = std::max(max_hops, h);
     std::vector<unsigned> written_per_column(N, 0);
     std::uint64_t written = 0, last_write = 0;
     const std::uint64_t expected = std::uint64_t(M) * N;
     // Generous bound, independent of the closed form: a misaligned pipeline
     // never completes, and must not hang the simulation.
     const std::uint64_t watchdog =
-        4 * (std::uint64_t(M) + BR * rows + BC * cols + S * (BR + BC) + L) + 64 + write_delay;
+        4 * (stream_cycles + BR * rows + BC * cols + S * (BR + BC) + L) + 64 + write_delay + X * max_hops;
 
     for (std::uint64_t t = 0; written < expected; ++t) {
         if (t > watchdog)
@@ -337,11 +373,16 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
                     // Skewed read of the activation buffer, through the crossbar (L cycles).
                     for (unsigned p = 0; p < rows; ++p) {
                         const unsigned i = r * rows + (b.flow.northward ? rows - 1 - p : p);
-                        const std::int64_t m = std::int64_t(t) - L - std::int64_t(i) - S * r;
-                        const bool valid = m >= 0 && m < std::int64_t(M);
+                        const std::int64_t u = std::int64_t(t) - L - std::int64_t(i) - S * r;
+                        const std::int64_t m = u >= 0 && u < std::int64_t(stream_cycles) ? vector_at[std::size_t(u)] : -1;
+                        const bool valid = m >= 0;
                         b.act_in_v.valid[p] = valid;
-                        b.act_in_v.value[p] =
-                            valid && i < K ? b.act_buffer[(cmd.activation_base + std::size_t(m)) * act_banks + p] : 0;
+                        if (valid && i < K) {
+                            const std::size_t v = cmd.activation_base + std::size_t(m), n = b.act_buffers.size();
+                            b.act_in_v.value[p] = b.act_buffers[v % n][(v / n) * act_banks + p];
+                        } else {
+                            b.act_in_v.value[p] = 0;
+                        }
                     }
                 } else {
                     activation_ring_.pop(unsigned(b.act_in), t, b.act_in_v, b.act_in_turn);
@@ -361,12 +402,14 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
                     if (j >= N) continue;
                     const unsigned m = written_per_column[j]++;
                     if (m >= M) throw DatapathError("tile produced more outputs than vectors");
-                    Accumulator& slot = b.out_buffer[(cmd.output_base + std::size_t(m)) * out_banks + p];
+                    const std::size_t v = cmd.output_base + std::size_t(m), n = b.out_buffers.size();
+                    Accumulator& slot = b.out_buffers[v % n][(v / n) * out_banks + p];
                     const Accumulator sum = cmd.accumulate ? slot + b.psum_out_v.value[p] : b.psum_out_v.value[p];
                     slot = b.simd->apply(cmd.simd, sum);
                     ++lanes;
                     ++written;
-                    last_write = t + write_delay;
+                    // A write to another pod's buffer crosses the inter-pod links.
+                    last_write = std::max(last_write, t + write_delay + X * b.out_hops[v % n]);
                 }
                 if (cmd.simd.op != SimdOp::None) b.simd->count(lanes);
             }

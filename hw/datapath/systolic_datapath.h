@@ -15,14 +15,17 @@
 // read_outputs, through the TLM sockets) and the hardware agree on: logical
 // PE (i, j) is PE (i mod rows, j mod cols) of subarray at(i / rows, j / cols),
 // mirrored in a subarray whose flow is westward (columns) or northward (rows).
-// Row block b's activations live in the activation buffer selected by
-// subarray at(b, 0), bank = its physical PE row; column block c's outputs in
-// the output buffer selected by subarray at(BR-1, c), bank = physical column.
+// Row block b's activations live in the activation buffers subarray at(b, 0)
+// reaches through its pod's crossbar, column block c's outputs in those
+// at(BR-1, c) reaches through the crossbar and the inter-pod links (each
+// member's buffer is the one its selector names), vectors striped over them
+// (hw/fission/buffer_reach.h); bank = physical PE row or column.
 
 #include <memory>
 #include <stdexcept>
 #include <vector>
 
+#include "hw/fission/buffer_reach.h"
 #include "hw/pod/fission_pod.h"
 #include "hw/regfile/reconfiguration_register_file.h"
 #include "hw/ringbus/ring_bus.h"
@@ -96,7 +99,15 @@ private:
     FlowDirection flow_of(unsigned subarray) const;
     void record(std::uint64_t cycle, const ActivationEdge& act_in, const PartialSumEdge& psum_in,
                 const ActivationEdge& act_out, const PartialSumEdge& psum_out);
-    void check_command(const LogicalArray& array, const TileCommand& cmd) const;
+    void check_formed(const LogicalArray& array) const;
+    void check_command(const LogicalArray& array, const TileCommand& cmd, const BufferReach& reach) const;
+    /// Where vector `v` of an edge subarray's buffer space lives (hw/fission/buffer_reach.h):
+    /// buffer v mod n of its list, entry v / n.
+    struct BufferEntry {
+        PodMemory* memory;
+        unsigned pod, buffer, entry, hops;
+    };
+    BufferEntry locate(const std::vector<BufferReach::Buffer>& buffers, unsigned v);
 
     ArchConfig cfg_;
     ReconfigurationRegisterFile regs_;

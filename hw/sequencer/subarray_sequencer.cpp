@@ -21,9 +21,7 @@ SubarraySequencer::SubarraySequencer(sc_core::sc_module_name name, const ArchCon
     : sc_module(name), cfg_(cfg), subarray_(subarray), services_(services),
       period_(cfg.clock_period_ns(), sc_core::SC_NS),
       latency_(cfg.offchip.latency_ns, sc_core::SC_NS),
-      buffer_entries_(cfg.instruction_buffer.bytes / kInstructionBytes),
-      act_entries_(cfg.pod.activation_buffer.bytes /
-                   (std::uint64_t(cfg.pod.activation_buffer.banks) * cfg.pod.activation_buffer.bank_width_bits / 8)) {
+      buffer_entries_(cfg.instruction_buffer.bytes / kInstructionBytes), floorplan_(cfg) {
     SC_THREAD(thread);
 }
 
@@ -403,8 +401,17 @@ void SubarraySequencer::load_weights(const Instruction& in, Horizon& h) {
             fail(rm::kSeqErrorFunctional);
 }
 
+const BufferReach& SubarraySequencer::reach() {
+    const LogicalArray& a = services_.array_of(subarray_);
+    if (!reach_array_ || reach_array_->block_rows != a.block_rows || reach_array_->subarrays != a.subarrays) {
+        reach_array_ = a;
+        reach_.emplace(cfg_, floorplan_, a);
+    }
+    return *reach_;
+}
+
 void SubarraySequencer::load_activations(const Instruction& in, Horizon& h, ActivationBuffer& act) {
-    const std::uint64_t capacity = act_entries_;
+    const std::uint64_t capacity = reach().activation_entries();
     const std::uint64_t entries = std::min<std::uint64_t>(std::max<std::uint64_t>(in.a16, 1), capacity);
     sc_core::sc_time room = sc_core::SC_ZERO_TIME;  // when the tiles before have freed enough of it
     while (act.in_use + entries > capacity && !act.rooms.empty() && act.rooms.front().consumed) {
@@ -436,7 +443,7 @@ SubarraySequencer::Flow SubarraySequencer::compute(const Instruction& in, Horizo
         return Flow::Continue;
     }
     const std::uint64_t cycles =
-        tile_cycles(cfg_, {array.block_rows, array.block_cols}, {m, k, n}, in.a16 != 0).total();
+        tile_cycles(cfg_, {array.block_rows, array.block_cols}, {m, k, n}, in.a16 != 0, reach().stripe()).total();
     const sc_core::sc_time start = std::max(h.compute_free, h.operands);
     h.compute_free = start + period_ * double(cycles);
     if (observer_) observer_({subarray_, tenant_, layer_, start, h.compute_free});

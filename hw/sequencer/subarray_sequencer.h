@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include <systemc>
@@ -32,6 +33,7 @@
 #include "hw/fission/fission_topology.h"
 #include "hw/isa/instruction.h"
 #include "hw/sequencer/activity.h"
+#include "hw/fission/buffer_reach.h"
 #include "hw/sequencer/sequencer_context.h"
 #include "hw/sequencer/tile_buffers.h"
 
@@ -200,7 +202,11 @@ private:
     sc_core::sc_time period_;
     sc_core::sc_time latency_;  ///< of an off-chip read, from its last byte on the channel
     unsigned buffer_entries_;
-    std::uint64_t act_entries_;  ///< vectors the activation buffer holds
+    /// The Pod Memory buffers of the array this subarray is in (its last one, kept while it lasts).
+    const BufferReach& reach();
+    std::optional<LogicalArray> reach_array_;
+    std::optional<BufferReach> reach_;
+    Floorplan floorplan_;
     tlm_utils::tlm_quantumkeeper keeper_;
     sc_core::sc_event start_;
 

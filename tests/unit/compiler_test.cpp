@@ -140,7 +140,7 @@ TEST_CASE("cost model: partial sums go off chip only when the reduction is split
     split.gemms.push_back({300, 64, 32, 1, 1, false});
     const LayerCost b = cost.gemm_layer(split, one, 1, 0);
     CHECK(b.dram_bytes == 64 * 32 * 2 + 300 * 64 * 2 + 300 * 32 * 2);
-    CHECK(b.max_tile_vectors <= cost.max_tile_vectors());
+    CHECK(b.max_tile_vectors <= cost.reach(one).max_tile_vectors);
 }
 
 TEST_CASE("every tile the compiler plans fits the buffers of its configuration", "[compiler]") {
@@ -153,8 +153,11 @@ TEST_CASE("every tile the compiler plans fits the buffers of its configuration",
         std::uint64_t macs = 0;
         for (const auto& l : c.layers) {
             macs += l.cost.macs;
-            CHECK(l.cost.max_tile_vectors <= compiler.cost_model().max_tile_vectors());
-            if (l.configuration >= 0) CHECK(c.configurations[std::size_t(l.configuration)].subarrays() == k);
+            if (l.configuration >= 0) {
+                const FissionConfiguration& config = c.configurations[std::size_t(l.configuration)];
+                CHECK(config.subarrays() == k);
+                CHECK(l.cost.max_tile_vectors <= compiler.cost_model().reach(config).max_tile_vectors);
+            }
             // Off-chip traffic covers every operand at least once: weights, the inputs read, outputs.
             const LayerWork& lw = work[l.layer];
             if (lw.has_gemm()) CHECK(l.cost.dram_bytes >= compulsory_bytes(lw));

@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "hw/fission/buffer_reach.h"
 #include "hw/fission/fission_configurations.h"
 #include "support/datapath_bench.h"
 
@@ -13,15 +14,6 @@ using namespace planaria;
 using namespace planaria::test;
 
 namespace {
-LogicalArray rect_array(const Floorplan& fp, unsigned r0, unsigned c0, unsigned rows, unsigned cols) {
-    LogicalArray a;
-    a.block_rows = rows;
-    a.block_cols = cols;
-    for (unsigned r = 0; r < rows; ++r)
-        for (unsigned c = 0; c < cols; ++c) a.subarrays.push_back(fp.subarray_at({r0 + r, c0 + c}));
-    return a;
-}
-
 void check_gemm(DatapathBench& b, const LogicalArray& array, unsigned m, unsigned k, unsigned n, std::uint32_t seed) {
     INFO("M=" << m << " K=" << k << " N=" << n << " on " << array.block_rows << "x" << array.block_cols);
     std::mt19937 rng(seed);
@@ -33,10 +25,13 @@ void check_gemm(DatapathBench& b, const LogicalArray& array, unsigned m, unsigne
     cmd.weight_slot = 3;
     cmd.shape = {m, k, n};
     cmd.activation_base = 5;
-    cmd.output_base = 7;
+    // Outputs from stripe row 8 of the buffers the array reaches.
+    const BufferReach reach(b.cfg, b.dp.floorplan(), array);
+    cmd.output_base = 8 * unsigned(reach.output_buffers(0).size());
     const TileRun run = b.dp.compute_tile(array, cmd);
-    CHECK(b.dp.read_outputs(array, 7, m, n) == reference_gemm(a, w, m, k, n));
-    CHECK(run.cycles == tile_cycles(b.cfg, {array.block_rows, array.block_cols}, cmd.shape, false).total());
+    CHECK(b.dp.read_outputs(array, cmd.output_base, m, n) == reference_gemm(a, w, m, k, n));
+    CHECK(run.cycles ==
+          tile_cycles(b.cfg, {array.block_rows, array.block_cols}, cmd.shape, false, reach.stripe()).total());
 }
 }  // namespace
 
@@ -159,7 +154,9 @@ void run_concurrently(unsigned tenants) {
                 j.w = random_matrix(rng, j.k, j.n);
                 b.dp.write_weights(arr, t % 4, j.w, j.k, j.n);
                 b.dp.write_activations(arr, t, j.a, j.m, j.k);
-                j.expected_cycles = tile_cycles(b.cfg, {arr.block_rows, arr.block_cols}, {j.m, j.k, j.n}, false).total();
+                j.expected_cycles = tile_cycles(b.cfg, {arr.block_rows, arr.block_cols}, {j.m, j.k, j.n}, false,
+                                                BufferReach(b.cfg, fp, arr).stripe())
+                                        .total();
             }
             // One SystemC process per logical accelerator.
             for (unsigned t = 0; t < tenants; ++t)
@@ -327,9 +324,13 @@ TEST_CASE("refused configurations never reach the datapath", "[datapath][regfile
 }
 
 TEST_CASE("a logical array spanning pods owns exactly the Pod Memory its configuration connects", "[datapath][pod]") {
-    // The rule: row block b reads the activation buffer that its first
-    // subarray selects, column block c writes the output buffer that its last
-    // subarray selects, each in that subarray's own pod; no other buffer is used.
+    // The rule: row block b reads the activation buffers its first subarray
+    // reaches through its pod's crossbar, column block c writes the output
+    // buffers its last subarray reaches through the crossbar and the
+    // inter-pod links; each member's buffer is the one its selector names.
+    // This array has one subarray in each pod: an entry subarray reaches only
+    // its own activation buffer, an exit subarray its own output buffer and,
+    // one hop away, that of the pod above it, which holds no exit subarray.
     DatapathBench b;
     const Floorplan& fp = b.dp.floorplan();
     const LogicalArray array = rect_array(fp, 1, 1, 2, 2);  // one subarray in each of the four pods
@@ -347,7 +348,7 @@ TEST_CASE("a logical array spanning pods owns exactly the Pod Memory its configu
             }
     };
     snapshot(before_act, before_out);
-    check_gemm(b, array, 2, 64, 64, 11);  // activations at entries 5-6, outputs at entries 7-8
+    check_gemm(b, array, 2, 64, 64, 11);  // activations at entries 5-6; outputs at entry 8 of both buffers
     std::vector<std::vector<Activation>> after_act;
     std::vector<std::vector<Accumulator>> after_out;
     snapshot(after_act, after_out);
@@ -359,7 +360,16 @@ TEST_CASE("a logical array spanning pods owns exactly the Pod Memory its configu
     // Identity selectors: a subarray's own buffer is pod * 4 + slot.
     const auto own = [&](unsigned s) { return fp.pod_of(s) * 4 + b.dp.registers().current().selector[s]; };
     CHECK(act_changed == std::set<unsigned>{own(array.at(0, 0)), own(array.at(1, 0))});
-    CHECK(out_changed == std::set<unsigned>{own(array.at(1, 0)), own(array.at(1, 1))});
+    CHECK(out_changed ==
+          std::set<unsigned>{own(array.at(1, 0)), own(array.at(1, 1)), own(array.at(0, 0)), own(array.at(0, 1))});
+    const BufferReach reach(b.cfg, fp, array);
+    for (unsigned c = 0; c < 2; ++c) {
+        REQUIRE(reach.output_buffers(c).size() == 2);
+        CHECK(reach.output_buffers(c)[0].subarray == array.at(1, c));
+        CHECK(reach.output_buffers(c)[0].hops == 0);
+        CHECK(reach.output_buffers(c)[1].subarray == array.at(0, c));
+        CHECK(reach.output_buffers(c)[1].hops == 1);
+    }
     // Spanning pods means exactly one buffer per pod involved here, and the four pods differ.
     std::set<unsigned> pods;
     for (unsigned s : array.subarrays) pods.insert(fp.pod_of(s));
