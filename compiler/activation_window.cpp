@@ -96,7 +96,8 @@ std::uint64_t window_pixels(const ActivationWindow& w, std::uint64_t p0, std::ui
 }
 
 ActivationFetch::ActivationFetch(const ActivationWindow& window, std::uint64_t k, std::uint64_t tile_rows, unsigned rows,
-                                 unsigned block_rows, std::uint64_t m, std::uint64_t chunks, std::uint64_t buffer_bytes)
+                                 unsigned block_rows, std::uint64_t m, std::uint64_t chunks, std::uint64_t buffer_bytes,
+                                 bool shared)
     : k_(k), tile_rows_(tile_rows), m_(m), chunks_(chunks), rows_(rows), raw_(block_rows, false),
       new_channels_(block_rows), channels_(block_rows, 0), reduction_rows_(block_rows, 0) {
     const std::uint64_t nk = (k + tile_rows - 1) / tile_rows;
@@ -109,22 +110,31 @@ ActivationFetch::ActivationFetch(const ActivationWindow& window, std::uint64_t k
         pixels_.push_back(window_pixels(window, m * c / chunks, m * (c + 1) / chunks));
         most = std::max(most, pixels_.back());
     }
-    for (unsigned r = 0; r < block_rows; ++r) {
-        std::vector<bool> seen(window.channels, false);
-        new_channels_[r].assign(nk, 0);
-        for (std::uint64_t kt = 0; kt < nk; ++kt) {
+    // A channel's pixels are fetched by the first k tile whose rows use it:
+    // per block row, or once for the array when the block rows share them.
+    std::vector<std::vector<bool>> seen(shared ? 1 : block_rows, std::vector<bool>(window.channels, false));
+    for (unsigned r = 0; r < block_rows; ++r) new_channels_[r].assign(nk, 0);
+    for (std::uint64_t kt = 0; kt < nk; ++kt)
+        for (unsigned r = 0; r < block_rows; ++r) {
+            std::vector<bool>& mine = seen[shared ? 0 : r];
             const std::uint64_t first = kt * tile_rows + std::uint64_t(r) * rows;
             for (std::uint64_t kk = first; kk < first + rows_of(r, kt); ++kk) {
                 const std::uint64_t channel = kk % window.channels;
-                if (!seen[channel]) seen[channel] = true, ++new_channels_[r][kt], ++channels_[r];
+                if (!mine[channel]) mine[channel] = true, ++new_channels_[r][kt], ++channels_[r];
             }
         }
-        // Raw pixels, expanded on chip, when the block row's channels of the
-        // largest chunk fit half its buffer and move fewer bytes than im2col rows.
-        const std::uint64_t raw_bytes = channels_[r] * most * 2;
-        const std::uint64_t im2col_bytes = reduction_rows_[r] * ((m + chunks - 1) / chunks) * 2;
-        raw_[r] = raw_bytes <= buffer_bytes / 2 && raw_bytes < im2col_bytes;
-    }
+    // Raw pixels, expanded on chip, when the block row's channels of the
+    // largest chunk fit half its buffer and move fewer bytes than im2col rows
+    // (shared: the array's channels, over all its entry subarrays' buffers).
+    const auto fits = [&](std::uint64_t channels, std::uint64_t rows, std::uint64_t buffers) {
+        const std::uint64_t raw_bytes = channels * most * 2;
+        const std::uint64_t im2col_bytes = rows * ((m + chunks - 1) / chunks) * 2;
+        return raw_bytes <= buffers * buffer_bytes / 2 && raw_bytes < im2col_bytes;
+    };
+    std::uint64_t all_channels = 0, all_rows = 0;
+    for (unsigned r = 0; r < block_rows; ++r) all_channels += channels_[r], all_rows += reduction_rows_[r];
+    for (unsigned r = 0; r < block_rows; ++r)
+        raw_[r] = shared ? fits(all_channels, all_rows, block_rows) : fits(channels_[r], reduction_rows_[r], 1);
 }
 
 std::uint64_t ActivationFetch::rows_of(unsigned r, std::uint64_t kt) const {

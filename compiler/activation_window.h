@@ -41,9 +41,13 @@ public:
     /// `k`: the reduction length; `tile_rows`: rows of a k tile (the array's
     /// PE rows); `rows`: a subarray's PE rows; `block_rows`: subarrays along
     /// the reduction; `m`, `chunks`: positions and their even split into M
-    /// chunks; `buffer_bytes`: one activation buffer.
+    /// chunks; `buffer_bytes`: one activation buffer. `shared`: the block
+    /// rows share raw pixels (a channel's pixels are fetched once for the
+    /// array, by the first block row that needs them) instead of each
+    /// fetching those of its own rows: a what-if, not Planaria's hardware.
     ActivationFetch(const ActivationWindow& window, std::uint64_t k, std::uint64_t tile_rows, unsigned rows,
-                    unsigned block_rows, std::uint64_t m, std::uint64_t chunks, std::uint64_t buffer_bytes);
+                    unsigned block_rows, std::uint64_t m, std::uint64_t chunks, std::uint64_t buffer_bytes,
+                    bool shared = false);
 
     /// Bytes block row `r` loads for k tile `kt` of chunk `chunk`.
     std::uint64_t load_bytes(unsigned r, std::uint64_t kt, std::uint64_t chunk) const;

@@ -34,7 +34,8 @@ double Compilation::energy_pj() const {
 }
 
 Compiler::Compiler(const ArchConfig& cfg, CompileOptions options)
-    : cfg_(cfg), options_(options), floorplan_(cfg), cost_(cfg, cfg.subarray.count) {}
+    : cfg_(cfg), options_(options), floorplan_(cfg),
+      cost_(cfg, cfg.subarray.count, options.shared_activation_windows) {}
 
 namespace {
 
@@ -73,7 +74,11 @@ Compilation Compiler::plan(const Model& model, const std::vector<LayerWork>& wor
             choice.cost = cost_.simd_layer(w, k);
         } else {
             const std::uint64_t fused = fused_ops_after(work, i);
+            const bool forced = std::any_of(c.configurations.begin(), c.configurations.end(), [&](const auto& f) {
+                return f.name(cfg_) == options_.configuration;
+            });
             for (std::size_t f = 0; f < c.configurations.size(); ++f) {
+                if (forced && c.configurations[f].name(cfg_) != options_.configuration) continue;
                 const LayerCost cost = cost_.gemm_layer(w, c.configurations[f], k, fused);
                 if (choice.configuration < 0 || better(options_.objective, cost, choice.cost)) {
                     choice.configuration = int(f);
@@ -245,7 +250,8 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                 return tensor_base + g.m * g.k * 2 * g.instances + ((inst * nn + n) * nm + m) * max_vectors * C * 2;
             };
             // Activation loads: raw pixels expanded on chip where they fit.
-            const ActivationFetch fetch(g.window, g.k, R, rows, config.block_rows, g.m, nm, reach.activation_bytes);
+            const ActivationFetch fetch(g.window, g.k, R, rows, config.block_rows, g.m, nm, reach.activation_bytes,
+                                        options_.shared_activation_windows);
             // Units are dealt round-robin: (instance, n tile, m chunk), m fastest.
             // My units of one (instance, n) group are m = first, first + clusters, ...
             for (std::uint64_t group = 0; cluster < clusters && group < g.instances * nn; ++group) {

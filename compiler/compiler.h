@@ -39,6 +39,13 @@ struct CompileOptions {
     /// others' stay empty): a bundle for running the DNN on one count, not
     /// for a scheduler.
     bool tables_for_streams_only = false;
+    /// Every GEMM layer runs on the configuration of this name (e.g.
+    /// "128x128-1") at the counts that can form it, instead of the one the
+    /// objective picks: a study of one configuration. Empty: the objective picks.
+    std::string configuration;
+    /// What-if: the entry subarrays of an array share raw activation pixels
+    /// instead of each fetching those of its own rows (ActivationFetch).
+    bool shared_activation_windows = false;
 };
 
 /// The most instructions one bundle may hold (2^25, 512 MiB encoded): a

@@ -41,9 +41,9 @@ struct Split {
 
 }  // namespace
 
-CostModel::CostModel(const ArchConfig& cfg, unsigned chip_subarrays)
+CostModel::CostModel(const ArchConfig& cfg, unsigned chip_subarrays, bool shared_windows)
     : cfg_(cfg), floorplan_(cfg), chip_subarrays_(chip_subarrays),
-      slots_(cfg.subarray.weight_buffer_bytes / 2),
+      slots_(cfg.subarray.weight_buffer_bytes / 2), shared_windows_(shared_windows),
       latency_cycles_(std::uint64_t(std::ceil(cfg.offchip.latency_ns / cfg.clock_period_ns()))) {}
 
 PlacementReach CostModel::reach(const FissionConfiguration& config) const {
@@ -125,7 +125,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
 
     // Activations: raw pixels expanded on chip where they fit (activation_window.h).
     // It also knows the reduction rows each block row holds over all k tiles.
-    const ActivationFetch fetch(g.window, g.k, R, rows, BR, g.m, nm, placed.activation_bytes);
+    const ActivationFetch fetch(g.window, g.k, R, rows, BR, g.m, nm, placed.activation_bytes, shared_windows_);
     // The columns each block column holds of an n tile of `nt`.
     const auto ncols = [&](unsigned c, std::uint64_t nt) { return std::uint64_t(block_extent(nt, c, cols)); };
 
@@ -231,8 +231,11 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
         const double hidden = *std::max_element(act.begin(), act.end()) / channel_bytes_per_cycle();
         last_tile = std::max(last_tile, std::uint64_t(std::max(0.0, double(last.cycles) - hidden)));
     }
-    double last_store = 0;
-    for (unsigned c = 0; c < BC; ++c) last_store = std::max(last_store, double(last.mt * ncols(c, last.nt) * 2));
+    // The last unit's exit subarrays store together: those on one channel take turns.
+    std::vector<double> store(cfg_.offchip.channels, 0.0);
+    for (unsigned c = 0; c < BC; ++c)
+        store[member_channel[(last_u % clusters * BR + BR - 1) * BC + c]] += double(last.mt * ncols(c, last.nt) * 2);
+    const double last_store = *std::max_element(store.begin(), store.end());
 
     LayerCost c;
     c.tiles = nm * nk * nn * g.instances;

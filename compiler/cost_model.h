@@ -60,7 +60,8 @@ struct LayerCost {
 
 class CostModel {
 public:
-    explicit CostModel(const ArchConfig& cfg, unsigned chip_subarrays);
+    /// `shared_windows`: ActivationFetch's what-if of entry subarrays sharing raw pixels.
+    CostModel(const ArchConfig& cfg, unsigned chip_subarrays, bool shared_windows = false);
 
     /// A layer with GEMM work on `config`, using `k` subarrays in all.
     /// `fused_simd`: element-wise work of following layers done in write-back.
@@ -91,6 +92,7 @@ private:
     Floorplan floorplan_;
     unsigned chip_subarrays_;
     std::uint64_t slots_;
+    bool shared_windows_;
     std::uint64_t latency_cycles_;
 };
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "testbench/fission_gap.h"
 #include "testbench/replay.h"
 
 namespace planaria {
@@ -13,7 +14,7 @@ namespace planaria {
 WholeChipRun run_whole_chip(const ArchConfig& cfg, const Model& model, Objective objective) {
     const Compiler compiler(cfg, {objective, 0, false});
     const Compilation c = compiler.plan(model, lower(model), cfg.subarray.count);
-    return {model.key, c.cycles(), c.energy_pj()};
+    return {model.key, c.cycles(), c.energy_pj(), {}, {}};
 }
 
 ReportTable table2(const ArchConfig& cfg, const std::vector<Model>& models, Objective objective) {
@@ -64,8 +65,10 @@ double mean(const std::vector<double>& v) {
 }
 }  // namespace
 
-WholeChipReplays::WholeChipReplays(std::vector<ArchConfig> designs, std::vector<Model> models, Objective objective)
+WholeChipReplays::WholeChipReplays(std::vector<ArchConfig> designs, std::vector<Model> models, Objective objective,
+                                   std::vector<std::string> configurations)
     : designs_(std::move(designs)), models_(std::move(models)) {
+    configurations.resize(designs_.size());
     // Bundles for the whole chip only: streams and table for k = all subarrays.
     std::vector<std::vector<Bundle>> bundles(designs_.size());
     std::vector<std::unique_ptr<ReplayPlatform>> platforms;
@@ -74,6 +77,7 @@ WholeChipReplays::WholeChipReplays(std::vector<ArchConfig> designs, std::vector<
         const unsigned k = cfg.subarray.count;
         CompileOptions options(objective, k, true, {k});
         options.tables_for_streams_only = true;
+        options.configuration = configurations[d];
         const Compiler compiler(cfg, options);
         for (const Model& m : models_) bundles[d].push_back(compiler.compile(m));
         platforms.push_back(std::make_unique<ReplayPlatform>(("design_" + std::to_string(d)).c_str(), cfg));
@@ -94,10 +98,21 @@ WholeChipReplays::WholeChipReplays(std::vector<ArchConfig> designs, std::vector<
             const ReplayResult& r = platforms[d]->results().at(m);
             if (r.error || !platforms[d]->finished(m))
                 throw std::runtime_error(models_[m].key + " on " + cfg.name + ": the chip-level run failed or did not finish");
-            const double cycles = (r.finish - r.arrival).to_seconds() * 1e9 / cfg.clock_period_ns();
-            chip_[d].push_back({models_[m].key, std::uint64_t(std::llround(cycles)), r.energy_pj()});
+            const auto cycles_of = [&](sc_core::sc_time t) {
+                return std::uint64_t(std::llround(t.to_seconds() * 1e9 / cfg.clock_period_ns()));
+            };
             const ConfigurationTable& t = bundles[d][m].per_k.back().table;
-            estimate_[d].push_back({models_[m].key, t.total_cycles(), t.total_energy_pj()});
+            WholeChipRun chip{models_[m].key, cycles_of(r.finish - r.arrival), r.energy_pj(), {}, {}};
+            WholeChipRun estimate{models_[m].key, t.total_cycles(), t.total_energy_pj(), {}, {}};
+            const std::vector<sc_core::sc_time> times = r.layer_times();
+            for (std::size_t l = 0; l < t.layers.size(); ++l) {
+                chip.layers.push_back(t.layers[l].layer);
+                chip.layer_cycles.push_back(l < times.size() ? cycles_of(times[l]) : 0);
+                estimate.layers.push_back(t.layers[l].layer);
+                estimate.layer_cycles.push_back(t.layers[l].cycles);
+            }
+            chip_[d].push_back(std::move(chip));
+            estimate_[d].push_back(std::move(estimate));
         }
     }
 }
@@ -179,19 +194,27 @@ std::vector<std::pair<std::string, ReportTable>> single_dnn_reports(const Single
     const auto wants = [&](const char* name) { return std::find(which.begin(), which.end(), name) != which.end(); };
     std::vector<std::pair<std::string, ReportTable>> out;
     if (wants("table2")) out.emplace_back("table2", table2(designs.planaria, models, objective));
-    if (!wants("fig17") && !wants("fig18")) return out;
+    if (!wants("fig17") && !wants("fig18") && !wants("gap")) return out;
     // Index 0 is Planaria; the others only when a figure needs them.
     std::vector<ArchConfig> run = {designs.planaria};
-    const auto add = [&](const ArchConfig& cfg) {
+    std::vector<std::string> forced = {""};
+    const auto add = [&](const ArchConfig& cfg, std::string configuration = "") {
         run.push_back(cfg);
+        forced.push_back(std::move(configuration));
         return run.size() - 1;
     };
-    const std::size_t mono = wants("fig17") ? add(designs.monolithic) : 0;
+    const std::size_t mono = wants("fig17") || wants("gap") ? add(designs.monolithic) : 0;
     const std::size_t g16 = wants("fig18") ? add(designs.granularity_16) : 0;
     const std::size_t g64 = wants("fig18") ? add(designs.granularity_64) : 0;
-    const WholeChipReplays runs(run, models, objective);
+    const std::size_t one_array = wants("gap") ? add(designs.planaria, monolithic_shape(designs.monolithic)) : 0;
+    const WholeChipReplays runs(run, models, objective, forced);
     if (wants("fig17")) out.emplace_back("fig17", fig17(runs, 0, mono));
     if (wants("fig18")) out.emplace_back("fig18", fig18(runs, {g16, 0, g64}, 0));
+    if (wants("gap")) {
+        GapReports gap = fission_gap(runs, one_array, mono);
+        out.emplace_back("gap", std::move(gap.dnns));
+        out.emplace_back("gap_layers", std::move(gap.layers));
+    }
     return out;
 }
 

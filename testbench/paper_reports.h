@@ -20,6 +20,8 @@ struct WholeChipRun {
     std::string model;
     std::uint64_t cycles = 0;
     double energy_pj = 0;
+    std::vector<std::string> layers;          ///< layer names, in program order
+    std::vector<std::uint64_t> layer_cycles;  ///< each layer's cycles (they add up to `cycles` on the chip)
     double seconds(const ArchConfig& cfg) const { return double(cycles) * cfg.clock_period_ns() * 1e-9; }
 };
 
@@ -33,8 +35,11 @@ WholeChipRun run_whole_chip(const ArchConfig& cfg, const Model& model, Objective
 /// one platform per design and runs them all in one simulation.
 class WholeChipReplays {
 public:
-    /// Throws std::runtime_error if a run fails or does not finish.
-    WholeChipReplays(std::vector<ArchConfig> designs, std::vector<Model> models, Objective objective);
+    /// `configurations`: per design, the fission configuration every GEMM
+    /// layer must use (CompileOptions::configuration; empty or "" : the
+    /// objective picks). Throws std::runtime_error if a run fails or does not finish.
+    WholeChipReplays(std::vector<ArchConfig> designs, std::vector<Model> models, Objective objective,
+                     std::vector<std::string> configurations = {});
     const ArchConfig& design(std::size_t d) const { return designs_.at(d); }
     const std::vector<Model>& models() const { return models_; }
     /// Latency (in the design's cycles) and energy from the chip's own activity.

@@ -16,6 +16,7 @@
 #include "hw/timing/tile_timing.h"
 #include "support/tlm_test_host.h"
 #include "testbench/replay.h"
+#include "support/zoo.h"
 
 using namespace planaria;
 using namespace planaria::regmap;
@@ -51,9 +52,7 @@ struct Chip {
 };
 
 
-Model zoo(const std::string& key) {
-    return load_model_file(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/models/" + key + ".yaml");
-}
+using test::zoo;
 
 }  // namespace
 

@@ -6,14 +6,13 @@
 #include "compiler/compiler.h"
 #include "hw/config/arch_yaml.h"
 #include "support/datapath_bench.h"
+#include "support/zoo.h"
 
 using namespace planaria;
 
 namespace {
 
-Model zoo(const std::string& key) {
-    return load_model_file(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/models/" + key + ".yaml");
-}
+using test::zoo;
 
 Model one_layer(const std::string& input, const std::string& layers) {
     return parse_model("format: planaria-model/1\nname: T\nkey: t\nsource: test\ninputs:\n  - {name: x, shape: " + input +

@@ -3,13 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "compiler/model.h"
+#include "support/zoo.h"
 
 using namespace planaria;
 
 namespace {
-Model zoo(const std::string& key) {
-    return load_model_file(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/models/" + key + ".yaml");
-}
+using test::zoo;
 bool has_type(const Model& m, LayerType t) {
     for (const auto& l : m.layers)
         if (l.type == t) return true;
