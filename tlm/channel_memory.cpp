@@ -132,8 +132,10 @@ sc_core::sc_time ChannelMemory<W>::fill(Calendar& cal, const sc_core::sc_time& a
         const std::uint64_t open = cal.first_open(base_, slot);
         if (open != slot) position = 0;
         slot = open;
-        reads_.extend(base_, slot);
-        all_.extend(base_, slot);
+        if (slot - base_ >= all_.level.size()) {  // both calendars always cover the same slots
+            reads_.extend(base_, slot);
+            all_.extend(base_, slot);
+        }
         double& b = cal.level[slot - base_];
         const double start = std::max(b, position);
         const double free = slot_bytes_ - start;
