@@ -349,8 +349,16 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
     // remote writes would exceed them): the stream cycle of each vector.
     const StreamPace pace = stream_pace(cfg_, reach.stripe(), cmd.shape);
     const std::uint64_t stream_cycles = pace.at(M - 1) + 1;
-    std::vector<std::int64_t> vector_at(stream_cycles, -1);
-    for (unsigned m = 0; m < M; ++m) vector_at[pace.at(m)] = m;
+    // The vector entering at stream cycle u, if any: pace.at is strictly
+    // increasing, so it is the one next to u / cycles_per_vector.
+    const auto vector_at = [&](std::int64_t u) -> std::int64_t {
+        if (u < 0 || std::uint64_t(u) >= stream_cycles) return -1;
+        if (pace.cycles_per_vector <= 1.0) return u;
+        const auto guess = std::int64_t(double(u) / pace.cycles_per_vector);
+        for (std::int64_t m = std::max<std::int64_t>(0, guess - 1); m <= guess + 1 && m < std::int64_t(M); ++m)
+            if (pace.at(std::uint64_t(m)) == std::uint64_t(u)) return m;
+        return -1;
+    };
     const std::uint64_t X = cfg_.inter_pod_link.latency_cycles;
     unsigned max_hops = 0;
     for (const auto& b : blocks) for (unsigned h : b.out_hops) max_hops = std::max(max_hops, h);
@@ -374,7 +382,7 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
                     for (unsigned p = 0; p < rows; ++p) {
                         const unsigned i = r * rows + (b.flow.northward ? rows - 1 - p : p);
                         const std::int64_t u = std::int64_t(t) - L - std::int64_t(i) - S * r;
-                        const std::int64_t m = u >= 0 && u < std::int64_t(stream_cycles) ? vector_at[std::size_t(u)] : -1;
+                        const std::int64_t m = vector_at(u);
                         const bool valid = m >= 0;
                         b.act_in_v.valid[p] = valid;
                         if (valid && i < K) {

@@ -158,3 +158,13 @@ TEST_CASE("inter-pod link bandwidth paces a pod-spanning array and leaves a one-
     CHECK(estimate(narrow, 16) > estimate(cfg, 16));
     CHECK(estimate(narrow, 4) == estimate(cfg, 4));
 }
+
+TEST_CASE("an inter-pod link slower than 1 GB/s is refused by name", "[buffer_reach][config]") {
+    ArchConfig cfg;
+    cfg.inter_pod_link.bandwidth_gbps = 0.5;  // would pace a 128x128 tile's stream 270-fold
+    const std::vector<ConfigIssue> issues = check(cfg);
+    REQUIRE(issues.size() == 1);
+    CHECK(issues.front().path == "inter_pod_link.bandwidth_gbps");
+    cfg.inter_pod_link.bandwidth_gbps = 1.0;
+    CHECK(check(cfg).empty());
+}
