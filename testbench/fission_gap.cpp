@@ -99,15 +99,24 @@ std::vector<LayerGap> attribute_gap(const ArchConfig& fissioned, const ArchConfi
     return out;
 }
 
-GapReports fission_gap(const WholeChipReplays& runs, std::size_t f, std::size_t m) {
+GapAttribution attribute_gaps(const ArchConfig& fissioned, const ArchConfig& monolithic,
+                              const std::vector<Model>& models) {
+    GapAttribution a;
+    for (const GapStep& s : gap_steps(fissioned, monolithic)) a.terms.push_back(s.term);
+    for (const Model& model : models)
+        a.models.push_back(attribute_gap(fissioned, monolithic, monolithic_shape(monolithic), model));
+    return a;
+}
+
+GapReports fission_gap(const WholeChipReplays& runs, std::size_t f, std::size_t m, const GapAttribution& tables) {
     const ArchConfig& fissioned = runs.design(f);
     const ArchConfig& monolithic = runs.design(m);
     const std::string shape = monolithic_shape(monolithic);
-    const std::vector<GapStep> steps = gap_steps(fissioned, monolithic);
+    const std::vector<std::string>& steps = tables.terms;
     const auto us = [](const ArchConfig& cfg, double cycles) { return cycles * cfg.clock_period_ns() * 1e-3; };
 
     std::vector<std::string> header = {"DNN", "fissioned us", "monolithic us", "gap us"};
-    for (const GapStep& s : steps) header.push_back(s.term + " us");
+    for (const std::string& term : steps) header.push_back(term + " us");
     for (const char* h : {"residual us", "fissioned table error us", "monolithic table error us"}) header.push_back(h);
     GapReports r;
     r.dnns.title = "The fissioned chip as one " + shape + " array against the monolithic array (" + monolithic.name +
@@ -136,7 +145,7 @@ GapReports fission_gap(const WholeChipReplays& runs, std::size_t f, std::size_t 
         const WholeChipRun& mc = runs.chip(m, i);
         const WholeChipRun& fe = runs.estimate(f, i);
         const WholeChipRun& me = runs.estimate(m, i);
-        const std::vector<LayerGap> gaps = attribute_gap(fissioned, monolithic, shape, model);
+        const std::vector<LayerGap>& gaps = tables.models.at(i);
         std::vector<double> sums(steps.size() + 6, 0.0);
         for (std::size_t l = 0; l < gaps.size(); ++l) {
             const LayerGap& g = gaps[l];

@@ -54,13 +54,26 @@ std::vector<LayerGap> attribute_gap(const ArchConfig& fissioned, const ArchConfi
 /// The configuration name of the monolithic array's shape ("128x128-1").
 std::string monolithic_shape(const ArchConfig& monolithic);
 
+/// The tables' side of the gap for every model, with the steps' names.
+/// Computed before any simulation runs: the configuration search throws and
+/// catches internally, which AddressSanitizer misreads once SystemC has run
+/// on the main stack (google/sanitizers#189).
+struct GapAttribution {
+    std::vector<std::string> terms;
+    std::vector<std::vector<LayerGap>> models;  ///< per model, per layer
+};
+GapAttribution attribute_gaps(const ArchConfig& fissioned, const ArchConfig& monolithic,
+                              const std::vector<Model>& models);
+
 /// The gap report: per DNN (and, in `layers`, per layer) the chip's gap in
 /// microseconds, the terms, the residual and the tables' error on both chips.
 /// `runs` holds the fissioned chip forced onto the monolithic shape at
-/// `fissioned` and the monolithic array at `monolithic`.
+/// `fissioned` and the monolithic array at `monolithic`; `tables` is
+/// attribute_gaps of the same designs and models.
 struct GapReports {
     ReportTable dnns, layers;
 };
-GapReports fission_gap(const WholeChipReplays& runs, std::size_t fissioned, std::size_t monolithic);
+GapReports fission_gap(const WholeChipReplays& runs, std::size_t fissioned, std::size_t monolithic,
+                       const GapAttribution& tables);
 
 }  // namespace planaria

@@ -207,11 +207,14 @@ std::vector<std::pair<std::string, ReportTable>> single_dnn_reports(const Single
     const std::size_t g16 = wants("fig18") ? add(designs.granularity_16) : 0;
     const std::size_t g64 = wants("fig18") ? add(designs.granularity_64) : 0;
     const std::size_t one_array = wants("gap") ? add(designs.planaria, monolithic_shape(designs.monolithic)) : 0;
+    // The tables' side first: nothing may throw on the main stack after the simulation (fission_gap.h).
+    const GapAttribution gap_tables =
+        wants("gap") ? attribute_gaps(designs.planaria, designs.monolithic, models) : GapAttribution{};
     const WholeChipReplays runs(run, models, objective, forced);
     if (wants("fig17")) out.emplace_back("fig17", fig17(runs, 0, mono));
     if (wants("fig18")) out.emplace_back("fig18", fig18(runs, {g16, 0, g64}, 0));
     if (wants("gap")) {
-        GapReports gap = fission_gap(runs, one_array, mono);
+        GapReports gap = fission_gap(runs, one_array, mono, gap_tables);
         out.emplace_back("gap", std::move(gap.dnns));
         out.emplace_back("gap_layers", std::move(gap.layers));
     }
