@@ -64,6 +64,10 @@ Compilation Compiler::plan(const Model& model, const std::vector<LayerWork>& wor
     Compilation c;
     c.k = k;
     c.configurations = enumerate_configurations(floorplan_, canonical_region(floorplan_, k));
+    // CompileOptions::configuration, where this count can form it: the only candidate.
+    int forced = -1;
+    for (std::size_t f = 0; f < c.configurations.size() && !options_.configuration.empty(); ++f)
+        if (c.configurations[f].name(cfg_) == options_.configuration) forced = int(f);
     for (std::size_t i = 0; i < work.size(); ++i) {
         LayerChoice choice;
         choice.layer = i;
@@ -74,11 +78,8 @@ Compilation Compiler::plan(const Model& model, const std::vector<LayerWork>& wor
             choice.cost = cost_.simd_layer(w, k);
         } else {
             const std::uint64_t fused = fused_ops_after(work, i);
-            const bool forced = std::any_of(c.configurations.begin(), c.configurations.end(), [&](const auto& f) {
-                return f.name(cfg_) == options_.configuration;
-            });
             for (std::size_t f = 0; f < c.configurations.size(); ++f) {
-                if (forced && c.configurations[f].name(cfg_) != options_.configuration) continue;
+                if (forced >= 0 && int(f) != forced) continue;
                 const LayerCost cost = cost_.gemm_layer(w, c.configurations[f], k, fused);
                 if (choice.configuration < 0 || better(options_.objective, cost, choice.cost)) {
                     choice.configuration = int(f);

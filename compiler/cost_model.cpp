@@ -90,8 +90,8 @@ std::uint64_t CostModel::prefetch_stalls(const GemmWork& g, const FissionConfigu
                 for (unsigned r = 0; r < BR; ++r)
                     channel[member_channel[(q * BR + r) * BC]] += double(fetch.load_bytes(r, kt, m));
                 const std::uint64_t in_flight = reach[q].activation_entries() / std::max<std::uint64_t>(chunk(m), 1) - 1;
-                const std::uint64_t prev = kt ? tile_time(q, m, k_size(kt - 1), n_size(u))
-                                              : tile_time(q, (u - clusters) % nm, k_size(nk - 1), n_size(u - clusters));
+                const std::uint64_t prev = kt ? tile_time(q, chunk(m), k_size(kt - 1), n_size(u))
+                                              : tile_time(q, chunk((u - clusters) % nm), k_size(nk - 1), n_size(u - clusters));
                 covered = std::min(covered, double(in_flight * prev));
             }
             const double load = *std::max_element(channel.begin(), channel.end()) / bpc + double(latency_cycles_);
@@ -109,7 +109,11 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     const auto& e = cfg_.energy;
     const std::uint64_t acc_bits = cfg_.pod.output_buffer.bank_width_bits;
 
-    const PlacementReach placed = reach(config);
+    // What each cluster reaches of the Pod Memory: the one that reaches least
+    // sets the tile length for all, and outputs crossing pods pay the links.
+    std::vector<BufferReach> cluster_reach;
+    for (const LogicalArray& a : config.placement) cluster_reach.emplace_back(cfg_, floorplan_, a);
+    const PlacementReach placed = placement_reach(cluster_reach);
     const std::uint64_t nk = ceil_div(g.k, R), nn = ceil_div(g.n, C), nm = ceil_div(g.m, placed.max_tile_vectors);
     const Split ks = Split::by_unit(g.k, R);
     // The sequencers' work, as the compiler's program deals it out: units
@@ -129,18 +133,19 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     // The columns each block column holds of an n tile of `nt`.
     const auto ncols = [&](unsigned c, std::uint64_t nt) { return std::uint64_t(block_extent(nt, c, cols)); };
 
-    // A cluster whose outputs reach other pods' buffers pays the inter-pod links.
+    // Units beyond the clusters' count leave the extra clusters idle.
     const std::uint64_t clusters = std::min<std::uint64_t>(config.clusters, units);
-    std::vector<BufferReach> cluster_reach;
-    for (std::uint64_t q = 0; q < clusters; ++q) cluster_reach.emplace_back(cfg_, floorplan_, config.placement.at(q));
+    cluster_reach.erase(cluster_reach.begin() + std::ptrdiff_t(clusters), cluster_reach.end());
+    // One tile's cycles on cluster q.
+    const auto tile_time = [&](std::uint64_t q, std::uint64_t mt, std::uint64_t kt, std::uint64_t nt) {
+        return tile_cycles(cfg_, {BR, BC}, {unsigned(mt), unsigned(kt), unsigned(nt)}, simd_active,
+                           cluster_reach[q].stripe())
+            .total();
+    };
     // Cycles of one unit (all its k tiles) on cluster q, for the (at most two) chunk and n tile sizes.
     const auto unit_cycles = [&](std::uint64_t q, std::uint64_t mt, std::uint64_t nt) {
         std::uint64_t cycles = 0;
-        ks.each([&](std::uint64_t kt, std::uint64_t count) {
-            cycles += count * tile_cycles(cfg_, {BR, BC}, {unsigned(mt), unsigned(kt), unsigned(nt)}, simd_active,
-                                          cluster_reach[q].stripe())
-                                  .total();
-        });
+        ks.each([&](std::uint64_t kt, std::uint64_t count) { cycles += count * tile_time(q, mt, kt, nt); });
         return cycles;
     };
     struct UnitCost {
@@ -203,13 +208,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
         last_group[q] = group;
     }
     const std::uint64_t busiest = *std::max_element(cluster_cycles.begin(), cluster_cycles.end());
-    const std::uint64_t stalls = prefetch_stalls(g, config, fetch, member_channel, cluster_reach, nm,
-                                                 [&](std::uint64_t q, std::uint64_t m, std::uint64_t kt, std::uint64_t nt) {
-                                                     return tile_cycles(cfg_, {BR, BC},
-                                                                        {unsigned(chunk_size(m)), unsigned(kt), unsigned(nt)},
-                                                                        simd_active, cluster_reach[q].stripe())
-                                                         .total();
-                                                 });
+    const std::uint64_t stalls = prefetch_stalls(g, config, fetch, member_channel, cluster_reach, nm, tile_time);
     const double channel_max = *std::max_element(channel_bytes.begin(), channel_bytes.end());
     const double first_max = *std::max_element(first_bytes.begin(), first_bytes.end());
     // The last unit's last tile computes after its operands arrive; its
@@ -220,10 +219,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     // fetches resident weights starts once all of them are in, and its
     // activations follow: if the last unit does, what of it the
     // activations' transfer cannot hide computes after the last byte.
-    std::uint64_t last_tile =
-        tile_cycles(cfg_, {BR, BC}, {unsigned(last.mt), unsigned(ks.small_count ? ks.small : ks.big), unsigned(last.nt)},
-                    simd_active, cluster_reach[last_u % clusters].stripe())
-            .total();
+    std::uint64_t last_tile = tile_time(last_u % clusters, last.mt, ks.small_count ? ks.small : ks.big, last.nt);
     if (resident && last_fetched_weights) {
         std::vector<double> act(cfg_.offchip.channels, 0.0);
         for (unsigned r = 0; r < BR; ++r)

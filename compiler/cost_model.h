@@ -81,7 +81,9 @@ public:
 
 private:
     LayerCost gemm(const GemmWork& g, const FissionConfiguration& config, bool simd_active) const;
-    /// Cycles the array waits for operands its double-buffered activation buffer could not prefetch in time.
+    /// Cycles the array waits for operands its double-buffered activation
+    /// buffer could not prefetch in time; `tile_time(q, mt, kt, nt)`: one
+    /// tile's cycles on cluster q.
     template <class TileTime>
     std::uint64_t prefetch_stalls(const GemmWork& g, const FissionConfiguration& config, const ActivationFetch& fetch,
                                   const std::vector<unsigned>& member_channel, const std::vector<BufferReach>& reach,

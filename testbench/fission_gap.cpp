@@ -12,10 +12,6 @@ namespace planaria {
 
 namespace {
 
-std::uint64_t activation_entries(const BankedBufferConfig& b) {
-    return b.bytes / (std::uint64_t(b.banks) * b.bank_width_bits / 8);
-}
-
 /// The fissioned configuration of the whole chip named `name`.
 const FissionConfiguration& whole_chip_configuration(const std::vector<FissionConfiguration>& configs,
                                                      const ArchConfig& cfg, const std::string& name) {
@@ -30,13 +26,14 @@ std::vector<std::uint64_t> layer_cycles(const GapStep& step, const std::string& 
     CompileOptions options(Objective::Cycles, 0, false);
     options.configuration = configuration;
     options.shared_activation_windows = step.shared_windows;
-    const Compilation c = Compiler(cfg, options).plan(model, work, cfg.subarray.count);
-    const CostModel cost(cfg, cfg.subarray.count);
+    const Compiler compiler(cfg, options);
+    const Compilation c = compiler.plan(model, work, cfg.subarray.count);
     std::vector<std::uint64_t> cycles;
     for (const LayerChoice& l : c.layers) {
         const LayerWork& w = work.at(l.layer);
         const bool simd_only = !w.fused && !w.has_gemm();
-        cycles.push_back(step.one_simd_segment && simd_only ? cost.simd_layer(w, 1).cycles : l.cost.cycles);
+        cycles.push_back(step.one_simd_segment && simd_only ? compiler.cost_model().simd_layer(w, 1).cycles
+                                                            : l.cost.cycles);
     }
     return cycles;
 }
@@ -65,7 +62,7 @@ std::vector<GapStep> gap_steps(const ArchConfig& fissioned, const ArchConfig& mo
     const auto configs = enumerate_configurations(fp, canonical_region(fp, d.subarray.count));
     const FissionConfiguration& shape = whole_chip_configuration(configs, d, monolithic_shape(monolithic));
     const std::uint64_t reached = BufferReach(d, fp, shape.placement.front()).activation_entries();
-    const std::uint64_t wanted = activation_entries(monolithic.pod.activation_buffer);
+    const std::uint64_t wanted = monolithic.pod.activation_buffer.entries();
     if (reached < wanted) d.pod.activation_buffer.bytes = d.pod.activation_buffer.bytes * wanted / reached;
     step("activation buffer reach");
     s.shared_windows = true;

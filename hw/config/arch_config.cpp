@@ -65,7 +65,7 @@ void check_buffer(RuleChecker& r, const std::string& path, const BankedBufferCon
                "a bank must hold one value of the data it buffers");
     r.at_most(path + ".bank_width_bits", b.bank_width_bits, 64, "widest modelled bank");
     if (b.bank_width_bits % 8 != 0) r.fail(path + ".bank_width_bits", "must be a multiple of 8");
-    const std::uint64_t row_bytes = std::uint64_t(b.banks) * b.bank_width_bits / 8;
+    const std::uint64_t row_bytes = b.row_bytes();
     r.at_most(path + ".bytes", b.bytes, std::uint64_t(1) << 30, "1 GiB per subarray at most");
     if (b.bytes < row_bytes) {
         std::ostringstream os;

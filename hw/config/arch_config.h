@@ -42,6 +42,10 @@ struct BankedBufferConfig {
     std::uint64_t bytes = 256 * 1024;  ///< capacity per subarray
     unsigned banks = 32;               ///< independent banks (one per PE row / column)
     unsigned bank_width_bits = 16;     ///< bits read or written per bank per cycle
+    /// One entry: a value in every bank (one vector of a tile).
+    std::uint64_t row_bytes() const { return std::uint64_t(banks) * bank_width_bits / 8; }
+    /// Entries the buffer holds (valid configurations only: row_bytes() > 0).
+    std::uint64_t entries() const { return bytes / row_bytes(); }
 };
 
 struct PodConfig {

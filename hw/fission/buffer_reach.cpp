@@ -9,10 +9,6 @@ namespace planaria {
 
 namespace {
 
-std::uint64_t entries_of(const BankedBufferConfig& b) {
-    return b.bytes / (std::uint64_t(b.banks) * b.bank_width_bits / 8);
-}
-
 /// The pod-grid position of a pod, and the Manhattan distance (inter-pod hops) between two.
 struct PodGrid {
     GridShape grid;
@@ -91,9 +87,9 @@ BufferReach::BufferReach(const ArchConfig& cfg, const Floorplan& fp, const Logic
     for (const auto& b : out_) out_n = std::min(out_n, b.size());
     for (auto& b : act_) b.resize(act_n);
     for (auto& b : out_) b.resize(out_n);
-    act_entries_ = act_n * entries_of(cfg.pod.activation_buffer);
+    act_entries_ = act_n * cfg.pod.activation_buffer.entries();
     act_bytes_ = act_n * cfg.pod.activation_buffer.bytes;
-    out_entries_ = out_n * entries_of(cfg.pod.output_buffer);
+    out_entries_ = out_n * cfg.pod.output_buffer.entries();
 
     stripe_.buffers = unsigned(out_n);
     std::map<std::pair<unsigned, unsigned>, std::map<unsigned, unsigned>> crossing;  // link -> column -> buffers
@@ -113,14 +109,20 @@ BufferReach::BufferReach(const ArchConfig& cfg, const Floorplan& fp, const Logic
     }
 }
 
-PlacementReach placement_reach(const ArchConfig& cfg, const Floorplan& fp, const std::vector<LogicalArray>& placement) {
+PlacementReach placement_reach(const std::vector<BufferReach>& clusters) {
     PlacementReach p;
-    for (std::size_t i = 0; i < placement.size(); ++i) {
-        const BufferReach r(cfg, fp, placement[i]);
+    for (std::size_t i = 0; i < clusters.size(); ++i) {
+        const BufferReach& r = clusters[i];
         p.max_tile_vectors = i ? std::min(p.max_tile_vectors, r.max_tile_vectors()) : r.max_tile_vectors();
         p.activation_bytes = i ? std::min(p.activation_bytes, r.activation_bytes()) : r.activation_bytes();
     }
     return p;
+}
+
+PlacementReach placement_reach(const ArchConfig& cfg, const Floorplan& fp, const std::vector<LogicalArray>& placement) {
+    std::vector<BufferReach> clusters;
+    for (const LogicalArray& a : placement) clusters.emplace_back(cfg, fp, a);
+    return placement_reach(clusters);
 }
 
 }  // namespace planaria

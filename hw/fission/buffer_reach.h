@@ -73,5 +73,7 @@ struct PlacementReach {
     std::uint64_t activation_bytes = 0;  ///< per entry member
 };
 PlacementReach placement_reach(const ArchConfig& cfg, const Floorplan& fp, const std::vector<LogicalArray>& placement);
+/// The same, of the clusters' reaches already computed.
+PlacementReach placement_reach(const std::vector<BufferReach>& clusters);
 
 }  // namespace planaria

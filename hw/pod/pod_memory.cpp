@@ -15,10 +15,8 @@ std::uint64_t power_of_two_at_least(std::uint64_t v) {
 PodMemory::PodMemory(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned buffers)
     : sc_module(name), port("port"), buffers_(buffers),
       act_banks_(cfg.pod.activation_buffer.banks), out_banks_(cfg.pod.output_buffer.banks),
-      act_entries_(unsigned(cfg.pod.activation_buffer.bytes /
-                            (std::uint64_t(act_banks_) * cfg.pod.activation_buffer.bank_width_bits / 8))),
-      out_entries_(unsigned(cfg.pod.output_buffer.bytes /
-                            (std::uint64_t(out_banks_) * cfg.pod.output_buffer.bank_width_bits / 8))),
+      act_entries_(unsigned(cfg.pod.activation_buffer.entries())),
+      out_entries_(unsigned(cfg.pod.output_buffer.entries())),
       act_stride_(power_of_two_at_least(std::uint64_t(act_entries_) * act_banks_ * sizeof(Activation))),
       out_base_(power_of_two_at_least(act_stride_ * buffers)),
       out_stride_(power_of_two_at_least(std::uint64_t(out_entries_) * out_banks_ * sizeof(Accumulator))),

@@ -128,6 +128,28 @@ TEST_CASE("channel memory: a request takes its transfer time plus the latency", 
     CHECK(second == transfer * 2.0 + sc_time(100, SC_NS));
 }
 
+TEST_CASE("channel memory: a read goes before writes booked earlier, which move on to the next free time",
+          "[memory][timing]") {
+    Bench b;
+    std::vector<unsigned char> d(64);
+    const sc_time transfer(64 / 62.5, SC_NS), latency(100, SC_NS);
+    const auto at_zero = [&](tlm::tlm_command cmd, std::uint64_t address) {
+        b.host.delay = sc_core::SC_ZERO_TIME;
+        b.host.transact(cmd, address, d.data(), 64);
+        return b.host.delay;
+    };
+    // Ten posted writes fill the channel's first ten bursts' worth of time.
+    for (unsigned i = 0; i < 10; ++i) CHECK(at_zero(tlm::TLM_WRITE_COMMAND, 64 * i) == transfer * double(i + 1) + latency);
+    // A read issued at the same moment is served as if the channel were idle ...
+    CHECK(at_zero(tlm::TLM_READ_COMMAND, 4096) == transfer + latency);
+    // ... and the write bytes it displaced still take the channel: the next
+    // write finds eleven bursts booked before it.
+    CHECK(at_zero(tlm::TLM_WRITE_COMMAND, 8192) == transfer * 12.0 + latency);
+    // A second read waits only for the first read.
+    CHECK(at_zero(tlm::TLM_READ_COMMAND, 4160) == transfer * 2.0 + latency);
+    CHECK(b.mem.busy_time() == transfer * 13.0);
+}
+
 TEST_CASE("channel memory: two initiators sharing the channel slow each other by its busy time", "[memory][timing]") {
     // Each of two processes reads 1,000 bursts of 64 bytes, issuing the next
     // when the previous arrives; alone one would need 1,000 x (1.024 + 100) ns.
