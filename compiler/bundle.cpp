@@ -20,7 +20,7 @@ std::uint64_t ConfigurationTable::total_tiles() const {
 }
 
 double ConfigurationTable::total_energy_pj() const {
-    return sum_of(layers, [](const LayerEntry& l) { return l.energy_pj; });
+    return sum_of(layers, [](const LayerEntry& l) { return l.energy_pj(); });
 }
 
 std::uint64_t ConfigurationTable::total_dram_bytes() const {

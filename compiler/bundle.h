@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hw/isa/energy_breakdown.h"
 #include "hw/isa/instruction.h"
 
 namespace planaria {
@@ -26,7 +27,8 @@ struct LayerEntry {
     std::uint64_t dram_bytes = 0;   ///< off-chip traffic (read + write)
     std::uint64_t compulsory_bytes = 0;  ///< of which no schedule can avoid: each tensor element read or written once
     std::uint64_t macs = 0;         ///< useful MACs
-    double energy_pj = 0;           ///< estimated energy
+    EnergyBreakdown energy;         ///< estimated energy (pJ), by component
+    double energy_pj() const { return energy.total(); }
 };
 
 struct ConfigurationTable {

@@ -157,7 +157,8 @@ LayerEntry read_layer(PayloadReader& in, const std::string& where) {
     e.dram_bytes = in.u64("dram_bytes of " + named);
     e.compulsory_bytes = in.u64("compulsory_bytes of " + named);
     e.macs = in.u64("macs of " + named);
-    e.energy_pj = in.f64("energy_pj of " + named);
+    for (const auto& [component, field] : EnergyBreakdown::components())
+        e.energy.*field = in.f64(std::string("energy.") + component + " of " + named);
     return e;
 }
 
@@ -279,7 +280,7 @@ std::vector<std::uint8_t> serialize(const Bundle& b) {
             w.u64(e.dram_bytes);
             w.u64(e.compulsory_bytes);
             w.u64(e.macs);
-            w.f64(e.energy_pj);
+            for (const auto& [component, field] : EnergyBreakdown::components()) w.f64(e.energy.*field);
         }
         w.count(c.programs.size(), "programs at " + at_k(k));
         for (const SubarrayProgram& p : c.programs) {

@@ -17,7 +17,7 @@
 //     LayerEntry: str layer, str configuration, u32 block_rows, u32 block_cols,
 //                 u32 clusters, u64 tiles, u64 cycles_per_tile, u64 cycles,
 //                 u64 compute_cycles, u64 dram_bytes, u64 compulsory_bytes, u64 macs,
-//                 f64 energy_pj
+//                 12 x f64 energy (pJ) by component, in EnergyBreakdown::components() order
 //     SubarrayProgram: u32 subarray, vec<16-byte Instruction encoding> instructions
 //   where str = u32 length + bytes, vec = u32 count + elements,
 //   f64 = the IEEE-754 bit pattern as a u64.
@@ -34,7 +34,7 @@
 
 namespace planaria {
 
-constexpr std::uint32_t kBundleFormatVersion = 3;  // 3: compulsory bytes per layer
+constexpr std::uint32_t kBundleFormatVersion = 4;  // 3: compulsory bytes per layer; 4: energy by component
 constexpr unsigned kBundleHeaderBytes = 32;
 
 /// A file that is not a readable bundle (or not one for this architecture);

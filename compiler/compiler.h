@@ -46,6 +46,13 @@ struct CompileOptions {
     /// What-if: the entry subarrays of an array share raw activation pixels
     /// instead of each fetching those of its own rows (ActivationFetch).
     bool shared_activation_windows = false;
+    /// How depth-wise channels map onto the array (lowering.h): one per
+    /// column (the paper's) or block-diagonally packed, a sensitivity study
+    /// for the monolithic baseline. Timing only: the functional data layout
+    /// (testbench/functional_image.h) keeps one channel per pass.
+    DepthwiseMapping depthwise = DepthwiseMapping::Column;
+    /// The lowering these options ask of a chip `cfg`.
+    LoweringOptions lowering(const ArchConfig& cfg) const { return {depthwise, cfg.array_rows(), cfg.array_cols()}; }
 };
 
 /// The most instructions one bundle may hold (2^25, 512 MiB encoded): a

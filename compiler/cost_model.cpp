@@ -5,13 +5,13 @@
 #include <vector>
 
 #include "compiler/activation_window.h"
+#include "hw/timing/tile_activity.h"
 #include "hw/timing/tile_timing.h"
 
 namespace planaria {
 
 namespace {
 
-constexpr std::uint64_t kValueBits = 16;
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 
 /// A dimension cut into `count` pieces as even as possible: sizes and how many of each.
@@ -105,9 +105,6 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
     const unsigned BR = config.block_rows, BC = config.block_cols;
     const std::uint64_t R = config.pe_rows(cfg_), C = config.pe_cols(cfg_);
-    const std::uint64_t cluster_pes = R * C;
-    const auto& e = cfg_.energy;
-    const std::uint64_t acc_bits = cfg_.pod.output_buffer.bank_width_bits;
 
     // What each cluster reaches of the Pod Memory: the one that reaches least
     // sets the tile length for all, and outputs crossing pods pay the links.
@@ -142,27 +139,45 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
                            cluster_reach[q].stripe())
             .total();
     };
-    // Cycles of one unit (all its k tiles) on cluster q, for the (at most two) chunk and n tile sizes.
-    const auto unit_cycles = [&](std::uint64_t q, std::uint64_t mt, std::uint64_t nt) {
-        std::uint64_t cycles = 0;
-        ks.each([&](std::uint64_t kt, std::uint64_t count) { cycles += count * tile_time(q, mt, kt, nt); });
-        return cycles;
-    };
+    // One unit (all its k tiles) on cluster q, for the (at most two) chunk
+    // and n tile sizes: its cycles, and what its subarrays do for energy.
+    // Its first k tile writes the output buffer, the others accumulate.
     struct UnitCost {
         std::uint64_t mt = 0, nt = 0, cycles = 0;
+        Activity activity;
+    };
+    const auto unit_cost = [&](std::uint64_t q, std::uint64_t mt, std::uint64_t nt) {
+        UnitCost u{mt, nt, 0, {}};
+        bool first = true;
+        ks.each([&](std::uint64_t kt, std::uint64_t count) {
+            const std::uint64_t cycles = tile_time(q, mt, kt, nt);
+            u.cycles += count * cycles;
+            for (unsigned r = 0; r < BR; ++r)
+                for (unsigned c = 0; c < BC; ++c) {
+                    const auto tile = [&](bool accumulate) {
+                        return tile_activity(cfg_, {BR, BC}, r, c, {unsigned(mt), unsigned(kt), unsigned(nt)}, cycles,
+                                             accumulate, cluster_reach[q].stripe());
+                    };
+                    if (first) u.activity += tile(false);
+                    if (count > (first ? 1u : 0u)) u.activity.add(tile(true), count - (first ? 1 : 0));
+                }
+            first = false;
+        });
+        return u;
     };
     std::vector<std::vector<UnitCost>> unit_costs(clusters);
     const auto cost_of = [&](std::uint64_t q, std::uint64_t mt, std::uint64_t nt) -> const UnitCost& {
         for (const UnitCost& u : unit_costs[q])
             if (u.mt == mt && u.nt == nt) return u;
-        unit_costs[q].push_back({mt, nt, unit_cycles(q, mt, nt)});
+        unit_costs[q].push_back(unit_cost(q, mt, nt));
         return unit_costs[q].back();
     };
 
     // Bytes per channel: each member moves its share on its own pod's channel.
     std::vector<double> channel_bytes(cfg_.offchip.channels, 0.0), first_bytes(cfg_.offchip.channels, 0.0);
     std::vector<std::uint64_t> cluster_cycles(clusters, 0), last_group(clusters, ~0ull);
-    std::uint64_t all_cycles = 0, act_bytes = 0, weight_bytes = 0, out_bytes = 0;
+    std::uint64_t act_bytes = 0, weight_bytes = 0, out_bytes = 0;
+    Activity activity;
     // The channel of member (r, c) of cluster q, at [(q * BR + r) * BC + c].
     std::vector<unsigned> member_channel;
     for (std::uint64_t q = 0; q < clusters; ++q)
@@ -200,7 +215,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
         const std::uint64_t mt = chunk_size(m), nt = n_size(group % nn);
         const UnitCost& uc = cost_of(q, mt, nt);
         cluster_cycles[q] += uc.cycles;
-        all_cycles += uc.cycles;
+        activity += uc.activity;
         const bool new_weights = !resident || last_group[q] != group;
         last_fetched_weights = new_weights;
         if (last_group[q] == ~0ull) member_bytes(q, true, true, m, nt);  // what its first tile waits for
@@ -235,7 +250,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
 
     LayerCost c;
     c.tiles = nm * nk * nn * g.instances;
-    c.macs = g.m * g.k * g.n * g.instances;
+    c.macs = g.m * g.k * g.n * g.instances / g.packed;  // useful ones: a packed pass multiplies zeros too
     c.compute_cycles = busiest;
     c.dram_bytes = act_bytes + weight_bytes + out_bytes;
     c.weights_resident = resident;
@@ -252,29 +267,12 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     c.cycles = span;
     c.fill_drain_cycles = span - std::min(span, std::max(c.compute_cycles, c.memory_cycles));
 
-    // Energy: every tile's PEs for its cycles, buffers per bit, ring-bus hops.
-    std::uint64_t act_reads = 0, out_writes = 0, act_hops = 0, psum_hops = 0;
-    const Split ms(g.m, nm), ns = Split::by_unit(g.n, C);
-    ms.each([&](std::uint64_t mt, std::uint64_t mc) {
-        ks.each([&](std::uint64_t kt, std::uint64_t kc) {
-            ns.each([&](std::uint64_t nt, std::uint64_t nc) {
-                const std::uint64_t count = mc * kc * nc * g.instances;
-                act_reads += count * mt * kt;
-                out_writes += count * mt * nt;
-                act_hops += count * mt * kt * (BC - 1);
-                psum_hops += count * mt * nt * (BR - 1);
-            });
-        });
-    });
-    c.energy.compute = e.mac_pj * double(cluster_pes) * double(all_cycles);
-    c.energy.weight_buffer = e.weight_buffer_pj_per_bit * (double(weight_bytes) * 8 +
-                                                           double(c.tiles) * double(cluster_pes) * kValueBits);
-    c.energy.activation_buffer = e.activation_buffer_pj_per_bit * (double(act_bytes) * 8 + double(act_reads) * kValueBits);
-    c.energy.output_buffer = e.output_buffer_pj_per_bit *
-                             (double(out_writes) * double(acc_bits) * (nk > 1 ? 2.0 - 1.0 / double(nk) : 1.0) +
-                              double(out_bytes) * 8);
-    c.energy.bus = e.bus_pj_per_bit_hop * (double(act_hops) * kValueBits + double(psum_hops) * double(acc_bits));
-    c.energy.dram = e.dram_pj_per_bit * double(c.dram_bytes) * 8;
+    // Energy: what the tiles did (above), and the DMA's writes into the
+    // weight and activation buffers and reads out of the output buffers.
+    activity.weight_buffer_bits += weight_bytes * 8;
+    activity.activation_buffer_bits += act_bytes * 8;
+    activity.output_buffer_bits += out_bytes * 8;
+    c.energy = activity_energy(cfg_, c.dram_bytes, activity);
     return c;
 }
 
@@ -298,15 +296,7 @@ LayerCost CostModel::gemm_layer(const LayerWork& work, const FissionConfiguratio
         total.cycles += one.cycles * reps;
         total.max_tile_vectors = std::max(total.max_tile_vectors, one.max_tile_vectors);
         total.weights_resident = total.weights_resident && one.weights_resident;
-        EnergyBreakdown e = one.energy;
-        const double r = double(reps);
-        e.compute *= r;
-        e.activation_buffer *= r;
-        e.output_buffer *= r;
-        e.bus *= r;
-        e.weight_buffer *= r;
-        e.dram *= r;
-        total.energy += e;
+        total.energy += one.energy.scaled(double(reps));
     }
     // Parameters outside the GEMM operands (biases, batch-norm scale and
     // shift) are fetched once, for the SIMD segments.
@@ -346,8 +336,12 @@ LayerCost CostModel::simd_layer(const LayerWork& work, unsigned k) const {
     c.memory_cycles = std::uint64_t(std::ceil(all));
     const double path = std::max(all, loads + double(c.simd_cycles) + double(out_share) / bpc);
     c.cycles = std::uint64_t(std::ceil(path)) + (in_share ? latency_cycles_ : 0) + (out_share ? latency_cycles_ : 0);
-    c.energy.simd = cfg_.energy.simd_op_pj * double(work.simd_ops);
-    c.energy.dram = cfg_.energy.dram_pj_per_bit * double(c.dram_bytes) * 8;
+    // The operands pass the activation buffers, the results the output buffers.
+    Activity a;
+    a.activation_buffer_bits = (work.input_bytes + work.weight_bytes) * 8;
+    a.output_buffer_bits = work.output_bytes * 8;
+    a.simd_ops = work.simd_ops;
+    c.energy = activity_energy(cfg_, c.dram_bytes, a);
     c.energy.leakage = leakage_pj(c.cycles, k);
     return c;
 }

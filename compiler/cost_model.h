@@ -25,11 +25,12 @@
 //  - LSTM steps run one after another, each a whole GEMM (weights fetched
 //    again) behind a data barrier.
 //
-// Energy: every PE of every cluster in use is charged mac_pj for every cycle
-// its tiles compute (no clock gating is modelled), buffers per bit
-// accessed, ring-bus links per bit-hop, DRAM per bit, SIMD per lane
-// operation, and leakage for the layer's time, in proportion to the
-// subarrays in use.
+// Energy: the events of every tile as the sequencers count them
+// (hw/timing/tile_activity.h: MACs, PE-cycles under the gating option,
+// buffer and crossbar bits, ring-bus and inter-pod bit-hops), the DMA's
+// buffer bits, DRAM per bit, SIMD per lane operation, and leakage for the
+// layer's time, in proportion to the subarrays in use. Instruction fetch
+// is added by the compiler, which counts the program it emits.
 
 #include <cstdint>
 #include <string>

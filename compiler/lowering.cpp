@@ -2,6 +2,10 @@
 
 #include "compiler/window.h"
 
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
 namespace planaria {
 
 namespace {
@@ -37,7 +41,15 @@ std::uint64_t input_bytes(const Layer& l) {
 
 }  // namespace
 
-std::vector<LayerWork> lower(const Model& model) {
+const char* to_string(DepthwiseMapping m) { return m == DepthwiseMapping::Column ? "column" : "block-diagonal"; }
+
+DepthwiseMapping parse_depthwise_mapping(const std::string& text) {
+    if (text == "column") return DepthwiseMapping::Column;
+    if (text == "block-diagonal") return DepthwiseMapping::BlockDiagonal;
+    throw std::invalid_argument("depth-wise mapping '" + text + "': expected column or block-diagonal");
+}
+
+std::vector<LayerWork> lower(const Model& model, const LoweringOptions& options) {
     std::vector<LayerWork> out;
     out.reserve(model.layers.size());
     // How many layers read each layer's output: a fused layer must be the only reader.
@@ -57,10 +69,19 @@ std::vector<LayerWork> lower(const Model& model) {
                 w.gemms.push_back({l.out.h * l.out.w, in.c / l.groups * l.kh * l.kw, l.out_channels / l.groups,
                                    l.groups, 1, false, window_of(l, in.c / l.groups)});
                 break;
-            case LayerType::DepthwiseConv:
-                w.gemms.push_back({l.out.h * l.out.w, std::uint64_t(l.kh) * l.kw, l.multiplier, in.c, 1, false,
-                                   window_of(l, 1)});
+            case LayerType::DepthwiseConv: {
+                const std::uint64_t taps = std::uint64_t(l.kh) * l.kw;
+                // Channels per pass: one, or as many as the array's rows hold taps and its columns outputs.
+                std::uint64_t p = 1;
+                if (options.depthwise == DepthwiseMapping::BlockDiagonal && options.array_rows && options.array_cols)
+                    p = std::max<std::uint64_t>(1, std::min({in.c, options.array_rows / taps,
+                                                             options.array_cols / std::uint64_t(l.multiplier)}));
+                GemmWork g{l.out.h * l.out.w, taps * p, std::uint64_t(l.multiplier) * p, (in.c + p - 1) / p, 1, false,
+                           window_of(l, p)};
+                g.packed = p;
+                w.gemms.push_back(g);
                 break;
+            }
             case LayerType::FullyConnected:
                 w.gemms.push_back({l.per_position ? in.h * in.w : 1, l.per_position ? in.c : in.elements(),
                                    l.out_channels, 1, 1, false});

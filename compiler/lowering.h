@@ -8,7 +8,10 @@
 //  - a depth-wise convolution is one GEMM per channel (M positions, K = kh*kw,
 //    N = multiplier): the paper's Section VI-B2 maps each channel to one
 //    column of an independent array, so channels run side by side only on
-//    separate clusters;
+//    separate clusters; DepthwiseMapping::BlockDiagonal instead packs P
+//    channels into one pass, as a TPU-like compiler could for a monolithic
+//    array: K = P*kh*kw rows, N = P*multiplier columns, the weights
+//    block-diagonal (the zeros are stored, fetched and multiplied);
 //  - an LSTM is, per direction and time step, one GEMM of a single vector
 //    ([x_t, h_t-1] times the four gate matrices), the steps one after another;
 //  - attention is four GEMMs (memory and query projections, scores, context),
@@ -22,12 +25,27 @@
 // off-chip memory.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "compiler/activation_window.h"
 #include "compiler/model.h"
 
 namespace planaria {
+
+/// How a depth-wise convolution's channels map onto an array (see above).
+enum class DepthwiseMapping {
+    Column,         ///< one channel per pass, on one column (the paper's, the default)
+    BlockDiagonal,  ///< as many channels per pass as the array's rows and columns hold
+};
+const char* to_string(DepthwiseMapping m);
+/// "column" or "block-diagonal"; throws std::invalid_argument otherwise.
+DepthwiseMapping parse_depthwise_mapping(const std::string& text);
+
+struct LoweringOptions {
+    DepthwiseMapping depthwise = DepthwiseMapping::Column;
+    unsigned array_rows = 0, array_cols = 0;  ///< BlockDiagonal packs for an array of this size
+};
 
 struct GemmWork {
     GemmWork(std::uint64_t m_, std::uint64_t k_, std::uint64_t n_, std::uint64_t instances_ = 1,
@@ -39,6 +57,7 @@ struct GemmWork {
     std::uint64_t sequential = 1;       ///< repetitions that must run one after another (LSTM steps)
     bool weights_are_activations = false;  ///< the stationary operand is computed, not a parameter
     ActivationWindow window;            ///< convolutions: the input windows A's rows read
+    std::uint64_t packed = 1;           ///< channels packed block-diagonally: 1 in P of the MACs is useful
     std::uint64_t macs() const { return m * k * n * instances * sequential; }
 };
 
@@ -54,7 +73,7 @@ struct LayerWork {
 };
 
 /// One LayerWork per model layer, in order.
-std::vector<LayerWork> lower(const Model& model);
+std::vector<LayerWork> lower(const Model& model, const LoweringOptions& options = {});
 
 /// Off-chip bytes no schedule can avoid: every parameter, every output and
 /// every input element the layer reads, once (a window layer's inputs: the

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "hw/sequencer/activity.h"
+#include "hw/timing/tile_activity.h"
 #include "tlm/register_map.h"
 
 namespace planaria {
@@ -14,7 +14,7 @@ namespace {
 /// What a sequencer's run has spent: busy cycles and joules.
 struct Spent {
     std::uint64_t busy = 0;
-    double energy = 0;
+    EnergyBreakdown energy;  ///< joules
     Spent& operator+=(const Spent& o) {
         busy += o.busy, energy += o.energy;
         return *this;
@@ -291,17 +291,19 @@ void Host::collect() {
     if (event) schedule();
 }
 
-double Host::energy(unsigned subarray, std::uint64_t busy, std::uint64_t bytes) const {
+EnergyBreakdown Host::energy(unsigned subarray, std::uint64_t busy, std::uint64_t bytes) const {
     if (options_.energy_meter) return options_.energy_meter(subarray);
     // Without a meter only the registers' counters: compute and DRAM.
-    return activity_energy(cfg_, busy, bytes, {}).total() * 1e-12;
+    Activity a;
+    a.macs = a.pe_cycles = busy * cfg_.subarray.rows * cfg_.subarray.cols;
+    return activity_energy(cfg_, bytes, a).scaled(1e-12);
 }
 
 // A run ends (its positions finished or stopped): the subarrays held leak
 // for as long as the host held them, and the timeline records the run.
 void Host::release(Task& t) {
     const double held = seconds() - t.run_start;
-    t.spent.energy += cfg_.energy.leakage_mw * 1e-3 * held * double(t.place.region.size()) / cfg_.subarray.count;
+    t.spent.energy.leakage += cfg_.energy.leakage_mw * 1e-3 * held * double(t.place.region.size()) / cfg_.subarray.count;
     timeline_.push_back({t.request->id, t.request->model, t.place.region, t.run_start, seconds()});
 }
 

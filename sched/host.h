@@ -56,7 +56,7 @@ public:
     using Loader = std::function<void(std::uint64_t address, const std::vector<std::uint8_t>& bytes)>;
     /// Joules a sequencer's current run has spent so far (a power meter the
     /// platform provides; the counters survive a preemption in the context).
-    using EnergyMeter = std::function<double(unsigned subarray)>;
+    using EnergyMeter = std::function<EnergyBreakdown(unsigned subarray)>;
     struct Options {
         double policy_s = 2e-6;                        ///< host time of one policy run
         std::uint64_t program_region = 0x800'0000'0000ull;  ///< where the loader puts instruction streams
@@ -64,8 +64,9 @@ public:
         std::uint64_t data_span = 0x20'0000'0000ull;   ///< address space of one task's data
         unsigned data_slots = 64;                      ///< tasks started and unfinished at once (more wait)
         std::uint64_t context_region = 0x0F'0000'0000ull;  ///< inside a task's span: its contexts
-        /// Empty: compute (BUSY counter x PEs x mac energy) and DRAM (BYTES
-        /// counter) only, from the sequencer registers.
+        /// Empty: compute (BUSY counter x PEs x mac energy, as if every PE
+        /// worked every busy cycle) and DRAM (BYTES counter) only, from the
+        /// sequencer registers.
         EnergyMeter energy_meter;
         /// Called when a task has finished (progress reports).
         std::function<void(const TaskRecord&)> on_finish;
@@ -100,7 +101,7 @@ private:
     void schedule();
     void collect();
     void start(Task& t, const Placement& p);
-    double energy(unsigned subarray, std::uint64_t busy, std::uint64_t bytes) const;
+    EnergyBreakdown energy(unsigned subarray, std::uint64_t busy, std::uint64_t bytes) const;
     void release(Task& t);
     std::uint64_t entry(const Task& t, unsigned k, unsigned position, std::size_t layer) const;
     AcceleratorDriver::Tenant tenant(const Task& t, const std::vector<unsigned>& region, unsigned k, std::size_t layer) const;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "hw/isa/energy_breakdown.h"
+
 namespace planaria {
 
 /// One inference request. Times in seconds.
@@ -29,8 +31,9 @@ struct TaskRecord {
     double isolated = 0;   ///< latency alone on the whole chip (the same config the policy runs on)
     double bound = 0;      ///< QoS bound, seconds
     bool translation = false;
-    double energy_j = 0;
+    EnergyBreakdown energy;  ///< joules, by component
     unsigned preemptions = 0;
+    double energy_j() const { return energy.total(); }
     double latency() const { return finish - arrival; }
     bool met() const { return latency() <= bound; }
 };
@@ -44,9 +47,10 @@ struct Occupancy {
 };
 
 /// The record of a finished request.
-inline TaskRecord finished_task(const Request& r, double start, double finish, double isolated, double energy_j,
+inline TaskRecord finished_task(const Request& r, double start, double finish, double isolated,
+                                const EnergyBreakdown& energy,
                                 unsigned preemptions) {
-    return {r.id, r.model, r.priority, r.arrival, start, finish, isolated, r.bound, r.translation, energy_j, preemptions};
+    return {r.id, r.model, r.priority, r.arrival, start, finish, isolated, r.bound, r.translation, energy, preemptions};
 }
 
 }  // namespace planaria

@@ -20,8 +20,8 @@ double TaskProfile::layer_seconds(unsigned k, std::size_t layer) const {
     return double(tables_.at(k - 1)->layers.at(layer).cycles) * period_;
 }
 
-double TaskProfile::layer_joules(unsigned k, std::size_t layer) const {
-    return tables_.at(k - 1)->layers.at(layer).energy_pj * 1e-12;
+EnergyBreakdown TaskProfile::layer_joules(unsigned k, std::size_t layer) const {
+    return tables_.at(k - 1)->layers.at(layer).energy.scaled(1e-12);
 }
 
 double TaskProfile::remaining(unsigned k, std::size_t layer, double fraction) const {

@@ -22,8 +22,8 @@ public:
     unsigned max_subarrays() const { return unsigned(tables_.size()); }
     /// Seconds layer `layer` takes on k subarrays.
     double layer_seconds(unsigned k, std::size_t layer) const;
-    /// Energy of layer `layer` on k subarrays (joules).
-    double layer_joules(unsigned k, std::size_t layer) const;
+    /// Energy of layer `layer` on k subarrays (joules, by component).
+    EnergyBreakdown layer_joules(unsigned k, std::size_t layer) const;
     /// PREDICTTIME: seconds left on k subarrays from `fraction` of layer `layer` on.
     double remaining(unsigned k, std::size_t layer, double fraction) const;
     /// The whole inference alone on k subarrays.

@@ -287,6 +287,28 @@ def multitenant_section(report, table, figure, paper):
     report.image(title, spec["png"])
 
 
+def fig15_gating_section(report, table):
+    """Fig. 15's energy reduction again with idle PEs ungated, beside the default."""
+    if table is None:
+        return
+    report.add("Fig. 15 under each gating option (`energy.pe_gating`, README: energy model): the same runs, "
+               "PREMA's energy over Planaria's with idle PE-cycles clock-gated (the default, as above) and "
+               "ungated (every PE of a computing array charged a MAC every cycle). From `multitenant.csv`.", "")
+    body = []
+    for w in data.WORKLOADS:
+        for q in data.QOS_LEVELS:
+            p_row, b_row = table.get((w, q, "planaria")), table.get((w, q, "prema"))
+            if p_row is None or b_row is None:
+                continue
+            cells = []
+            for column in ("energy_j", "energy_j_idle_pes_ungated"):
+                planaria, prema = data.number(p_row.get(column, "")), data.number(b_row.get(column, ""))
+                value, label = data.ratio(prema, planaria, "n/a", "n/a")
+                cells.append(label if value is None else fmt(value))
+            body.append([w, q] + cells)
+    report.table(["workload", "QoS", "energy reduction, clock-gated", "energy reduction, ungated"], body)
+
+
 def nodes_val(n, max_nodes):
     """Nodes needed; 0 means not reached within max_nodes."""
     if n is None:
@@ -352,6 +374,107 @@ def fig17_section(report, rows, paper):
                             Val(data.number(r[column])), note))
     report.compare(("DNN", "metric"), (), body)
     report.image(title, "fig17-single-dnn.png")
+
+
+def energy_section(report, fig17_rows, energy_rows):
+    title = "Where the energy goes: Fig. 17 by component and under each gating option"
+    report.add(f"## {title}", "",
+               "Whether a PE with no multiply-accumulate to do (a row or column its tile leaves unused, "
+               "or the wavefront's fill and drain) still draws power is an architecture option, "
+               "`energy.pe_gating` (README, energy model): `none` charges it a full MAC, `data` the "
+               "clocking of its registers, `clock` (the default) only its clock-gating cells. The chip "
+               "counts its activity once; the columns price the same counts under each option. Mean "
+               "energy reduction of Planaria over the monolithic array, from `fig17.csv`:", "")
+    if fig17_rows is None:
+        report.missing("fig17.csv")
+    else:
+        columns = [("none", "energy reduction, idle PEs ungated"), ("data", "energy reduction, idle PEs data-gated"),
+                   ("clock", "energy reduction, idle PEs clock-gated")]
+        dnn = data.fig17_dnn_rows(fig17_rows)
+        body = []
+        for name, column in columns:
+            values = [data.number(r[column]) for r in dnn]
+            values = [v for v in values if v is not None]
+            mean = sum(values) / len(values) if values else None
+            geo = math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
+            body.append([name, fmt(mean), fmt(geo)] + [fmt(data.number(r[column])) for r in dnn])
+        report.table(["idle PEs", "mean", "geomean"] + [r["DNN"] for r in dnn], body)
+        report.add("Paper: 6.3x mean energy reduction.", "")
+    report.add("Energy per inference by component on each chip (share of the total, %; total in mJ), "
+               "under the default gating, from `fig17_energy.csv`:", "")
+    if energy_rows is None:
+        report.missing("fig17_energy.csv")
+        return
+    shares = data.energy_shares(energy_rows)
+    body = []
+    for r in energy_rows:
+        share = shares[(r["DNN"], r["chip"])]
+        body.append([r["DNN"], r["chip"], fmt((data.number(r["total"]) or 0) * 1e-3)] +
+                    [f"{share[c] * 100:.1f}" for c in data.ENERGY_COMPONENTS])
+    report.table(["DNN", "chip", "mJ"] + list(data.ENERGY_COMPONENTS), body)
+    report.image(title, "fig17-energy-breakdown.png")
+
+
+def depthwise_section(report, table, packed_rows):
+    title = "The baseline's depth-wise mapping: one column per channel, or channels packed block-diagonally"
+    report.add(f"## {title}", "",
+               "The paper maps a depth-wise filter to one column of the monolithic array (Section VI-B2), so "
+               "one column of 128 works; that is our default. A TPU-like compiler could instead pack P channels "
+               "into one pass, their taps on P x kh x kw rows and their outputs on P columns with "
+               "block-diagonal weights (P = 14 for 3x3 on 128 rows; the zeros are stored, fetched and "
+               "multiplied): `CompileOptions::depthwise` = block-diagonal. Planaria keeps its default in both. "
+               "Fig. 17 with the packing baseline, from `fig17_packed.csv`:", "")
+    if packed_rows is None:
+        report.missing("fig17_packed.csv")
+    else:
+        means = data.fig17_means(packed_rows)
+        body = [[r["DNN"], r["speedup"], r["energy reduction"]] for r in data.fig17_dnn_rows(packed_rows)]
+        body.append(["mean (arithmetic)", fmt(means["speedup"][0]), fmt(means["energy_reduction"][0])])
+        body.append(["mean (geometric)", fmt(means["speedup"][1]), fmt(means["energy_reduction"][1])])
+        report.table(["DNN", "speedup", "energy reduction"], body)
+    report.add("Workload-B (the depth-wise DNNs' scenario) in Fig. 12, against PREMA with either mapping, "
+               "from `multitenant.csv` (policy `prema-block-diagonal`):", "")
+    if table is None:
+        report.missing("multitenant.csv")
+        return
+    body = []
+    for q in data.QOS_LEVELS:
+        p_row = table.get(("B", q, "planaria"))
+        cells = []
+        for baseline in ("prema", "prema-block-diagonal"):
+            b_row = table.get(("B", q, baseline))
+            if p_row is None or b_row is None:
+                cells += [NOT_RUN, NOT_RUN]
+                continue
+            planaria, prema = data.number(p_row["throughput_rps"]), data.number(b_row["throughput_rps"])
+            value, label = data.ratio(planaria, prema, "PREMA never meets the SLA", "neither meets the SLA")
+            cells += [fmt(prema), label if value is None or math.isinf(value) else fmt(value)]
+        body.append([f"B, QoS-{q}"] + cells)
+    report.table(["cell", "PREMA req/s (column)", "gain (column)", "PREMA req/s (block-diagonal)",
+                  "gain (block-diagonal)"], body)
+
+
+def fig19_section(report, rows):
+    title = "Fig. 19: area and power of the logic, and what fission adds"
+    report.add(f"## {title}", "",
+               "Per block at 45 nm, on-chip buffers excluded as in the paper, from cell counts "
+               "(README: area and power, every figure with its source); `fig19.csv`.", "")
+    if rows is None:
+        report.missing("fig19.csv")
+        return
+    columns = list(rows[0].keys())
+    report.table(columns, [[r[c] or "-" for c in columns] for r in rows])
+    overhead = next((r for r in rows if r["block"].startswith("fission overhead")), None)
+    if overhead is not None:
+        ring = next((r for r in rows if r["block"].startswith("ring-bus")), None)
+        report.add(f"Ours: {overhead['area mm^2']} area and {overhead['power mW']} power; the paper: +12.6 % and "
+                   "+20.6 %. The largest block fission adds is the ring buses' pipeline registers"
+                   + (f" ({ring['area %']} % of the area)" if ring else "") +
+                   ": 12 stages of a whole activation vector and a whole 48-bit partial-sum vector on every link "
+                   "between neighbouring subarrays. Our power follows area for the added logic, taken to switch "
+                   "like the PE datapath it sits in, where the paper's synthesis measured each block's own "
+                   "switching; the per-block split of the paper's chart is not given as numbers, so only the two "
+                   "totals can be compared.", "")
 
 
 def gap_section(report, rows):
@@ -501,11 +624,15 @@ def main(argv):
     table = data.index_multitenant(multitenant) if multitenant else None
     for figure in ("fig12", "fig13", "fig14", "fig15"):
         multitenant_section(report, table, figure, paper)
+    fig15_gating_section(report, table)
     fig16_section(report, load(results_dir, "scaleout.csv"), paper)
     fig17_section(report, load(results_dir, "fig17.csv"), paper)
+    energy_section(report, load(results_dir, "fig17.csv"), load(results_dir, "fig17_energy.csv"))
+    depthwise_section(report, table, load(results_dir, "fig17_packed.csv"))
     gap_section(report, load(results_dir, "gap.csv"))
     fig18_section(report, load(results_dir, "fig18.csv"), paper)
     table2_section(report, load(results_dir, "table2.csv"), paper)
+    fig19_section(report, load(results_dir, "fig19.csv"))
     bandwidth_section(report, load(results_dir, "bandwidth.csv"))
     timeline_section(report, load(results_dir, "timeline.csv"))
 

@@ -7,6 +7,7 @@ Reads from RESULTS_DIR (each optional: a missing CSV skips its plots):
   multitenant.csv  -> fig12-throughput.png, fig13-sla.png, fig14-fairness.png, fig15-energy.png
   scaleout.csv     -> fig16-nodes.png
   fig17.csv        -> fig17-single-dnn.png
+  fig17_energy.csv -> fig17-energy-breakdown.png
   fig18.csv        -> fig18-granularity.png
   table2.csv       -> table2-configurations.png
   bandwidth.csv    -> bandwidth.png
@@ -375,6 +376,51 @@ def plot_single_dnn(results_dir, rows, paper):
     save(fig, Path(results_dir) / "fig17-single-dnn.png")
 
 
+ENERGY_COMPONENTS = ("mac", "idle_pe", "weight_buffer", "activation_buffer", "output_buffer", "ring_bus",
+                     "crossbar", "inter_pod_link", "simd", "instruction_fetch", "dram", "leakage")
+
+
+def energy_shares(rows):
+    """Per (DNN, chip) of fig17_energy.csv: each component's share of the total."""
+    shares = {}
+    for r in rows:
+        total = number(r["total"]) or 0
+        shares[(r["DNN"], r["chip"])] = {c: (number(r[c]) or 0) / total if total else 0 for c in ENERGY_COMPONENTS}
+    return shares
+
+
+def plot_energy_breakdown(results_dir, rows):
+    """Fig. 17's energy per component: per DNN one stacked bar per chip, each
+    component's share of that inference's energy, its total (mJ) on top."""
+    import matplotlib.pyplot as plt
+    names = sorted({r["DNN"] for r in rows}, key=lambda n: DNNS.index(n) if n in DNNS else len(DNNS))
+    chips = list(dict.fromkeys(r["chip"] for r in rows))
+    shares = energy_shares(rows)
+    totals = {(r["DNN"], r["chip"]): (number(r["total"]) or 0) * 1e-3 for r in rows}
+    colours = plt.get_cmap("tab20").colors
+    fig, ax = plt.subplots(figsize=(12, 5.5))
+    width = 0.8 / max(len(chips), 1)
+    for j, chip in enumerate(chips):
+        x = [i + (j - (len(chips) - 1) / 2) * width for i in range(len(names))]
+        bottom = [0.0] * len(names)
+        for c, component in enumerate(ENERGY_COMPONENTS):
+            values = [shares.get((n, chip), {}).get(component, 0) * 100 for n in names]
+            ax.bar(x, values, width * 0.95, bottom=bottom, color=colours[c % len(colours)],
+                   label=component if j == 0 else None, hatch="//" if j else None, edgecolor="white", linewidth=0.3)
+            bottom = [b + v for b, v in zip(bottom, values)]
+        for xi, n in zip(x, names):
+            ax.text(xi, 101, f"{chip[:4]}\n{totals.get((n, chip), 0):.2f}", ha="center", va="bottom", fontsize=6)
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(names, rotation=30, ha="right")
+    ax.set_ylim(0, 118)
+    ax.set_ylabel("share of the inference's energy (%)")
+    ax.set_title("Fig. 17 energy by component, measured on the chip: " + " (plain) and ".join(chips) +
+                 " (hatched); total mJ on top")
+    ax.legend(**OUTSIDE_LEGEND)
+    fig.tight_layout()
+    save(fig, Path(results_dir) / "fig17-energy-breakdown.png")
+
+
 def plot_granularity(results_dir, rows):
     """Fig. 18: relative delay, energy and EDP per subarray size."""
     import matplotlib.pyplot as plt
@@ -520,6 +566,9 @@ def main(argv):
     rows = load_optional(results_dir, "fig17.csv")
     if rows is not None:
         plot_single_dnn(results_dir, rows, paper)
+    rows = load_optional(results_dir, "fig17_energy.csv")
+    if rows is not None:
+        plot_energy_breakdown(results_dir, rows)
     rows = load_optional(results_dir, "fig18.csv")
     if rows is not None:
         plot_granularity(results_dir, rows)

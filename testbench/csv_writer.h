@@ -26,6 +26,12 @@ public:
         row({format(values)...});
     }
 
+    /// One value formatted as record() formats it (for records built cell by cell).
+    template <typename T>
+    std::string cell(const T& v) const {
+        return format(v);
+    }
+
     const std::string& text() const { return text_; }
     /// Writes the file (complete or absent: hw/config/output_file.h).
     void write(const std::string& path) const;

@@ -57,17 +57,22 @@ Scenario workload(const ExperimentSetup& s, const std::string& w) {
 struct Contender {
     std::string policy;
     ArchConfig arch;
+    DepthwiseMapping depthwise = DepthwiseMapping::Column;
+    std::string label;  ///< the policy column ("" : the policy's name)
+    const std::string& name() const { return label.empty() ? policy : label; }
 };
 
 std::vector<Contender> contenders(const ExperimentSetup& s, double bandwidth_scale = 1) {
-    std::vector<Contender> c = {{"planaria", s.planaria}, {"prema", s.monolithic}};
+    std::vector<Contender> c = {{"planaria", s.planaria, DepthwiseMapping::Column, ""},
+                                {"prema", s.monolithic, DepthwiseMapping::Column, ""}};
     for (auto& x : c) x.arch.offchip.bandwidth_gbps *= bandwidth_scale;
     return c;
 }
 
 std::unique_ptr<NodeSetup> node_setup(const Contender& c, const Scenario& scenario) {
     const PolicyOptions options = PolicyOptions::for_chip(c.arch);
-    return std::make_unique<NodeSetup>(c.arch, c.policy, scenario, options);
+    return std::make_unique<NodeSetup>(c.arch, c.policy, scenario, options, false, std::vector<InputOverride>{},
+                                       c.depthwise);
 }
 
 /// A policy at the scenario's rate over the profile's seeds (means), and its throughput.
@@ -105,17 +110,28 @@ CsvWriter csv_table(const std::string& header) {
 std::vector<std::string> multitenant(const ExperimentSetup& s, const std::string& dir) {
     const std::string path = dir + "/multitenant.csv";
     CsvWriter f = csv_table("workload,qos,policy,chip,rate_rps,throughput_rps,sla_satisfaction,"
-                                     "tasks_within_qos,fairness,energy_j,utilization,p99_latency_ms");
+                                     "tasks_within_qos,fairness,energy_j,utilization,p99_latency_ms,"
+                                     "energy_j_idle_pes_ungated");
     for (const std::string& w : kWorkloads) {
         const Scenario sc = workload(s, w);
-        for (const Contender& c : contenders(s)) {
+        std::vector<Contender> cs = contenders(s);
+        // Workload-B's depth-wise DNNs again with the baseline packing
+        // depth-wise channels block-diagonally: a sensitivity study of Fig. 12.
+        if (w == "B") cs.push_back({"prema", s.monolithic, DepthwiseMapping::BlockDiagonal, "prema-block-diagonal"});
+        for (const Contender& c : cs) {
             const auto node = node_setup(c, sc);
+            // Fig. 15 again with idle PEs ungated (energy.pe_gating): the same
+            // runs, their tables priced with the other figure.
+            Contender ungated = c;
+            ungated.arch.energy.pe_gating = PeGating::None;
+            const auto ungated_node = node_setup(ungated, sc);
             for (QosLevel q : kQos) {
-                s.log("multitenant: workload " + w + ", QoS-" + to_string(q) + ", " + c.policy);
+                s.log("multitenant: workload " + w + ", QoS-" + to_string(q) + ", " + c.name());
                 const Evaluation e = evaluate_policy(*node, sc, q, s.profile, true);
-                f.row({w, to_string(q), c.policy, c.arch.name, number(sc.rate), number(e.throughput),
+                const Evaluation u = evaluate_policy(*ungated_node, sc, q, s.profile, false);
+                f.row({w, to_string(q), c.name(), c.arch.name, number(sc.rate), number(e.throughput),
                        number(e.sla_rate), number(e.within), number(e.fairness), number(e.energy),
-                       number(e.utilization), number(e.p99 * 1e3)});
+                       number(e.utilization), number(e.p99 * 1e3), number(u.energy)});
             }
         }
     }
@@ -161,8 +177,9 @@ std::vector<std::string> single(const ExperimentSetup& s, const std::string& dir
         written.push_back(dir + "/" + name + ".csv");
         t.write_csv(written.back());
     };
-    s.log("single: Table II, Fig. 17, Fig. 18 and the fission gap (every DNN on the chip-level model of five designs)");
+    s.log("single: Table II, Fig. 17, Fig. 18, Fig. 19 and the fission gap (every DNN on the chip-level model of six designs)");
     const SingleDnnDesigns designs{s.planaria, s.monolithic, arch("granularity-16"), arch("granularity-64")};
+    emit(fig19(s.planaria, s.monolithic), "fig19");
     for (const auto& [name, table] : single_dnn_reports(designs, models, Objective::Cycles, {"table2", "fig17", "fig18", "gap"}))
         emit(table, name);
     return written;

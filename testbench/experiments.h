@@ -7,10 +7,14 @@
 //                fissionable chip and PREMA on the monolithic array: the
 //                throughput (largest rate meeting the SLA on every seed), and
 //                at the scenario's rate the SLA satisfaction rate over seeds,
-//                fairness, energy, utilization, p99 latency (means over seeds)
+//                fairness, energy, utilization, p99 latency (means over seeds);
+//                energy again with idle PEs ungated; on Workload-B also
+//                PREMA with depth-wise channels packed block-diagonally
 //   scaleout     Fig. 16: nodes needed for 99 % SLA satisfaction at the
 //                scenario's rate (every seed must meet the SLA)
-//   single       Fig. 17, Fig. 18, Table II: the whole-chip single-DNN studies
+//   single       Fig. 17 (and by energy component, and against a baseline
+//                packing depth-wise channels), Fig. 18, Table II, Fig. 19:
+//                the whole-chip single-DNN studies and the area breakdown
 //   bandwidth    beyond the paper: Workload-C throughput with the off-chip
 //                bandwidth of both chips scaled by 0.5, 1 and 2
 //   timeline     beyond the paper: who held which subarray when, in a

@@ -18,14 +18,15 @@ void check_record(const TaskRecord& t) {
     const auto bad = [&](const std::string& why) {
         throw std::invalid_argument("task " + std::to_string(t.id) + " (" + t.model + "): " + why);
     };
-    for (double v : {t.arrival, t.start, t.finish, t.isolated, t.bound, t.energy_j})
+    for (double v : {t.arrival, t.start, t.finish, t.isolated, t.bound, t.energy_j()})
         if (!std::isfinite(v)) bad("a time, bound or energy is not finite");
     if (t.start < t.arrival) bad("starts before it arrives");
     if (t.finish < t.start) bad("finishes before it starts");
     if (!(t.latency() > 0)) bad("latency must be > 0");
     if (t.priority == 0) bad("priority must be >= 1");
     if (!(t.isolated > 0)) bad("isolated latency must be > 0 (fairness needs it)");
-    if (t.energy_j < 0) bad("energy must not be negative");
+    for (const auto& [name, field] : EnergyBreakdown::components())
+        if (t.energy.*field < 0) bad(std::string("energy (") + name + ") must not be negative");
 }
 
 /// Smallest c in [0, seeds] with c / seeds >= share (the rule of sla_satisfaction_rate).
@@ -81,7 +82,8 @@ WorkloadMetrics evaluate(const std::vector<TaskRecord>& tasks, double busy_subar
         std::size_t& met = t.translation ? m.translation_tasks_met : m.vision_tasks_met;
         ++count;
         if (t.met()) ++met;
-        m.energy_j += t.energy_j;
+        m.energy_j += t.energy_j();
+        m.energy += t.energy;
         m.preemptions += t.preemptions;
         first_arrival = std::min(first_arrival, t.arrival);
         last_finish = std::max(last_finish, t.finish);
@@ -208,7 +210,7 @@ std::string tasks_csv(const std::vector<TaskRecord>& tasks) {
     for (const TaskRecord* t : order)
         csv.row({std::to_string(t->id), t->model, std::to_string(t->priority), num(t->arrival, 12), num(t->start, 12),
                  num(t->finish, 12), num(t->latency() * 1e3, 9), num(t->isolated * 1e3, 9), num(t->bound * 1e3, 9),
-                 t->met() ? "1" : "0", num(t->energy_j * 1e3, 9), std::to_string(t->preemptions)});
+                 t->met() ? "1" : "0", num(t->energy_j() * 1e3, 9), std::to_string(t->preemptions)});
     return csv.text();
 }
 
@@ -224,6 +226,9 @@ nlohmann::ordered_json to_json(const WorkloadMetrics& m) {
     j["sla_met"] = m.sla_met;
     j["fairness"] = m.fairness;
     j["energy_j"] = m.energy_j;
+    nlohmann::ordered_json parts;
+    for (const auto& [name, field] : EnergyBreakdown::components()) parts[name] = m.energy.*field;
+    j["energy_by_component_j"] = parts;
     j["makespan_s"] = m.makespan;
     j["utilization"] = m.utilization;
     j["tasks_per_second"] = m.tasks_per_second;

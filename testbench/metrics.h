@@ -68,6 +68,7 @@ struct WorkloadMetrics {
     bool sla_met = true;                         ///< vision_met >= 0.99 && translation_met >= 0.97 (MLPerf)
     double fairness = 1;                         ///< min_i PP_i / max_j PP_j in (0, 1]; 1 with fewer than two tasks
     double energy_j = 0;
+    EnergyBreakdown energy;                      ///< energy_j by component (joules)
     double makespan = 0;                         ///< seconds, first arrival to last finish
     double utilization = 0;                      ///< busy subarray-seconds / (subarrays x makespan)
     double tasks_per_second = 0;                 ///< tasks / makespan

@@ -6,6 +6,7 @@
 // model with the configuration tables' estimate beside. Each table puts the
 // paper's figure beside ours where the paper gives one.
 
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,7 +20,10 @@ namespace planaria {
 struct WholeChipRun {
     std::string model;
     std::uint64_t cycles = 0;
-    double energy_pj = 0;
+    EnergyBreakdown energy;  ///< pJ, under the design's energy figures
+    /// Chip runs only: the total (pJ) under each gating option (index: PeGating), from the same activity.
+    std::array<double, 3> energy_pj_gated{};
+    double energy_pj() const { return energy.total(); }
     std::vector<std::string> layers;          ///< layer names, in program order
     std::vector<std::uint64_t> layer_cycles;  ///< each layer's cycles (they add up to `cycles` on the chip)
     double seconds(const ArchConfig& cfg) const { return double(cycles) * cfg.clock_period_ns() * 1e-9; }
@@ -28,6 +32,12 @@ struct WholeChipRun {
 /// The configuration table's estimate (the compiler's cost model).
 WholeChipRun run_whole_chip(const ArchConfig& cfg, const Model& model, Objective objective);
 
+/// What a design's compilation is asked for beyond the objective.
+struct DesignChoice {
+    std::string configuration;  ///< every GEMM layer on this configuration (CompileOptions; "": the objective picks)
+    DepthwiseMapping depthwise = DepthwiseMapping::Column;  ///< CompileOptions::depthwise
+};
+
 /// Every DNN alone on the whole chip of every design, run on the chip-level
 /// model (the replay: the compiled instruction streams on the Accelerator,
 /// real TLM traffic on its channels), beside the configuration table's
@@ -35,11 +45,10 @@ WholeChipRun run_whole_chip(const ArchConfig& cfg, const Model& model, Objective
 /// one platform per design and runs them all in one simulation.
 class WholeChipReplays {
 public:
-    /// `configurations`: per design, the fission configuration every GEMM
-    /// layer must use (CompileOptions::configuration; empty or "" : the
-    /// objective picks). Throws std::runtime_error if a run fails or does not finish.
+    /// `choices`: per design (missing: the defaults). Throws
+    /// std::runtime_error if a run fails or does not finish.
     WholeChipReplays(std::vector<ArchConfig> designs, std::vector<Model> models, Objective objective,
-                     std::vector<std::string> configurations = {});
+                     std::vector<DesignChoice> choices = {});
     const ArchConfig& design(std::size_t d) const { return designs_.at(d); }
     const std::vector<Model>& models() const { return models_; }
     /// Latency (in the design's cycles) and energy from the chip's own activity.
@@ -59,10 +68,19 @@ ReportTable table2(const ArchConfig& cfg, const std::vector<Model>& models, Obje
 /// array, from the chip, with the tables' estimate beside.
 ReportTable fig17(const WholeChipReplays& runs, std::size_t planaria, std::size_t monolithic);
 
+/// Where the energy of Fig. 17 goes: per DNN and chip, each component (uJ)
+/// as the chip metered it.
+ReportTable fig17_energy(const WholeChipReplays& runs, std::size_t planaria, std::size_t monolithic);
+
 /// Fig. 18: energy-delay product per subarray size, averaged over the DNNs,
 /// relative to `reference` (the 32x32 design), from the chip, with the
 /// tables' estimate beside.
 ReportTable fig18(const WholeChipReplays& runs, const std::vector<std::size_t>& designs, std::size_t reference);
+
+/// Fig. 19: the logic area and power of the fissionable chip block by block
+/// (hw/config/area_power.h), and what fission adds over the monolithic
+/// array with the same PEs, beside the paper's +12.6 % area and +20.6 % power.
+ReportTable fig19(const ArchConfig& planaria, const ArchConfig& monolithic);
 
 /// The designs the single-DNN studies compare.
 struct SingleDnnDesigns {

@@ -66,6 +66,7 @@ Comparison compare_policies(const ComparisonRequest& rq, const std::function<voi
         col.sla_rate = sla_satisfaction_rate(metrics);
         for (const auto& m : metrics) {
             col.fairness += m.fairness / seeds, col.energy += m.energy_j / seeds;
+            col.energy_by_component += m.energy.scaled(1.0 / seeds);
             col.utilization += m.utilization / seeds, col.tasks_per_s += m.tasks_per_second / seeds;
         }
     }
@@ -96,6 +97,10 @@ std::string Comparison::table() const {
     row("tasks within QoS", [&](const PolicyResult& c) { return fixed(c.first.vision_met * 100, 1) + " %"; });
     row("fairness", [&](const PolicyResult& c) { return fixed(c.fairness, 3); });
     row("energy (J)", [&](const PolicyResult& c) { return fixed(c.energy, 3); });
+    for (const auto& [name, field] : EnergyBreakdown::components())
+        row(std::string("  ") + name, [&, field = field](const PolicyResult& c) {
+            return fixed(c.energy_by_component.*field, 3);
+        });
     row("utilization", [&](const PolicyResult& c) { return fixed(c.utilization * 100, 1) + " %"; });
     row("tasks per second", [&](const PolicyResult& c) { return fixed(c.tasks_per_s, 1); });
     row("p99 latency (ms)", [&](const PolicyResult& c) { return fixed(c.first.p99_latency * 1e3, 2); });

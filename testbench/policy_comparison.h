@@ -48,6 +48,7 @@ struct PolicyResult {
     WorkloadMetrics first;  ///< the run at the given rate and first seed
     WorkloadRun run;        ///< that run
     double fairness = 0, energy = 0, utilization = 0, tasks_per_s = 0;  ///< averaged over the seeds
+    EnergyBreakdown energy_by_component;  ///< `energy` by component (joules, averaged over the seeds)
 };
 
 struct Comparison {

@@ -167,7 +167,8 @@ void ReplayPlatform::finish(std::size_t j) {
     ReplayResult& r = results_[j];
     r.finish = g.last_end;
     r.tiles = g.tiles, r.busy_cycles = g.busy_cycles, r.bytes = g.bytes;
-    r.energy = activity_energy(cfg_, r.busy_cycles, r.bytes, g.activity);
+    r.activity = g.activity;
+    r.energy = activity_energy(cfg_, r.bytes, g.activity);
     r.energy.leakage =
         cfg_.energy.leakage_mw * (r.finish - r.arrival).to_seconds() * 1e9 * r.subarrays / cfg_.subarray.count;
 }
@@ -304,17 +305,22 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
     std::filesystem::create_directories(dir);
     const double makespan = sc_core::sc_time_stamp().to_seconds();
     {
-        CsvWriter csv({"tenant", "model", "subarrays", "arrival_us", "finish_us", "latency_ms", "tiles", "busy_cycles",
-                       "bytes", "energy_uj", "compute_uj", "weight_buffer_uj", "activation_buffer_uj", "output_buffer_uj",
-                       "bus_uj", "simd_uj", "dram_uj", "leakage_uj", "preemptions", "error"},
-                      kPrecision);
+        std::vector<std::string> header = {"tenant", "model",  "subarrays", "arrival_us", "finish_us",
+                                           "latency_ms", "tiles", "busy_cycles", "bytes", "energy_uj"};
+        for (const auto& [name, field] : EnergyBreakdown::components()) header.push_back(std::string(name) + "_uj");
+        header.insert(header.end(), {"preemptions", "error"});
+        CsvWriter csv(header, kPrecision);
         for (std::size_t j = 0; j < results_.size(); ++j) {
             const ReplayResult& r = results_[j];
-            const EnergyBreakdown& e = r.energy;
-            csv.record(j + 1, r.model, r.subarrays, us(r.arrival), us(r.finish), r.latency_ms(), r.tiles, r.busy_cycles,
-                       r.bytes, r.energy_pj() * 1e-6, e.compute * 1e-6, e.weight_buffer * 1e-6,
-                       e.activation_buffer * 1e-6, e.output_buffer * 1e-6, e.bus * 1e-6, e.simd * 1e-6, e.dram * 1e-6,
-                       e.leakage * 1e-6, r.preemptions, r.error ? 1 : 0);
+            std::vector<std::string> cells = {csv.cell(j + 1),          r.model,
+                                              csv.cell(r.subarrays),      csv.cell(us(r.arrival)),
+                                              csv.cell(us(r.finish)),     csv.cell(r.latency_ms()),
+                                              csv.cell(r.tiles),          csv.cell(r.busy_cycles),
+                                              csv.cell(r.bytes),          csv.cell(r.energy_pj() * 1e-6)};
+            for (const auto& [name, field] : EnergyBreakdown::components()) cells.push_back(csv.cell(r.energy.*field * 1e-6));
+            cells.push_back(csv.cell(r.preemptions));
+            cells.push_back(csv.cell(r.error ? 1 : 0));
+            csv.row(cells);
         }
         csv.write(dir + "/inferences.csv");
     }
@@ -362,6 +368,8 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
         j["timeline_events"] = timeline_.size();
         for (std::size_t t = 0; t < results_.size(); ++t) {
             const ReplayResult& r = results_[t];
+            nlohmann::ordered_json parts;
+            for (const auto& [name, field] : EnergyBreakdown::components()) parts[name] = r.energy.*field * 1e-6;
             j["inferences"].push_back({{"tenant", t + 1},
                                        {"model", r.model},
                                        {"subarrays", r.subarrays},
@@ -369,15 +377,7 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
                                        {"tiles", r.tiles},
                                        {"bytes", r.bytes},
                                        {"energy_uj", r.energy_pj() * 1e-6},
-                                       {"energy_breakdown_uj",
-                                        {{"compute", r.energy.compute * 1e-6},
-                                         {"weight_buffer", r.energy.weight_buffer * 1e-6},
-                                         {"activation_buffer", r.energy.activation_buffer * 1e-6},
-                                         {"output_buffer", r.energy.output_buffer * 1e-6},
-                                         {"bus", r.energy.bus * 1e-6},
-                                         {"simd", r.energy.simd * 1e-6},
-                                         {"dram", r.energy.dram * 1e-6},
-                                         {"leakage", r.energy.leakage * 1e-6}}},
+                                       {"energy_breakdown_uj", parts},
                                        {"preemptions", r.preemptions},
                                        {"error", r.error}});
         }

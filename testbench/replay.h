@@ -52,11 +52,11 @@ struct ReplayResult {
     std::uint64_t tiles = 0, busy_cycles = 0, bytes = 0;
     unsigned preemptions = 0;
     bool error = false;
-    /// Energy from the run's own activity (pJ, hw/sequencer Activity):
-    /// every PE of a computing subarray per cycle, each buffer per bit,
-    /// ring-bus links per bit-hop, SIMD lane operations, DRAM per bit, and the
-    /// leakage of the tenant's share of the chip for its latency.
+    /// Energy from the run's own activity (pJ, hw/timing/tile_activity.h),
+    /// by component, and the leakage of the tenant's share of the chip for
+    /// its latency.
     EnergyBreakdown energy;
+    Activity activity;  ///< the counters behind `energy` (to price them under other figures)
     double energy_pj() const { return energy.total(); }
     /// Per layer of the program: when its last tile ended (zero: no tile)
     /// and the data bytes the job's sequencers moved for it.

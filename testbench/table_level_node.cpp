@@ -15,7 +15,8 @@ struct TableLevelNode::Task {
     Placement place;
     double ready = 0;           ///< makes progress from this time on (restores and host work before)
     double owed = 0;            ///< restore time owed when it runs again
-    double held_since = 0, executed = 0, start = 0, finish = 0, energy = 0;
+    double held_since = 0, executed = 0, start = 0, finish = 0;
+    EnergyBreakdown energy;  ///< joules
     bool started = false, done = false, draining = false;
     unsigned preemptions = 0;
 };
@@ -55,16 +56,17 @@ void TableLevelNode::advance(double to) {
         double clock = begin;
         const std::size_t layers = t.profile->layers();
         while (t.layer < layers && clock < to) {
-            const double T = t.profile->layer_seconds(t.k, t.layer), E = t.profile->layer_joules(t.k, t.layer);
+            const double T = t.profile->layer_seconds(t.k, t.layer);
+            const EnergyBreakdown E = t.profile->layer_joules(t.k, t.layer);
             const double left = (1 - t.fraction) * T;
             if (clock + left <= to * (1 + 1e-15)) {  // the layer ends by `to`
                 clock += left;
-                t.energy += (1 - t.fraction) * E;
+                t.energy += E.scaled(1 - t.fraction);
                 ++t.layer, t.fraction = 0;
                 if (t.draining) break;  // a drained task leaves at its layer's end
             } else {
                 t.fraction += (to - clock) / T;
-                t.energy += (to - clock) / T * E;
+                t.energy += E.scaled((to - clock) / T);
                 clock = to;
             }
         }
@@ -114,7 +116,7 @@ void TableLevelNode::schedule(double now) {
             // CHECKPOINT: one tile of results out now and back in when it runs again.
             const double bytes = checkpoint_bytes(cfg_, t.k);
             t.owed += 2 * bytes / bandwidth_;
-            t.energy += 2 * bytes * 8 * cfg_.energy.dram_pj_per_bit * 1e-12;
+            t.energy.dram += 2 * bytes * 8 * cfg_.energy.dram_pj_per_bit * 1e-12;
         }
         leave(t, now);
     }

@@ -1,6 +1,6 @@
 #include "testbench/tile_level_node.h"
 
-#include "hw/sequencer/activity.h"
+#include "hw/timing/tile_activity.h"
 
 namespace planaria {
 
@@ -27,7 +27,7 @@ TileLevelNode::TileLevelNode(sc_core::sc_module_name name, const ArchConfig& cfg
     if (!options.host.energy_meter)
         options.host.energy_meter = [this](unsigned s) {
             const SubarraySequencer& q = accel_.sequencer(s);
-            return activity_energy(cfg_, q.busy_cycles(), q.bytes_moved(), q.activity()).total() * 1e-12;
+            return activity_energy(cfg_, q.bytes_moved(), q.activity()).scaled(1e-12);
         };
     // Region 0 holds the instruction streams; a node's data spans fill a region of their own.
     if (options.host.data_region == 0) options.host.data_region = kDataRegionBytes;

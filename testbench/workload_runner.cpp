@@ -12,10 +12,12 @@
 namespace planaria {
 
 NodeSetup::NodeSetup(const ArchConfig& arch, std::string policy, const Scenario& scenario, PolicyOptions options,
-                     bool instructions, const std::vector<InputOverride>& inputs)
+                     bool instructions, const std::vector<InputOverride>& inputs, DepthwiseMapping depthwise)
     : arch_(arch), policy_(std::move(policy)), options_(options), instructions_(instructions), keys_(scenario.models) {
     (void)make_policy(policy_, options_);  // an unknown name fails here, before compiling
-    const Compiler compiler(arch_, {Objective::Cycles, 0, instructions_});
+    CompileOptions compile(Objective::Cycles, 0, instructions_);
+    compile.depthwise = depthwise;
+    const Compiler compiler(arch_, compile);
     bundles_.reserve(scenario.models.size());
     for (const std::string& key : scenario.models) bundles_.push_back(compiler.compile(load_model_file(model_file(scenario, key), inputs)));
     for (std::size_t i = 0; i < bundles_.size(); ++i) {

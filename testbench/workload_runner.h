@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "compiler/bundle.h"
+#include "compiler/lowering.h"
 #include "compiler/model.h"
 #include "hw/config/arch_config.h"
 #include "sched/policy.h"
@@ -31,9 +32,11 @@ public:
     /// Compiles the scenario's models for `arch` (configuration tables for
     /// k = 1..subarrays; with `instructions`, the instruction streams the tile
     /// level runs too). Throws on a bad model or policy name.
-    /// `inputs` change the models' input resolutions (InputOverride).
+    /// `inputs` change the models' input resolutions (InputOverride);
+    /// `depthwise` is the compiler's depth-wise mapping (CompileOptions).
     NodeSetup(const ArchConfig& arch, std::string policy, const Scenario& scenario, PolicyOptions options = {},
-              bool instructions = false, const std::vector<InputOverride>& inputs = {});
+              bool instructions = false, const std::vector<InputOverride>& inputs = {},
+              DepthwiseMapping depthwise = DepthwiseMapping::Column);
 
     const ArchConfig& arch() const { return arch_; }
     const std::string& policy() const { return policy_; }

@@ -5,6 +5,24 @@
 
 namespace planaria {
 
+const char* to_string(PeGating g) {
+    switch (g) {
+        case PeGating::None: return "none";
+        case PeGating::Data: return "data";
+        case PeGating::Clock: return "clock";
+    }
+    return "?";
+}
+
+bool parse_pe_gating(const std::string& text, PeGating& out) {
+    for (PeGating g : {PeGating::None, PeGating::Data, PeGating::Clock})
+        if (text == to_string(g)) {
+            out = g;
+            return true;
+        }
+    return false;
+}
+
 ConfigError::ConfigError(std::string file, std::string path, std::string rule)
     : std::runtime_error(file + ": " + path + ": " + rule),
       file_(std::move(file)), path_(std::move(path)), rule_(std::move(rule)) {}
@@ -189,23 +207,30 @@ std::vector<ConfigIssue> check(const ArchConfig& c) {
     r.at_most("instruction_buffer.bytes", c.instruction_buffer.bytes, 1u << 20, "1 MiB per subarray at most");
 
     // Energy constants and host interface.
-    r.non_negative("energy.mac_pj", c.energy.mac_pj);
-    r.non_negative("energy.weight_buffer_pj_per_bit", c.energy.weight_buffer_pj_per_bit);
-    r.non_negative("energy.activation_buffer_pj_per_bit", c.energy.activation_buffer_pj_per_bit);
-    r.non_negative("energy.output_buffer_pj_per_bit", c.energy.output_buffer_pj_per_bit);
-    r.non_negative("energy.bus_pj_per_bit_hop", c.energy.bus_pj_per_bit_hop);
-    r.non_negative("energy.dram_pj_per_bit", c.energy.dram_pj_per_bit);
-    r.non_negative("energy.simd_op_pj", c.energy.simd_op_pj);
+    const std::pair<const char*, double> per_event[] = {
+        {"energy.mac_pj", c.energy.mac_pj},
+        {"energy.weight_buffer_pj_per_bit", c.energy.weight_buffer_pj_per_bit},
+        {"energy.activation_buffer_pj_per_bit", c.energy.activation_buffer_pj_per_bit},
+        {"energy.output_buffer_pj_per_bit", c.energy.output_buffer_pj_per_bit},
+        {"energy.bus_pj_per_bit_hop", c.energy.bus_pj_per_bit_hop},
+        {"energy.crossbar_pj_per_bit", c.energy.crossbar_pj_per_bit},
+        {"energy.inter_pod_link_pj_per_bit_hop", c.energy.inter_pod_link_pj_per_bit_hop},
+        {"energy.instruction_buffer_pj_per_bit", c.energy.instruction_buffer_pj_per_bit},
+        {"energy.dram_pj_per_bit", c.energy.dram_pj_per_bit},
+        {"energy.simd_op_pj", c.energy.simd_op_pj}};
+    for (const auto& [path, value] : per_event) r.non_negative(path, value);
     r.non_negative("energy.leakage_mw", c.energy.leakage_mw);
-    for (const auto& [path, value] : {std::pair<const char*, double>{"energy.mac_pj", c.energy.mac_pj},
-                                      {"energy.weight_buffer_pj_per_bit", c.energy.weight_buffer_pj_per_bit},
-                                      {"energy.activation_buffer_pj_per_bit", c.energy.activation_buffer_pj_per_bit},
-                                      {"energy.output_buffer_pj_per_bit", c.energy.output_buffer_pj_per_bit},
-                                      {"energy.bus_pj_per_bit_hop", c.energy.bus_pj_per_bit_hop},
-                                      {"energy.dram_pj_per_bit", c.energy.dram_pj_per_bit},
-                                      {"energy.simd_op_pj", c.energy.simd_op_pj}})
-        r.within(path, value, 0, 1e6, "pJ");
+    for (const auto& [path, value] : per_event) r.within(path, value, 0, 1e6, "pJ");
+    // A gated PE cannot cost more than a computing one.
+    r.within("energy.data_gated_pe_fraction", c.energy.data_gated_pe_fraction, 0, 1, "of mac_pj");
+    r.within("energy.clock_gated_pe_fraction", c.energy.clock_gated_pe_fraction, 0, 1, "of mac_pj");
     r.within("energy.leakage_mw", c.energy.leakage_mw, 0, 1e9, "mW");
+    for (const auto& [path, value] : {std::pair<const char*, double>{"area.pe_um2", c.area.pe_um2},
+                                      {"area.mux2_um2", c.area.mux2_um2},
+                                      {"area.register_um2_per_bit", c.area.register_um2_per_bit},
+                                      {"area.simd_lane_um2", c.area.simd_lane_um2},
+                                      {"area.sram_um2_per_kb", c.area.sram_um2_per_kb}})
+        r.within(path, value, 1e-6, 1e9, "um^2");  // a block takes some area
     r.at_most("host.register_access_cycles", c.host.register_access_cycles, 1000000, "cycles");
     r.positive("host.quantum_ns", c.host.quantum_ns);
     r.within("host.quantum_ns", c.host.quantum_ns, 1e-3, 1e9, "ns");

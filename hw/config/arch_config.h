@@ -81,16 +81,55 @@ struct InstructionBufferConfig {
     unsigned bytes = 4096;                ///< per-subarray instruction buffer
 };
 
+/// What a PE-cycle of a computing array costs when the PE has no
+/// multiply-accumulate to do (a row or column the tile does not use, or the
+/// fill and drain of the wavefront). The paper does not say; see the README's
+/// energy model for why `clock` is the default.
+enum class PeGating {
+    None,   ///< idle PEs toggle as if computing: the upper bound
+    Data,   ///< operand isolation: the arithmetic is held still, the registers are still clocked
+    Clock,  ///< the PE's registers are clock-gated by the valid bit that travels with the data
+};
+const char* to_string(PeGating g);
+/// "none", "data" or "clock"; false for anything else.
+bool parse_pe_gating(const std::string& text, PeGating& out);
+
 /// Energy constants in picojoules (pJ) unless stated otherwise.
 struct EnergyConfig {
     double mac_pj = 0.46;                       ///< one 16-bit multiply-accumulate
+    PeGating pe_gating = PeGating::Clock;       ///< what an idle PE-cycle costs
+    double data_gated_pe_fraction = 0.4;        ///< an idle PE-cycle's share of mac_pj under data gating (its registers' clock)
+    double clock_gated_pe_fraction = 0.02;      ///< ... under clock gating (its clock-gating cells)
     double weight_buffer_pj_per_bit = 0.011;    ///< PE-private weight buffer access
     double activation_buffer_pj_per_bit = 0.09; ///< Pod Memory activation buffer access
     double output_buffer_pj_per_bit = 0.09;     ///< Pod Memory output buffer access
-    double bus_pj_per_bit_hop = 0.64;           ///< ring bus / inter-pod link (McPAT, paper VI-A)
+    double bus_pj_per_bit_hop = 0.64;           ///< ring bus (McPAT, paper VI-A)
+    double crossbar_pj_per_bit = 0.022;         ///< one traversal of a Fission Pod's 4x4 crossbar (two mux levels)
+    double inter_pod_link_pj_per_bit_hop = 0.64;///< direct link between neighbouring pods (the paper's bussing figure)
+    double instruction_buffer_pj_per_bit = 0.083;///< instruction buffer read or fill (4 KB SRAM, 64-bit word)
     double dram_pj_per_bit = 7.0;               ///< off-chip access
     double simd_op_pj = 0.5;                    ///< one SIMD lane operation
     double leakage_mw = 250.0;                  ///< whole-chip static power (milliwatts)
+
+    /// What one idle PE-cycle costs, as a share of mac_pj, under pe_gating.
+    double idle_pe_fraction() const {
+        switch (pe_gating) {
+            case PeGating::None: return 1.0;
+            case PeGating::Data: return data_gated_pe_fraction;
+            case PeGating::Clock: return clock_gated_pe_fraction;
+        }
+        return 1.0;
+    }
+};
+
+/// Cell areas at 45 nm for the area and power breakdown (Fig. 19,
+/// hw/config/area_power.h); the README gives each figure's source.
+struct AreaConfig {
+    double pe_um2 = 2000.0;               ///< one PE: 16x16-bit multiplier, 48-bit adder, its pipeline registers
+    double mux2_um2 = 1.862;              ///< one bit of a 2:1 multiplexer (MUX2_X1)
+    double register_um2_per_bit = 4.522;  ///< one flip-flop (DFF_X1)
+    double simd_lane_um2 = 1750.0;        ///< one 16-bit SIMD lane with its operand registers
+    double sram_um2_per_kb = 4225.0;      ///< SRAM macro area per KB
 };
 
 /// Host-visible interface timing.
@@ -111,6 +150,7 @@ struct ArchConfig {
     OffchipConfig offchip;
     InstructionBufferConfig instruction_buffer;
     EnergyConfig energy;
+    AreaConfig area;
     HostInterfaceConfig host;
 
     // ---- derived figures (valid only after validate() succeeded) ----

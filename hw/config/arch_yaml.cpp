@@ -50,13 +50,24 @@ void for_each_field(ArchConfig& c, Visitor&& v) {
     v("offchip.burst_bytes", c.offchip.burst_bytes);
     v("instruction_buffer.bytes", c.instruction_buffer.bytes);
     v("energy.mac_pj", c.energy.mac_pj);
+    v("energy.pe_gating", c.energy.pe_gating);
+    v("energy.data_gated_pe_fraction", c.energy.data_gated_pe_fraction);
+    v("energy.clock_gated_pe_fraction", c.energy.clock_gated_pe_fraction);
     v("energy.weight_buffer_pj_per_bit", c.energy.weight_buffer_pj_per_bit);
     v("energy.activation_buffer_pj_per_bit", c.energy.activation_buffer_pj_per_bit);
     v("energy.output_buffer_pj_per_bit", c.energy.output_buffer_pj_per_bit);
     v("energy.bus_pj_per_bit_hop", c.energy.bus_pj_per_bit_hop);
+    v("energy.crossbar_pj_per_bit", c.energy.crossbar_pj_per_bit);
+    v("energy.inter_pod_link_pj_per_bit_hop", c.energy.inter_pod_link_pj_per_bit_hop);
+    v("energy.instruction_buffer_pj_per_bit", c.energy.instruction_buffer_pj_per_bit);
     v("energy.dram_pj_per_bit", c.energy.dram_pj_per_bit);
     v("energy.simd_op_pj", c.energy.simd_op_pj);
     v("energy.leakage_mw", c.energy.leakage_mw);
+    v("area.pe_um2", c.area.pe_um2);
+    v("area.mux2_um2", c.area.mux2_um2);
+    v("area.register_um2_per_bit", c.area.register_um2_per_bit);
+    v("area.simd_lane_um2", c.area.simd_lane_um2);
+    v("area.sram_um2_per_kb", c.area.sram_um2_per_kb);
     v("host.register_access_cycles", c.host.register_access_cycles);
     v("host.quantum_ns", c.host.quantum_ns);
 }
@@ -142,6 +153,10 @@ private:
     void read(const std::string& path, const YAML::Node& node, std::string& field) const {
         field = scalar(path, node, "a string").Scalar();
     }
+    void read(const std::string& path, const YAML::Node& node, PeGating& field) const {
+        const std::string text = scalar(path, node, "none, data or clock").Scalar();
+        if (!parse_pe_gating(text, field)) fail(path, node, "must be none, data or clock, got '" + text + "'");
+    }
     void read(const std::string& path, const YAML::Node& node, GridShape& field) const {
         if (!node.IsSequence() || node.size() != 2)
             fail(path, node, "must be a list of two whole numbers [rows, cols]");
@@ -219,6 +234,7 @@ struct FieldWriter {
         seq.SetStyle(YAML::EmitterStyle::Flow);
         return seq;
     }
+    static YAML::Node value(PeGating g) { return YAML::Node(to_string(g)); }
     template <class T>
     static YAML::Node value(const T& v) { return YAML::Node(v); }
 };

@@ -37,7 +37,7 @@ private:
 }  // namespace
 
 std::uint64_t SequencerContext::header_bytes(unsigned slots) {
-    return 8 * (1 + 7 + 5 + 1 + 6 * kMaxLoops + 5 + 3 * std::uint64_t(slots) + 1 + 2 * descriptor_slots() + 2);
+    return 8 * (1 + 7 + Activity::kCounters + 1 + 6 * kMaxLoops + 5 + 3 * std::uint64_t(slots) + 1 + 2 * descriptor_slots() + 2);
 }
 
 std::uint64_t SequencerContext::results_bytes(const std::vector<std::uint8_t>& header, unsigned slots) {

@@ -15,11 +15,12 @@
 #include <vector>
 
 #include "hw/isa/layer_descriptor.h"
+#include "hw/timing/tile_activity.h"
 
 namespace planaria {
 
 struct SequencerContext {
-    static constexpr std::uint64_t kMagic = 0x31585443524E4C50ull;  // "PLNRCTX1"
+    static constexpr std::uint64_t kMagic = 0x32585443524E4C50ull;  // "PLNRCTX2"
     static constexpr unsigned kMaxLoops = 8;
     static constexpr unsigned kAccumulatorBytes = 8;
 
@@ -32,7 +33,7 @@ struct SequencerContext {
 
     std::uint64_t pc = 0, layer = 0, tiles = 0, busy_cycles = 0, bytes = 0;
     std::uint64_t act_shift = 0, store_shift = 0;
-    std::array<std::uint64_t, 5> activity{};  ///< the energy counters (Activity), in declaration order
+    std::array<std::uint64_t, Activity::kCounters> activity{};  ///< the energy counters (Activity), in declaration order
     std::vector<Loop> loops;
     std::uint64_t state = 0, selector = 0;                    ///< the subarray's fission state when it stopped
     std::uint64_t staged = 0, staged_state = 0, staged_selector = 0;  ///< a configuration staged for the next barrier

@@ -159,6 +159,7 @@ Instruction SubarraySequencer::fetch(std::uint64_t index) {
         return Instruction::of(Opcode::End);
     }
     const std::uint8_t* bytes = chunks_[0].bytes.data() + (index % buffer_entries_) * kInstructionBytes;
+    activity_.instruction_bits += kInstructionBytes * 8;
     return Instruction::decode(bytes);
 }
 
@@ -168,6 +169,7 @@ sc_core::sc_time SubarraySequencer::dma_into(Chunk& chunk, std::uint64_t index) 
     const std::uint64_t address = base_ + index * buffer_entries_ * kInstructionBytes;
     const BurstResult r = bursts(tlm::TLM_READ_COMMAND, address, chunk.bytes.data(), true, chunk.bytes.size(), now());
     bytes_ += r.moved;
+    activity_.instruction_bits += r.moved * 8;  // the buffer's fill
     chunk.valid = r.moved;
     return r.done;
 }
@@ -200,8 +202,7 @@ void SubarraySequencer::checkpoint(const Horizon& h) {
     const sc_core::sc_time quiet = std::max({h.operands, h.compute_free, h.stores_done});
     SequencerContext c;
     c.pc = pc_, c.layer = layer_, c.tiles = tiles_, c.busy_cycles = busy_cycles_, c.bytes = bytes_;
-    c.activity = {activity_.weight_buffer_bits, activity_.activation_buffer_bits, activity_.output_buffer_bits,
-                  activity_.bus_bit_hops, activity_.simd_ops};
+    for (std::size_t i = 0; i < Activity::kCounters; ++i) c.activity[i] = activity_.*Activity::counters()[i];
     c.act_shift = act_shift_, c.store_shift = store_shift_;
     c.loops = loops_;
     std::uint32_t state = 0, staged = 0;
@@ -255,7 +256,7 @@ void SubarraySequencer::restore(Horizon& h) {
     h.operands = std::max(h.operands, read);
     DataPort& port = services_.data_port(subarray_);
     pc_ = c.pc, layer_ = std::uint32_t(c.layer), tiles_ = c.tiles, busy_cycles_ = c.busy_cycles;
-    activity_ = {c.activity[0], c.activity[1], c.activity[2], c.activity[3], c.activity[4]};
+    for (std::size_t i = 0; i < Activity::kCounters; ++i) activity_.*Activity::counters()[i] = c.activity[i];
     bytes_ += c.bytes;  // the restore's own traffic is already counted
     act_shift_ = c.act_shift, store_shift_ = c.store_shift;
     loops_ = c.loops;
@@ -456,19 +457,12 @@ SubarraySequencer::Flow SubarraySequencer::compute(const Instruction& in, Horizo
     if (array.subarrays.front() == subarray_) ++tiles_;
     weights_after_tile_ = true;
     const BlockPosition at = block();
-    const std::uint64_t my_rows = block_extent(k, at.row, rows), my_cols = block_extent(n, at.col, cols);
-    const std::uint64_t value_bits = cfg_.data.activation_bits, acc_bits = cfg_.pod.output_buffer.bank_width_bits;
-    activity_.weight_buffer_bits += my_rows * my_cols * value_bits;  // each PE latches its weight
-    if (at.col == 0) {  // the block row's activations leave its first subarray's buffer and cross the others
-        activity_.activation_buffer_bits += m * my_rows * value_bits;
-        activity_.bus_bit_hops += m * my_rows * value_bits * (array.block_cols - 1);
-    }
+    activity_ += tile_activity(cfg_, {array.block_rows, array.block_cols}, at.row, at.col, {m, k, n}, cycles,
+                               (in.flags & 1) != 0, reach().stripe());
     if (at.row + 1 == array.block_rows) {  // the last block row holds the output buffer
         held_vectors_ = m;
-        held_cols_ = my_cols;
-        activity_.output_buffer_bits += m * my_cols * acc_bits * ((in.flags & 1) ? 2 : 1);
-        activity_.bus_bit_hops += m * my_cols * acc_bits * (array.block_rows - 1);
-        if (in.a16) activity_.simd_ops += m * my_cols;
+        held_cols_ = block_extent(n, at.col, cols);
+        if (in.a16) activity_.simd_ops += std::uint64_t(m) * held_cols_;
     }
     if (TileBuffers* b = services_.buffers(subarray_)) {
         b->pending = {true, (in.flags & 1) != 0, m, unsigned(in.a64 >> 48 & 0xFFFF)};

@@ -32,7 +32,7 @@
 #include "hw/config/arch_config.h"
 #include "hw/fission/fission_topology.h"
 #include "hw/isa/instruction.h"
-#include "hw/sequencer/activity.h"
+#include "hw/timing/tile_activity.h"
 #include "hw/fission/buffer_reach.h"
 #include "hw/sequencer/sequencer_context.h"
 #include "hw/sequencer/tile_buffers.h"

@@ -34,10 +34,12 @@ int sc_main(int, char*[]) {
     cpu.socket.bind(regs.socket);
     planaria::Request request;
     request.bound = 1;
-    const planaria::TaskRecord task = planaria::finished_task(request, 0, 0.5, 0.5, 1e-3, 0);
+    planaria::EnergyBreakdown energy;  // joules, by component
+    energy.dram = 1e-3;
+    const planaria::TaskRecord task = planaria::finished_task(request, 0, 0.5, 0.5, energy, 0);
     const planaria::WorkloadMetrics m = planaria::evaluate({task}, 0.5, 16);
     const bool ok = cpu.read(planaria::regmap::kId) == planaria::regmap::kIdValue && m.sla_met &&
-                    planaria::to_json(m)["tasks"] == 1;
+                    planaria::to_json(m)["tasks"] == 1 && m.energy.dram == 1e-3;
     std::cout << (ok ? "consumer ok" : "consumer FAILED") << "\n";
     return ok ? 0 : 1;
 }

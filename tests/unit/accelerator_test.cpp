@@ -95,8 +95,16 @@ TEST_CASE("accelerator: a program of one tile runs, counts and interrupts", "[ac
     CHECK(a.weight_buffer_bits == 32 * 32 * 16 + 32 * 32 * 16);
     CHECK(a.activation_buffer_bits == 20 * 32 * 16 + 20 * 32 * 16);
     CHECK(a.output_buffer_bits == 20 * 32 * acc_bits + 20 * 32 * 16);
-    CHECK(a.bus_bit_hops == 0);
+    CHECK(a.ring_bus_bit_hops == 0);
+    CHECK(a.inter_pod_bit_hops == 0);
     CHECK(a.simd_ops == 0);
+    // Every PE multiplies each of the 20 vectors; the subarray is held for the tile's cycles.
+    CHECK(a.macs == 20 * 32 * 32);
+    CHECK(a.pe_cycles == 32 * 32 * cycles);
+    // The tile's activations and outputs cross the pod's crossbars (four subarrays share a pod).
+    CHECK(a.crossbar_bits == 20 * 32 * 16 + 20 * 32 * acc_bits);
+    // Six instructions fetched, two buffer-fulls filled.
+    CHECK(a.instruction_bits == program.size() * 128 + 2 * chip.cfg.instruction_buffer.bytes * 8);
     // Clearing the interrupt lowers the line.
     chip.host.write(kIrqStatus, kIrqCompletion);
     sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_NS));

@@ -28,7 +28,7 @@ TaskRecord rec(std::uint64_t id, std::string model, unsigned priority, double ar
     t.isolated = isolated;
     t.bound = bound;
     t.translation = translation;
-    t.energy_j = energy_j;
+    t.energy.mac = energy_j;
     t.preemptions = preemptions;
     return t;
 }
@@ -333,7 +333,7 @@ TEST_CASE("the summary JSON holds every metric in order", "[metrics]") {
     std::vector<std::string> keys;
     for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
     CHECK(keys == std::vector<std::string>{"tasks", "vision_met", "translation_met", "sla_met", "fairness",
-                                           "energy_j", "makespan_s", "utilization", "tasks_per_second",
+                                           "energy_j", "energy_by_component_j", "makespan_s", "utilization", "tasks_per_second",
                                            "mean_latency_s", "p99_latency_s", "vision_tasks", "translation_tasks",
                                            "vision_tasks_met", "translation_tasks_met", "preemptions"});
     CHECK(j["tasks"] == 4);

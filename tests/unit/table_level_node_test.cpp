@@ -23,7 +23,7 @@ ConfigurationTable table(unsigned k, unsigned layers, std::uint64_t cycles, doub
         e.layer = "l" + std::to_string(l);
         e.tiles = k;
         e.cycles = cycles / k;
-        e.energy_pj = pj;
+        e.energy.mac = pj;
         t.layers.push_back(e);
     }
     return t;
@@ -81,7 +81,7 @@ TEST_CASE("a single task runs at its isolated latency under every policy", "[nod
         const unsigned k = policy == "static" ? 4 : 16;
         CHECK(records[0].start == Approx(1e-3));
         CHECK(records[0].latency() == Approx(f.profiles.at("a").isolated(k)));
-        CHECK(records[0].energy_j == Approx(4 * 1000e-12));
+        CHECK(records[0].energy_j() == Approx(4 * 1000e-12));
         CHECK(records[0].preemptions == 0);
         CHECK(node.busy_subarray_seconds() == Approx(k * f.profiles.at("a").isolated(k)));
     }

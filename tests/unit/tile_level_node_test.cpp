@@ -57,7 +57,7 @@ void check_each_once(const std::vector<TaskRecord>& records, const std::vector<R
         CHECK(records[i].model == requests[i].model);
         CHECK(records[i].start >= records[i].arrival);
         CHECK(records[i].finish > records[i].start);
-        CHECK(records[i].energy_j > 0);
+        CHECK(records[i].energy_j() > 0);
         ids.insert(records[i].id);
     }
     CHECK(ids.size() == requests.size());
@@ -98,7 +98,7 @@ TEST_CASE("a lone task under the Planaria and PREMA hosts takes the isolated lat
         CHECK(r.latency() >= alone);
         CHECK(r.latency() <= alone + 5e-6);
         // The energy meter reads the same activity the replay charges.
-        CHECK(r.energy_j == Approx(c.alone->energy_pj() * 1e-12).epsilon(0.01));
+        CHECK(r.energy_j() == Approx(c.alone->energy_pj() * 1e-12).epsilon(0.01));
         // Whole chip for the whole run.
         REQUIRE(c.node->host().timeline().size() == 1);
         CHECK(c.node->host().timeline().front().subarrays.size() == c.node->accelerator().config().subarray.count);
