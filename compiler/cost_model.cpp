@@ -250,7 +250,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
 
     LayerCost c;
     c.tiles = nm * nk * nn * g.instances;
-    c.macs = g.m * g.k * g.n * g.instances / g.packed;  // useful ones: a packed pass multiplies zeros too
+    c.macs = g.useful_macs ? g.useful_macs : g.m * g.k * g.n * g.instances;  // a packed pass multiplies zeros too
     c.compute_cycles = busiest;
     c.dram_bytes = act_bytes + weight_bytes + out_bytes;
     c.weights_resident = resident;

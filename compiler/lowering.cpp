@@ -79,6 +79,7 @@ std::vector<LayerWork> lower(const Model& model, const LoweringOptions& options)
                 GemmWork g{l.out.h * l.out.w, taps * p, std::uint64_t(l.multiplier) * p, (in.c + p - 1) / p, 1, false,
                            window_of(l, p)};
                 g.packed = p;
+                if (p > 1) g.useful_macs = g.m * taps * l.multiplier * in.c;
                 w.gemms.push_back(g);
                 break;
             }

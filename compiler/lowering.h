@@ -57,7 +57,8 @@ struct GemmWork {
     std::uint64_t sequential = 1;       ///< repetitions that must run one after another (LSTM steps)
     bool weights_are_activations = false;  ///< the stationary operand is computed, not a parameter
     ActivationWindow window;            ///< convolutions: the input windows A's rows read
-    std::uint64_t packed = 1;           ///< channels packed block-diagonally: 1 in P of the MACs is useful
+    std::uint64_t packed = 1;           ///< channels packed block-diagonally per pass (1: none)
+    std::uint64_t useful_macs = 0;      ///< packed: the MACs that are not multiplications by zero (0: all are)
     std::uint64_t macs() const { return m * k * n * instances * sequential; }
 };
 

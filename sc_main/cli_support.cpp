@@ -82,6 +82,15 @@ std::uint64_t whole_number(const po::variables_map& vm, const std::string& optio
     return v;
 }
 
+DepthwiseMapping depthwise_option(const po::variables_map& vm) {
+    if (!vm.count("depthwise")) return DepthwiseMapping::Column;
+    try {
+        return parse_depthwise_mapping(vm["depthwise"].as<std::string>());
+    } catch (const std::invalid_argument& e) {
+        throw UsageError("--depthwise", e.what());
+    }
+}
+
 double real_number(const po::variables_map& vm, const std::string& option, double lo, double hi, double fallback) {
     if (!vm.count(option)) return fallback;
     const std::string text = vm[option].as<std::string>();

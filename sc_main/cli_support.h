@@ -11,6 +11,7 @@
 #include <boost/program_options.hpp>
 
 #include "hw/config/arch_config.h"
+#include "compiler/lowering.h"
 
 namespace planaria::cli {
 
@@ -52,6 +53,9 @@ public:
 std::uint64_t whole_number(const po::variables_map& vm, const std::string& option, std::uint64_t lo, std::uint64_t hi,
                            std::uint64_t fallback = 0);
 double real_number(const po::variables_map& vm, const std::string& option, double lo, double hi, double fallback = 0);
+
+/// --depthwise column|block-diagonal (compiler/lowering.h); anything else is a usage error.
+DepthwiseMapping depthwise_option(const po::variables_map& vm);
 
 /// Runs `body`, turning exceptions into a message and an exit code:
 /// configuration and model errors are usage errors (2), others failures (1).

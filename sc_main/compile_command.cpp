@@ -18,14 +18,16 @@ namespace planaria::cli {
 namespace {
 
 const char* kCompileUsage =
-    "Usage: planaria compile MODEL.yaml... [--out-dir DIR] [--objective cycles|edp] [--subarrays LIST] [--arch FILE]\n"
+    "Usage: planaria compile MODEL.yaml... [--out-dir DIR] [--objective cycles|edp] [--subarrays LIST]\n"
+    "                        [--depthwise column|block-diagonal] [--arch FILE]\n"
     "       planaria compile --all [--out-dir DIR] ...\n\n"
     "Compiles each model for k = 1..N subarrays of the architecture: per layer the\n"
     "fission configuration, tiles and cycles (the configuration table) and each\n"
     "subarray's instruction stream, written as DIR/<model key>.bundle.\n"
     "--all compiles every model in the zoo (scenarios/models). --subarrays 1,4,16 emits the\n"
     "instruction streams for those counts only (the tables always cover every count): a bundle\n"
-    "in proportion to what will run.\n";
+    "in proportion to what will run. --depthwise block-diagonal packs as many depth-wise channels\n"
+    "per pass as the whole array holds (a baseline study; timing only).\n";
 
 std::string zoo_directory() {
     if (const char* env = std::getenv("PLANARIA_MODELS")) return env;
@@ -68,6 +70,8 @@ int compile_command(const std::vector<std::string>& args) {
         "out-dir", po::value<std::string>()->default_value("results/bundles"), "where the bundles go")(
         "objective", po::value<std::string>()->default_value("cycles"), "per-layer choice: cycles or edp")(
         "tables-only", "leave the instruction streams out")(
+        "depthwise", po::value<std::string>()->default_value("column"),
+        "depth-wise channels per pass: column (one, the paper's) or block-diagonal (timing only)")(
         "subarrays", po::value<std::string>(), "instruction streams only for these counts, e.g. 1,4,16")(
         "input", po::value<std::vector<std::string>>(), "override a model input shape, e.g. image=3x300x300");
     add_arch_options(opts);
@@ -83,6 +87,7 @@ int compile_command(const std::vector<std::string>& args) {
         CompileOptions options;
         options.objective = parse_objective(vm["objective"].as<std::string>());
         options.instructions = !vm.count("tables-only");
+        options.depthwise = depthwise_option(vm);
         if (vm.count("subarrays")) options.stream_counts = count_list(vm["subarrays"].as<std::string>(), cfg.subarray.count);
         std::vector<InputOverride> inputs;
         if (vm.count("input"))

@@ -36,7 +36,9 @@ int replay_command(const std::vector<std::string>& args) {
         "preempt-after", po::value<std::string>(), "preempt every inference this many microseconds after it starts and resume it at once (checkpoint and restore)")(
         "tolerance", po::value<std::string>(), "fail unless every latency is within this many percent of the estimate (of the latency), the data bytes "
         "within --dram-tolerance and the tiles equal")(
-        "dram-tolerance", po::value<std::string>()->default_value("2"), "percent the data bytes may differ from the estimate (with --tolerance)");
+        "dram-tolerance", po::value<std::string>()->default_value("2"), "percent the data bytes may differ from the estimate (with --tolerance)")(
+        "depthwise", po::value<std::string>()->default_value("column"),
+        "depth-wise channels per pass: column (one, the paper's) or block-diagonal (timing only)");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("replay", args, opts, {{"models", true}}, {}, kReplayUsage, vm)) return *exit;
@@ -53,6 +55,10 @@ int replay_command(const std::vector<std::string>& args) {
         data.subarrays = k;
         data.out_dir = vm["out"].as<std::string>();
         data.functional = vm.count("functional") > 0;
+        data.depthwise = depthwise_option(vm);
+        // The functional data layout holds one channel per pass (testbench/functional_image.h).
+        if (data.functional && data.depthwise != DepthwiseMapping::Column)
+            throw UsageError("--depthwise", "block-diagonal is timing only: it cannot run with --functional");
         data.seed = whole_number(vm, "seed", 0, UINT64_MAX);
         if (vm.count("preempt-after")) data.preempt_after_us = real_number(vm, "preempt-after", 1e-3, 1e9);
         if (vm.count("tolerance")) data.tolerance = real_number(vm, "tolerance", 0, 1000);

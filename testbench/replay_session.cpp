@@ -40,7 +40,11 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
     const unsigned k = data.subarrays ? data.subarrays : cfg.subarray.count;
     const std::string& out_dir = data.out_dir;
     std::ostringstream os;
-    const Compiler compiler(cfg, {Objective::Cycles, k, true, {k}});  // streams for k only
+    CompileOptions compile(Objective::Cycles, k, true, {k});  // streams for k only
+    compile.depthwise = data.depthwise;
+    if (data.functional && data.depthwise != DepthwiseMapping::Column)
+        throw std::invalid_argument("replay: the block-diagonal depth-wise mapping is timing only");
+    const Compiler compiler(cfg, compile);
     std::vector<Model> models;
     std::vector<Bundle> bundles;
     for (const auto& f : files) {

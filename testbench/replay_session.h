@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/lowering.h"
 #include "compiler/model.h"
 #include "hw/config/arch_config.h"
 
@@ -26,6 +27,7 @@ struct ReplayOptions {
     std::optional<double> tolerance;
     double dram_tolerance = 2.0;
     std::string out_dir;                     ///< CSV, JSON and the Perfetto timeline (empty: none)
+    DepthwiseMapping depthwise = DepthwiseMapping::Column;  ///< CompileOptions::depthwise (timing only)
 };
 
 struct ReplayReport {

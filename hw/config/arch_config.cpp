@@ -213,7 +213,7 @@ std::vector<ConfigIssue> check(const ArchConfig& c) {
         {"energy.activation_buffer_pj_per_bit", c.energy.activation_buffer_pj_per_bit},
         {"energy.output_buffer_pj_per_bit", c.energy.output_buffer_pj_per_bit},
         {"energy.bus_pj_per_bit_hop", c.energy.bus_pj_per_bit_hop},
-        {"energy.crossbar_pj_per_bit", c.energy.crossbar_pj_per_bit},
+        {"energy.crossbar_pj_per_bit_level", c.energy.crossbar_pj_per_bit_level},
         {"energy.inter_pod_link_pj_per_bit_hop", c.energy.inter_pod_link_pj_per_bit_hop},
         {"energy.instruction_buffer_pj_per_bit", c.energy.instruction_buffer_pj_per_bit},
         {"energy.dram_pj_per_bit", c.energy.dram_pj_per_bit},

@@ -104,7 +104,7 @@ struct EnergyConfig {
     double activation_buffer_pj_per_bit = 0.09; ///< Pod Memory activation buffer access
     double output_buffer_pj_per_bit = 0.09;     ///< Pod Memory output buffer access
     double bus_pj_per_bit_hop = 0.64;           ///< ring bus (McPAT, paper VI-A)
-    double crossbar_pj_per_bit = 0.022;         ///< one traversal of a Fission Pod's 4x4 crossbar (two mux levels)
+    double crossbar_pj_per_bit_level = 0.011;   ///< one 2:1 multiplexer level of a Fission Pod crossbar, per bit
     double inter_pod_link_pj_per_bit_hop = 0.64;///< direct link between neighbouring pods (the paper's bussing figure)
     double instruction_buffer_pj_per_bit = 0.083;///< instruction buffer read or fill (4 KB SRAM, 64-bit word)
     double dram_pj_per_bit = 7.0;               ///< off-chip access

@@ -57,7 +57,7 @@ void for_each_field(ArchConfig& c, Visitor&& v) {
     v("energy.activation_buffer_pj_per_bit", c.energy.activation_buffer_pj_per_bit);
     v("energy.output_buffer_pj_per_bit", c.energy.output_buffer_pj_per_bit);
     v("energy.bus_pj_per_bit_hop", c.energy.bus_pj_per_bit_hop);
-    v("energy.crossbar_pj_per_bit", c.energy.crossbar_pj_per_bit);
+    v("energy.crossbar_pj_per_bit_level", c.energy.crossbar_pj_per_bit_level);
     v("energy.inter_pod_link_pj_per_bit_hop", c.energy.inter_pod_link_pj_per_bit_hop);
     v("energy.instruction_buffer_pj_per_bit", c.energy.instruction_buffer_pj_per_bit);
     v("energy.dram_pj_per_bit", c.energy.dram_pj_per_bit);

@@ -61,6 +61,12 @@ Activity tile_activity(const ArchConfig& cfg, ArrayShape array, unsigned block_r
 
 bool has_crossbars(const ArchConfig& cfg) { return cfg.subarrays_per_pod() > 1; }
 
+unsigned crossbar_levels(const ArchConfig& cfg) {
+    unsigned levels = 0;
+    for (unsigned ports = 1; ports < cfg.subarrays_per_pod(); ports *= 2) ++levels;
+    return levels;
+}
+
 EnergyBreakdown activity_energy(const ArchConfig& cfg, std::uint64_t dram_bytes, const Activity& a) {
     const auto& e = cfg.energy;
     EnergyBreakdown b;
@@ -70,7 +76,7 @@ EnergyBreakdown activity_energy(const ArchConfig& cfg, std::uint64_t dram_bytes,
     b.activation_buffer = double(a.activation_buffer_bits) * e.activation_buffer_pj_per_bit;
     b.output_buffer = double(a.output_buffer_bits) * e.output_buffer_pj_per_bit;
     b.ring_bus = double(a.ring_bus_bit_hops) * e.bus_pj_per_bit_hop;
-    b.crossbar = double(a.crossbar_bits) * e.crossbar_pj_per_bit;
+    b.crossbar = double(a.crossbar_bits) * e.crossbar_pj_per_bit_level * double(crossbar_levels(cfg));
     b.inter_pod_link = double(a.inter_pod_bit_hops) * e.inter_pod_link_pj_per_bit_hop;
     b.simd = double(a.simd_ops) * e.simd_op_pj;
     b.instruction_fetch = double(a.instruction_bits) * e.instruction_buffer_pj_per_bit;

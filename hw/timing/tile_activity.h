@@ -59,5 +59,8 @@ EnergyBreakdown activity_energy(const ArchConfig& cfg, std::uint64_t dram_bytes,
 /// Whether the subarrays reach Pod Memory through crossbars: not on a chip
 /// whose pods hold one subarray each (its buffers are wired to it).
 bool has_crossbars(const ArchConfig& cfg);
+/// 2:1 multiplexer levels a bit crosses in a pod's crossbar: log2 of the
+/// subarrays per pod, rounded up (0 without crossbars).
+unsigned crossbar_levels(const ArchConfig& cfg);
 
 }  // namespace planaria

@@ -128,6 +128,39 @@ TEST_CASE("cost model: depth-wise channels run on independent subarray columns",
     CHECK(sixteen.energy.idle_pe == Approx(cfg.energy.mac_pj * cfg.energy.clock_gated_pe_fraction * (pe_cycles - macs)));
 }
 
+TEST_CASE("block-diagonal packing puts 14 depth-wise channels on a 128x128 array per pass", "[compiler]") {
+    const ArchConfig mono = load_arch_file(PLANARIA_SOURCE_DIR "/scenarios/arch/monolithic.yaml");
+    const Model m = one_layer("[64, 28, 28]", "  - {name: dw, type: depthwise_conv, kernel: 3, padding: 1}\n");
+    CompileOptions packed;
+    packed.depthwise = DepthwiseMapping::BlockDiagonal;
+    const GemmWork column = lower(m).at(0).gemms.at(0);
+    const GemmWork g = lower(m, packed.lowering(mono)).at(0).gemms.at(0);
+    // One channel per pass: 64 GEMMs of 784 x 9 x 1.
+    CHECK((column.k == 9 && column.n == 1 && column.instances == 64 && column.packed == 1));
+    // 128 rows hold the 9 taps of 14 channels; 64 channels take 5 passes (the last of 8).
+    CHECK(g.m == 784);
+    CHECK(g.k == 9 * 14);
+    CHECK(g.n == 14);
+    CHECK(g.instances == 5);
+    CHECK(g.packed == 14);
+    CHECK(g.useful_macs == 784 * 9 * 64);
+    CHECK(g.window.channels == 14);
+    // On the monolithic array the packed layer is faster; the table still counts the useful MACs.
+    const Floorplan fp(mono);
+    const auto configs = enumerate_configurations(fp, canonical_region(fp, 1));
+    const CostModel cost(mono, 1);
+    const LayerWork col_work = lower(m).at(0), packed_work = lower(m, packed.lowering(mono)).at(0);
+    const LayerCost one = cost.gemm_layer(col_work, configs.at(0), 1, 0);
+    const LayerCost many = cost.gemm_layer(packed_work, configs.at(0), 1, 0);
+    CHECK(one.macs == 64 * 784 * 9);
+    CHECK(many.macs == one.macs);  // the zeros are not useful work
+    CHECK(many.compute_cycles * 10 < one.compute_cycles);
+    // The zeros are multiplied: the MAC energy counts every PE holding a weight of a pass.
+    CHECK(many.energy.mac == Approx(mono.energy.mac_pj * 5.0 * 784 * 126 * 14));
+    CHECK(parse_depthwise_mapping("block-diagonal") == DepthwiseMapping::BlockDiagonal);
+    CHECK_THROWS_WITH(parse_depthwise_mapping("diagonal"), Catch::Contains("column or block-diagonal"));
+}
+
 TEST_CASE("cost model: partial sums go off chip only when the reduction is split and they do not fit", "[compiler]") {
     const ArchConfig cfg;
     const Floorplan fp(cfg);

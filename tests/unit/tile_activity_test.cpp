@@ -75,6 +75,16 @@ TEST_CASE("tile activity: a chip whose pods hold one subarray has no crossbar", 
     CHECK(a.ring_bus_bit_hops == 0);
 }
 
+TEST_CASE("a crossbar bit crosses one multiplexer level per doubling of the pod's subarrays", "[energy]") {
+    const auto arch = [](const char* name) {
+        return load_arch_file(std::string(PLANARIA_SOURCE_DIR "/scenarios/arch/") + name + ".yaml");
+    };
+    CHECK(crossbar_levels(arch("planaria")) == 2);        // 4 subarrays a pod
+    CHECK(crossbar_levels(arch("granularity-16")) == 4);  // 16
+    CHECK(crossbar_levels(arch("granularity-64")) == 0);  // 1: no crossbar
+    CHECK(crossbar_levels(arch("monolithic")) == 0);
+}
+
 TEST_CASE("activity energy: each component is its counter times its figure", "[energy]") {
     ArchConfig cfg;
     cfg.energy.mac_pj = 0.5;
@@ -95,7 +105,7 @@ TEST_CASE("activity energy: each component is its counter times its figure", "[e
         CHECK(b.activation_buffer == Approx(20 * e.activation_buffer_pj_per_bit));
         CHECK(b.output_buffer == Approx(30 * e.output_buffer_pj_per_bit));
         CHECK(b.ring_bus == Approx(40 * e.bus_pj_per_bit_hop));
-        CHECK(b.crossbar == Approx(50 * e.crossbar_pj_per_bit));
+        CHECK(b.crossbar == Approx(50 * e.crossbar_pj_per_bit_level * 2));  // four subarrays a pod: two mux levels
         CHECK(b.inter_pod_link == Approx(60 * e.inter_pod_link_pj_per_bit_hop));
         CHECK(b.simd == Approx(70 * e.simd_op_pj));
         CHECK(b.instruction_fetch == Approx(80 * e.instruction_buffer_pj_per_bit));
