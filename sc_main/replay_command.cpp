@@ -34,7 +34,7 @@ int replay_command(const std::vector<std::string>& args) {
         "seed", po::value<std::string>()->default_value("1"), "seed of the random weights and inputs (--functional)")(
         "input", po::value<std::vector<std::string>>(), "override a model input shape, e.g. image=3x32x32")(
         "preempt-after", po::value<std::string>(), "preempt every inference this many microseconds after it starts and resume it at once (checkpoint and restore)")(
-        "tolerance", po::value<std::string>(), "fail unless every latency is within this many percent of the estimate (of the latency), the data bytes "
+        "tolerance", po::value<std::string>(), "fail unless every latency and energy is within this many percent of the estimate (of the chip's), the data bytes "
         "within --dram-tolerance and the tiles equal")(
         "dram-tolerance", po::value<std::string>()->default_value("2"), "percent the data bytes may differ from the estimate (with --tolerance)")(
         "depthwise", po::value<std::string>()->default_value("column"),

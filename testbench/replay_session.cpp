@@ -99,8 +99,10 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
         const double diff = r.latency_ms() / estimate - 1;
         const double off = std::abs(r.latency_ms() - estimate) / r.latency_ms();
         const double dram_off = dram ? std::abs(double(data_bytes) - double(dram)) / double(dram) : 0.0;
-        if (data.tolerance && (off > *data.tolerance / 100 || dram_off > data.dram_tolerance / 100 || r.tiles != table.total_tiles())) {
-            os << r.model << ": outside the tolerance (latency " << *data.tolerance << " %, data bytes "
+        const double energy_off = std::abs(r.energy_pj() - table.total_energy_pj()) / r.energy_pj();
+        if (data.tolerance && (off > *data.tolerance / 100 || energy_off > *data.tolerance / 100 ||
+                               dram_off > data.dram_tolerance / 100 || r.tiles != table.total_tiles())) {
+            os << r.model << ": outside the tolerance (latency and energy " << *data.tolerance << " %, data bytes "
                << data.dram_tolerance << " %, tiles exact)\n";
             error = true;
         }

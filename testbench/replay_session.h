@@ -21,8 +21,8 @@ struct ReplayOptions {
     std::uint64_t seed = 1;
     std::vector<InputOverride> inputs;       ///< model inputs resized
     std::optional<double> preempt_after_us;  ///< force a checkpoint and restore of every inference
-    /// Fail unless every latency is within this many percent of the chip's
-    /// latency of the estimate (either side), the data bytes within
+    /// Fail unless every latency and energy is within this many percent of
+    /// the chip's of the estimate (either side), the data bytes within
     /// `dram_tolerance` percent of the table's, and the tiles equal the table's.
     std::optional<double> tolerance;
     double dram_tolerance = 2.0;
