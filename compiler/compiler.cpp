@@ -58,22 +58,6 @@ bool better(Objective objective, const LayerCost& a, const LayerCost& b) {
 
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 
-/// Instructions a sequencer fetches running `program`, per layer (the
-/// LayerBoundary that opens it): a loop's body once per iteration.
-void count_fetches(const std::vector<Instruction>& program, std::size_t begin, std::size_t end, std::uint64_t times,
-                   std::size_t& layer, std::vector<std::uint64_t>& per_layer) {
-    for (std::size_t i = begin; i < end; ++i) {
-        const Instruction& in = program[i];
-        if (in.opcode == Opcode::LayerBoundary && in.a32 < per_layer.size()) layer = in.a32;
-        per_layer[layer] += times;
-        if (in.opcode == Opcode::Loop) {
-            const std::size_t body_end = std::min(end, i + 1 + in.a32);
-            count_fetches(program, i + 1, body_end, times * in.a16, layer, per_layer);
-            i = body_end - 1;
-        }
-    }
-}
-
 }  // namespace
 
 Compilation Compiler::plan(const Model& model, const std::vector<LayerWork>& work, unsigned k) const {
@@ -399,31 +383,15 @@ Bundle Compiler::compile(const Model& model) const {
             e.energy = choice.cost.energy;
             out.table.layers.push_back(std::move(e));
         }
-        // Every subarray's program: the instruction-buffer energy of each
-        // layer is what its sequencers will fetch (and fill once), counted
-        // on the streams themselves.
         const bool streams = options_.instructions && streamed(k);
-        std::vector<std::uint64_t> fetched(work.size(), 0), filled(work.size(), 0);
-        for (unsigned p = 0; p < k; ++p) {
-            std::vector<Instruction> code = program(model, work, c, p);
-            std::size_t layer = 0;
-            count_fetches(code, 0, code.size(), 1, layer, fetched);
-            layer = 0;
-            for (const Instruction& in : code) {
-                if (in.opcode == Opcode::LayerBoundary && in.a32 < filled.size()) layer = in.a32;
-                ++filled[layer];
-            }
-            if (!streams) continue;
-            instructions += code.size();
+        for (unsigned p = 0; streams && p < k; ++p) {
+            out.programs.push_back({p, program(model, work, c, p)});
+            instructions += out.programs.back().instructions.size();
             if (instructions > kMaxBundleInstructions)
                 throw ModelError((model.file.empty() ? model.key : model.file) + ": the instruction streams exceed " +
                                  std::to_string(kMaxBundleInstructions) + " instructions at k = " + std::to_string(k) +
                                  ": too large for one bundle (compile fewer subarray counts: --subarrays)");
-            out.programs.push_back({p, std::move(code)});
         }
-        for (std::size_t i = 0; i < out.table.layers.size(); ++i)
-            out.table.layers[i].energy.instruction_fetch = double(fetched[i] + filled[i]) * kInstructionBytes * 8 *
-                                                           cfg_.energy.instruction_buffer_pj_per_bit;
         b.per_k.push_back(std::move(out));
     }
     return b;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "compiler/activation_window.h"
+#include "hw/isa/layer_descriptor.h"
 #include "hw/timing/tile_activity.h"
 #include "hw/timing/tile_timing.h"
 
@@ -39,6 +40,18 @@ struct Split {
     }
 };
 
+/// Instruction-buffer bits of `fetched` instructions: each read once and
+/// written into the buffer once (the program's loops reuse what the buffer
+/// holds, so the fills are an upper bound).
+std::uint64_t instruction_bits(std::uint64_t fetched) { return 2 * fetched * kInstructionBytes * 8; }
+
+/// What every subarray of a layer fetches besides its tiles: the layer
+/// boundary, its fission state, the layer descriptor and the layer's barriers.
+std::uint64_t layer_overhead_instructions() {
+    static const std::uint64_t descriptor = LayerDescriptor{}.encode().size();
+    return 4 + descriptor;
+}
+
 }  // namespace
 
 CostModel::CostModel(const ArchConfig& cfg, unsigned chip_subarrays, bool shared_windows)
@@ -53,6 +66,10 @@ PlacementReach CostModel::reach(const FissionConfiguration& config) const {
 double CostModel::channel_bytes_per_cycle() const { return cfg_.offchip_bytes_per_cycle_per_channel(); }
 
 unsigned CostModel::channel_of(unsigned subarray) const { return floorplan_.pod_of(subarray) / cfg_.pods_per_channel(); }
+
+double CostModel::instruction_fetch_pj(std::uint64_t fetched) const {
+    return double(instruction_bits(fetched)) * cfg_.energy.instruction_buffer_pj_per_bit;
+}
 
 double CostModel::leakage_pj(std::uint64_t cycles, unsigned k) const {
     // mW * ns = pJ.
@@ -210,6 +227,12 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
             }
     };
     bool last_fetched_weights = false;
+    // The instructions a unit's members fetch: per k tile a compute, the
+    // entry subarrays' activation load, a barrier on a cluster of several,
+    // the weight loads of a new resident set; the exit subarrays' store.
+    std::uint64_t fetched = 0;
+    const std::uint64_t members = std::uint64_t(BR) * BC;
+    const std::uint64_t per_unit = nk * (members + BR + (members > 1 ? members : 0));
     for (std::uint64_t u = 0; u < units; ++u) {
         const std::uint64_t q = u % clusters, m = u % nm, group = u / nm;
         const std::uint64_t mt = chunk_size(m), nt = n_size(group % nn);
@@ -217,6 +240,8 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
         cluster_cycles[q] += uc.cycles;
         activity += uc.activity;
         const bool new_weights = !resident || last_group[q] != group;
+        fetched += per_unit + (new_weights ? nk * members : 0);
+        for (unsigned c = 0; c < BC; ++c) fetched += ncols(c, nt) ? 1 : 0;
         last_fetched_weights = new_weights;
         if (last_group[q] == ~0ull) member_bytes(q, true, true, m, nt);  // what its first tile waits for
         member_bytes(q, new_weights, false, m, nt);
@@ -272,6 +297,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     activity.weight_buffer_bits += weight_bytes * 8;
     activity.activation_buffer_bits += act_bytes * 8;
     activity.output_buffer_bits += out_bytes * 8;
+    activity.instruction_bits += instruction_bits(fetched);
     c.energy = activity_energy(cfg_, c.dram_bytes, activity);
     return c;
 }
@@ -309,6 +335,7 @@ LayerCost CostModel::gemm_layer(const LayerWork& work, const FissionConfiguratio
         total.energy.dram += cfg_.energy.dram_pj_per_bit * double(extra) * 8;
     }
     total.energy.simd = cfg_.energy.simd_op_pj * double(work.simd_ops + fused_simd_ops);
+    total.energy.instruction_fetch += instruction_fetch_pj(layer_overhead_instructions() * k);
     total.energy.leakage = leakage_pj(total.cycles, k);
     return total;
 }
@@ -341,6 +368,8 @@ LayerCost CostModel::simd_layer(const LayerWork& work, unsigned k) const {
     a.activation_buffer_bits = (work.input_bytes + work.weight_bytes) * 8;
     a.output_buffer_bits = work.output_bytes * 8;
     a.simd_ops = work.simd_ops;
+    // Each subarray: the layer's overhead, its load, its SIMD operation, its store.
+    a.instruction_bits = instruction_bits((layer_overhead_instructions() + 3) * k);
     c.energy = activity_energy(cfg_, c.dram_bytes, a);
     c.energy.leakage = leakage_pj(c.cycles, k);
     return c;

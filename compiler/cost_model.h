@@ -29,8 +29,8 @@
 // (hw/timing/tile_activity.h: MACs, PE-cycles under the gating option,
 // buffer and crossbar bits, ring-bus and inter-pod bit-hops), the DMA's
 // buffer bits, DRAM per bit, SIMD per lane operation, and leakage for the
-// layer's time, in proportion to the subarrays in use. Instruction fetch
-// is added by the compiler, which counts the program it emits.
+// layer's time, in proportion to the subarrays in use, and the
+// instructions the program will fetch, estimated per tile and per layer.
 
 #include <cstdint>
 #include <string>
@@ -90,6 +90,8 @@ private:
                                   const std::vector<unsigned>& member_channel, const std::vector<BufferReach>& reach,
                                   std::uint64_t nm, TileTime&& tile_time) const;
     double leakage_pj(std::uint64_t cycles, unsigned k) const;
+    /// Instruction-buffer energy of `fetched` instructions (read and filled once each).
+    double instruction_fetch_pj(std::uint64_t fetched) const;
 
     ArchConfig cfg_;
     Floorplan floorplan_;

@@ -122,13 +122,11 @@ std::vector<std::string> multitenant(const ExperimentSetup& s, const std::string
             const auto node = node_setup(c, sc);
             // Fig. 15 again with idle PEs ungated (energy.pe_gating): the same
             // runs, their tables priced with the other figure.
-            Contender ungated = c;
-            ungated.arch.energy.pe_gating = PeGating::None;
-            const auto ungated_node = node_setup(ungated, sc);
+            const NodeSetup ungated_node(*node, PeGating::None);
             for (QosLevel q : kQos) {
                 s.log("multitenant: workload " + w + ", QoS-" + to_string(q) + ", " + c.name());
                 const Evaluation e = evaluate_policy(*node, sc, q, s.profile, true);
-                const Evaluation u = evaluate_policy(*ungated_node, sc, q, s.profile, false);
+                const Evaluation u = evaluate_policy(ungated_node, sc, q, s.profile, false);
                 f.row({w, to_string(q), c.name(), c.arch.name, number(sc.rate), number(e.throughput),
                        number(e.sla_rate), number(e.within), number(e.fairness), number(e.energy),
                        number(e.utilization), number(e.p99 * 1e3), number(u.energy)});

@@ -20,10 +20,29 @@ NodeSetup::NodeSetup(const ArchConfig& arch, std::string policy, const Scenario&
     const Compiler compiler(arch_, compile);
     bundles_.reserve(scenario.models.size());
     for (const std::string& key : scenario.models) bundles_.push_back(compiler.compile(load_model_file(model_file(scenario, key), inputs)));
+    build_profiles();
+}
+
+NodeSetup::NodeSetup(const NodeSetup& other, PeGating gating)
+    : arch_(other.arch_), policy_(other.policy_), options_(other.options_), instructions_(other.instructions_),
+      keys_(other.keys_), bundles_(other.bundles_) {
+    const double from = arch_.energy.idle_pe_fraction();
+    arch_.energy.pe_gating = gating;
+    const double to = arch_.energy.idle_pe_fraction();
+    if (from <= 0 && to != from)
+        throw std::invalid_argument("NodeSetup: the idle-PE energy of " + arch_.name +
+                                    "'s tables is zero (fraction 0): there is nothing to reprice");
+    for (Bundle& b : bundles_)
+        for (CompiledForK& k : b.per_k)
+            for (LayerEntry& l : k.table.layers) l.energy.idle_pe = from > 0 ? l.energy.idle_pe * to / from : 0;
+    build_profiles();
+}
+
+void NodeSetup::build_profiles() {
     for (std::size_t i = 0; i < bundles_.size(); ++i) {
         std::vector<const ConfigurationTable*> tables;
         for (const auto& k : bundles_[i].per_k) tables.push_back(&k.table);
-        profiles_.emplace(scenario.models[i], TaskProfile(scenario.models[i], tables, arch_.clock_period_ns() * 1e-9));
+        profiles_.emplace(keys_[i], TaskProfile(keys_[i], tables, arch_.clock_period_ns() * 1e-9));
     }
 }
 

@@ -38,6 +38,13 @@ public:
               bool instructions = false, const std::vector<InputOverride>& inputs = {},
               DepthwiseMapping depthwise = DepthwiseMapping::Column);
 
+    /// The same compiled models with idle PE-cycles priced under `gating`
+    /// (energy.pe_gating): the counts behind the tables do not depend on the
+    /// option, so each layer's idle-PE energy scales by the ratio of the two
+    /// fractions. Throws std::invalid_argument when `other`'s fraction is 0
+    /// (nothing to scale from: compile for the other option instead).
+    NodeSetup(const NodeSetup& other, PeGating gating);
+
     const ArchConfig& arch() const { return arch_; }
     const std::string& policy() const { return policy_; }
     const PolicyOptions& options() const { return options_; }
@@ -54,6 +61,7 @@ private:
     std::vector<std::string> keys_;
     std::vector<Bundle> bundles_;
     std::map<std::string, TaskProfile> profiles_;
+    void build_profiles();
 };
 
 struct WorkloadRun {

@@ -129,6 +129,36 @@ TEST_CASE("every request finishes exactly once under every policy and preemption
     }
 }
 
+TEST_CASE("repricing a node's tables for another gating option equals compiling for it", "[node][energy]") {
+    const Scenario scenario = load_scenario(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/workload-b.yaml");
+    ArchConfig ungated_arch;
+    ungated_arch.energy.pe_gating = PeGating::None;
+    const NodeSetup clock(ArchConfig{}, "planaria", scenario);
+    const NodeSetup repriced(clock, PeGating::None), compiled(ungated_arch, "planaria", scenario);
+    CHECK(repriced.arch().energy.pe_gating == PeGating::None);
+    for (const auto& [key, bundle] : compiled.bundles()) {
+        const Bundle& r = *repriced.bundles().at(key);
+        for (std::size_t k = 0; k < bundle->per_k.size(); ++k)
+            for (std::size_t l = 0; l < bundle->per_k[k].table.layers.size(); ++l) {
+                const LayerEntry &want = bundle->per_k[k].table.layers[l], &got = r.per_k[k].table.layers[l];
+                CHECK(got.cycles == want.cycles);
+                for (const auto& [name, field] : EnergyBreakdown::components()) {
+                    INFO(key << " k=" << k + 1 << " layer " << want.layer << " " << name);
+                    CHECK(got.energy.*field == Approx(want.energy.*field).epsilon(1e-9));
+                }
+            }
+    }
+    // The same requests cost more with idle PEs ungated, and run the same.
+    const auto requests = generate_requests(scenario, QosLevel::Soft, 500, 40, 5);
+    const WorkloadRun a = run_workload(clock, requests, 1), b = run_workload(repriced, requests, 1);
+    CHECK(b.metrics.energy.idle_pe > a.metrics.energy.idle_pe);
+    CHECK(b.metrics.p99_latency == a.metrics.p99_latency);
+    // A zero fraction leaves nothing to scale from.
+    ArchConfig zero;
+    zero.energy.clock_gated_pe_fraction = 0;
+    CHECK_THROWS_AS(NodeSetup(NodeSetup(zero, "planaria", scenario), PeGating::None), std::invalid_argument);
+}
+
 TEST_CASE("scale-out spreads the requests over nodes and meets more deadlines", "[node]") {
     const Scenario scenario = load_scenario(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/workload-b.yaml");
     const NodeSetup setup(ArchConfig{}, "planaria", scenario);
