@@ -393,10 +393,7 @@ def energy_section(report, fig17_rows, energy_rows):
         dnn = data.fig17_dnn_rows(fig17_rows)
         body = []
         for name, column in columns:
-            values = [data.number(r[column]) for r in dnn]
-            values = [v for v in values if v is not None]
-            mean = sum(values) / len(values) if values else None
-            geo = math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
+            mean, geo = data.column_means(fig17_rows, column)
             body.append([name, fmt(mean), fmt(geo)] + [fmt(data.number(r[column])) for r in dnn])
         report.table(["idle PEs", "mean", "geomean"] + [r["DNN"] for r in dnn], body)
         report.add("Paper: 6.3x mean energy reduction.", "")
@@ -410,8 +407,8 @@ def energy_section(report, fig17_rows, energy_rows):
     for r in energy_rows:
         share = shares[(r["DNN"], r["chip"])]
         body.append([r["DNN"], r["chip"], fmt((data.number(r["total"]) or 0) * 1e-3)] +
-                    [f"{share[c] * 100:.1f}" for c in data.ENERGY_COMPONENTS])
-    report.table(["DNN", "chip", "mJ"] + list(data.ENERGY_COMPONENTS), body)
+                    [f"{share[c] * 100:.1f}" for c in data.energy_components(energy_rows)])
+    report.table(["DNN", "chip", "mJ"] + data.energy_components(energy_rows), body)
     report.image(title, "fig17-energy-breakdown.png")
 
 

@@ -161,19 +161,19 @@ def fig17_dnn_rows(rows):
     return [r for r in rows if r["DNN"] not in FIG17_SUMMARY_ROWS]
 
 
+def column_means(rows, column):
+    """(arithmetic, geometric) mean of a fig17.csv column over the DNN rows; (None, None) without values."""
+    values = [number(r[column]) for r in fig17_dnn_rows(rows)]
+    values = [v for v in values if v is not None and v > 0]
+    if not values:
+        return None, None
+    return sum(values) / len(values), math.exp(sum(math.log(v) for v in values) / len(values))
+
+
 def fig17_means(rows):
     """{'speedup': (arithmetic, geometric), 'energy_reduction': (...)} over the DNN rows."""
-    means = {}
-    for metric, column in (("speedup", "speedup"), ("energy_reduction", "energy reduction")):
-        values = [number(r[column]) for r in fig17_dnn_rows(rows)]
-        values = [v for v in values if v is not None and v > 0]
-        if not values:
-            means[metric] = (None, None)
-            continue
-        arithmetic = sum(values) / len(values)
-        geometric = math.exp(sum(math.log(v) for v in values) / len(values))
-        means[metric] = (arithmetic, geometric)
-    return means
+    return {metric: column_means(rows, column)
+            for metric, column in (("speedup", "speedup"), ("energy_reduction", "energy reduction"))}
 
 
 def subarray_size(text):
@@ -376,8 +376,9 @@ def plot_single_dnn(results_dir, rows, paper):
     save(fig, Path(results_dir) / "fig17-single-dnn.png")
 
 
-ENERGY_COMPONENTS = ("mac", "idle_pe", "weight_buffer", "activation_buffer", "output_buffer", "ring_bus",
-                     "crossbar", "inter_pod_link", "simd", "instruction_fetch", "dram", "leakage")
+def energy_components(rows):
+    """The component columns of fig17_energy.csv, in the order the C++ writes them (between chip and total)."""
+    return [c for c in rows[0].keys() if c not in ("DNN", "chip", "total")] if rows else []
 
 
 def energy_shares(rows):
@@ -385,7 +386,7 @@ def energy_shares(rows):
     shares = {}
     for r in rows:
         total = number(r["total"]) or 0
-        shares[(r["DNN"], r["chip"])] = {c: (number(r[c]) or 0) / total if total else 0 for c in ENERGY_COMPONENTS}
+        shares[(r["DNN"], r["chip"])] = {c: (number(r[c]) or 0) / total if total else 0 for c in energy_components(rows)}
     return shares
 
 
@@ -403,7 +404,7 @@ def plot_energy_breakdown(results_dir, rows):
     for j, chip in enumerate(chips):
         x = [i + (j - (len(chips) - 1) / 2) * width for i in range(len(names))]
         bottom = [0.0] * len(names)
-        for c, component in enumerate(ENERGY_COMPONENTS):
+        for c, component in enumerate(energy_components(rows)):
             values = [shares.get((n, chip), {}).get(component, 0) * 100 for n in names]
             ax.bar(x, values, width * 0.95, bottom=bottom, color=colours[c % len(colours)],
                    label=component if j == 0 else None, hatch="//" if j else None, edgecolor="white", linewidth=0.3)

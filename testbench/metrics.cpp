@@ -226,9 +226,7 @@ nlohmann::ordered_json to_json(const WorkloadMetrics& m) {
     j["sla_met"] = m.sla_met;
     j["fairness"] = m.fairness;
     j["energy_j"] = m.energy_j;
-    nlohmann::ordered_json parts;
-    for (const auto& [name, field] : EnergyBreakdown::components()) parts[name] = m.energy.*field;
-    j["energy_by_component_j"] = parts;
+    j["energy_by_component_j"] = to_json(m.energy);
     j["makespan_s"] = m.makespan;
     j["utilization"] = m.utilization;
     j["tasks_per_second"] = m.tasks_per_second;
@@ -239,6 +237,12 @@ nlohmann::ordered_json to_json(const WorkloadMetrics& m) {
     j["vision_tasks_met"] = m.vision_tasks_met;
     j["translation_tasks_met"] = m.translation_tasks_met;
     j["preemptions"] = m.preemptions;
+    return j;
+}
+
+nlohmann::ordered_json to_json(const EnergyBreakdown& e, double scale) {
+    nlohmann::ordered_json j;
+    for (const auto& [name, field] : EnergyBreakdown::components()) j[name] = e.*field * scale;
     return j;
 }
 

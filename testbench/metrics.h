@@ -119,5 +119,7 @@ void write_tasks_csv(const std::string& path, const std::vector<TaskRecord>& tas
 
 /// Every field of WorkloadMetrics in declaration order (times in seconds, energy in joules).
 nlohmann::ordered_json to_json(const WorkloadMetrics& m);
+/// Every component of `e` by name, times `scale` (a unit change).
+nlohmann::ordered_json to_json(const EnergyBreakdown& e, double scale = 1);
 
 }  // namespace planaria

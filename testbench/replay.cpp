@@ -2,6 +2,7 @@
 
 #include "hw/config/output_file.h"
 #include "testbench/csv_writer.h"
+#include "testbench/metrics.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -368,8 +369,6 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
         j["timeline_events"] = timeline_.size();
         for (std::size_t t = 0; t < results_.size(); ++t) {
             const ReplayResult& r = results_[t];
-            nlohmann::ordered_json parts;
-            for (const auto& [name, field] : EnergyBreakdown::components()) parts[name] = r.energy.*field * 1e-6;
             j["inferences"].push_back({{"tenant", t + 1},
                                        {"model", r.model},
                                        {"subarrays", r.subarrays},
@@ -377,7 +376,7 @@ void ReplayPlatform::write_outputs(const std::string& dir) const {
                                        {"tiles", r.tiles},
                                        {"bytes", r.bytes},
                                        {"energy_uj", r.energy_pj() * 1e-6},
-                                       {"energy_breakdown_uj", parts},
+                                       {"energy_breakdown_uj", to_json(r.energy, 1e-6)},
                                        {"preemptions", r.preemptions},
                                        {"error", r.error}});
         }

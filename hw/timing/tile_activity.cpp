@@ -13,10 +13,7 @@ const std::array<Activity::Counter, Activity::kCounters>& Activity::counters() {
     return list;
 }
 
-Activity& Activity::operator+=(const Activity& o) {
-    for (Counter c : counters()) this->*c += o.*c;
-    return *this;
-}
+Activity& Activity::operator+=(const Activity& o) { return add(o, 1); }
 
 Activity& Activity::add(const Activity& o, std::uint64_t times) {
     for (Counter c : counters()) this->*c += o.*c * times;
@@ -59,7 +56,7 @@ Activity tile_activity(const ArchConfig& cfg, ArrayShape array, unsigned block_r
     return a;
 }
 
-bool has_crossbars(const ArchConfig& cfg) { return cfg.subarrays_per_pod() > 1; }
+bool has_crossbars(const ArchConfig& cfg) { return crossbar_levels(cfg) > 0; }
 
 unsigned crossbar_levels(const ArchConfig& cfg) {
     unsigned levels = 0;
