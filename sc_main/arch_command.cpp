@@ -10,6 +10,8 @@
 #include "hw/fission/fission_configurations.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"
+#include "testbench/replay.h"
+#include "tlm/module_tree.h"
 
 namespace planaria::cli {
 
@@ -25,14 +27,19 @@ const char* kArchUsage =
     "Usage: planaria arch show [FILE] [--set PATH=VALUE]...\n"
     "       planaria arch check FILE...\n"
     "       planaria arch configs [FILE] [--subarrays K]\n"
-    "       planaria arch scenarios [FILE] [--list]\n\n"
+    "       planaria arch scenarios [FILE] [--list]\n"
+    "       planaria arch modules [FILE] [--fidelity cycle|tile] [--all]\n\n"
     "show       print the validated, fully expanded architecture (the built-in Planaria\n"
     "           design point when no FILE is given) and its derived figures\n"
     "check      validate files; print one line per file\n"
     "configs    the fission configurations (rows x cols - clusters) a logical accelerator\n"
     "           of K subarrays can form (all K when not given); * = omni-directional;\n"
     "           with --subarrays, also the Pod Memory each cluster reaches\n"
-    "scenarios  the ways all subarrays can be divided among concurrent logical accelerators\n";
+    "scenarios  the ways all subarrays can be divided among concurrent logical accelerators\n"
+    "modules    the elaborated chip's sc_object hierarchy (at cycle fidelity unless told:\n"
+    "           tile fidelity elaborates no PE modules), each socket with what it is bound to;\n"
+    "           the chip sits on a bench of channel memories and a host; runs of identical\n"
+    "           modules are folded unless --all; exits 1 if a socket of the chip is unbound\n";
 
 /// Per configuration, what its first cluster reaches of the Pod Memory
 /// (hw/fission/buffer_reach.h): buffers per edge subarray, of which over the
@@ -87,6 +94,21 @@ int print_scenarios(const ArchConfig& cfg, bool list) {
     return kExitOk;
 }
 
+int print_modules(const ArchConfig& cfg, Fidelity fidelity, bool all) {
+    ReplayPlatform bench("bench", cfg, fidelity);
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);  // bindings are resolved at the end of elaboration
+    const ModuleTree tree = module_tree(bench.accelerator(), all);
+    std::cout << tree.text << tree.modules << " modules, " << tree.sockets << " TLM sockets, ";
+    if (tree.unbound.empty()) {
+        std::cout << "every socket bound\n";
+        return kExitOk;
+    }
+    std::cout << tree.unbound.size() << " UNBOUND:";
+    for (const auto& u : tree.unbound) std::cout << " " << u;
+    std::cout << "\n";
+    return kExitFailure;
+}
+
 ArchConfig load(const std::string& file, const std::vector<std::string>& sets) {
     std::vector<ArchOverride> overrides;
     for (const auto& s : sets) overrides.push_back(ArchOverride::parse(s));
@@ -101,7 +123,9 @@ int arch_command(const std::vector<std::string>& args) {
     opts.add_options()("help,h", "print this help")(
         "set", po::value<std::vector<std::string>>(), "override one key, e.g. --set subarray.rows=64")(
         "subarrays", po::value<std::string>()->default_value("0"), "configs: only this many subarrays")(
-        "list", "scenarios: list every division");
+        "list", "scenarios: list every division")(
+        "fidelity", po::value<std::string>()->default_value("cycle"), "modules: the chip's fidelity (tile: no PE modules)")(
+        "all", "modules: show every module, without folding runs of identical ones");
     po::variables_map vm;
     if (auto exit = parse_arguments("arch", args, opts, {{"action"}, {"files", true}}, {"action"}, kArchUsage, vm))
         return *exit;
@@ -132,6 +156,15 @@ int arch_command(const std::vector<std::string>& args) {
             const unsigned k = unsigned(whole_number(vm, "subarrays", 0, cfg.subarray.count));
             return print_configs(cfg, k);
         }
+        if (action == "modules") {
+            if (files.size() > 1) {
+                std::cerr << "planaria arch modules: error: one FILE at most\n";
+                return kExitUsage;
+            }
+            const Fidelity fidelity = fidelity_option(vm);
+            const ArchConfig cfg = load(files.empty() ? "" : files.front(), sets);
+            return print_modules(cfg, fidelity, vm.count("all") > 0);
+        }
         if (action == "check") {
             if (files.empty()) {
                 std::cerr << "planaria arch check: error: name at least one FILE\n";
@@ -151,6 +184,9 @@ int arch_command(const std::vector<std::string>& args) {
         }
     } catch (const ConfigError& e) {
         std::cerr << "planaria: error: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const UsageError& e) {
+        std::cerr << "planaria arch: error: " << e.what() << "\n";
         return kExitUsage;
     }
     std::cerr << "planaria arch: error: unknown action '" << action << "'\n" << kArchUsage;

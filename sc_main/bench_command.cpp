@@ -14,7 +14,7 @@ namespace planaria::cli {
 namespace {
 
 const char* kBenchUsage =
-    "Usage: planaria bench datapath|replay|workload [--arch FILE] [--set PATH=VALUE]... [--seconds S]\n"
+    "Usage: planaria bench datapath|replay|workload|chips [--arch FILE] [--set PATH=VALUE]... [--seconds S]\n"
     "                      [--scenario FILE] [--requests N] [--fidelity table|tile]\n\n"
     "datapath  PE-cycles per second of the cycle-accurate datapath, real values flowing,\n"
     "          for the whole chip as one logical array and for independent subarrays\n"
@@ -22,7 +22,8 @@ const char* kBenchUsage =
     "          zoo back to back on the whole chip (target: 1 M tiles/s)\n"
     "workload  wall time of one multi-tenant run (default: Workload-C, 1,000 requests, the\n"
     "          scenario's rate and seed) under Planaria and under PREMA, scheduler in the loop\n"
-    "          (target: 10 s at table level)\n";
+    "          (target: 10 s at table level)\n"
+    "chips     memory and elaboration time per chip at tile and at cycle fidelity (--chips N of each)\n";
 
 }  // namespace
 
@@ -33,6 +34,7 @@ int bench_command(const std::vector<std::string>& args) {
         "scenario", po::value<std::string>()->default_value(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/workload-c.yaml"),
         "workload: the scenario")("requests", po::value<std::string>()->default_value("1000"), "workload: requests")(
         "fidelity", po::value<std::string>()->default_value("table"), "workload: table or tile")(
+        "chips", po::value<std::string>()->default_value("8"), "chips: how many of each fidelity")(
         "baseline-arch", po::value<std::string>(), "workload: PREMA's chip (default: arch/monolithic.yaml next to the scenario)");
     add_arch_options(opts);
     po::variables_map vm;
@@ -45,6 +47,10 @@ int bench_command(const std::vector<std::string>& args) {
             return kExitOk;
         }
         if (what == "replay") return print_replay(replay_models(zoo_models(), cfg, {}));
+        if (what == "chips") {
+            std::cout << bench_chips(cfg, unsigned(whole_number(vm, "chips", 1, 1000)));
+            return kExitOk;
+        }
         if (what == "workload") {
             const Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
             const std::string fidelity = vm["fidelity"].as<std::string>();

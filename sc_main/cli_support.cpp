@@ -82,6 +82,12 @@ std::uint64_t whole_number(const po::variables_map& vm, const std::string& optio
     return v;
 }
 
+Fidelity fidelity_option(const po::variables_map& vm) {
+    const std::string v = vm["fidelity"].as<std::string>();
+    if (const auto f = parse_fidelity(v)) return *f;
+    throw UsageError("--fidelity", "'" + v + "' is not tile or cycle");
+}
+
 DepthwiseMapping depthwise_option(const po::variables_map& vm) {
     if (!vm.count("depthwise")) return DepthwiseMapping::Column;
     try {

@@ -12,6 +12,7 @@
 
 #include "hw/config/arch_config.h"
 #include "compiler/lowering.h"
+#include "hw/datapath/fidelity.h"
 
 namespace planaria::cli {
 
@@ -56,6 +57,8 @@ double real_number(const po::variables_map& vm, const std::string& option, doubl
 
 /// --depthwise column|block-diagonal (compiler/lowering.h); anything else is a usage error.
 DepthwiseMapping depthwise_option(const po::variables_map& vm);
+/// --fidelity tile|cycle.
+Fidelity fidelity_option(const po::variables_map& vm);
 
 /// Runs `body`, turning exceptions into a message and an exit code:
 /// configuration and model errors are usage errors (2), others failures (1).

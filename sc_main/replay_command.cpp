@@ -11,12 +11,14 @@ namespace planaria::cli {
 namespace {
 const char* kReplayUsage =
     "Usage: planaria replay MODEL.yaml... [--all] [--subarrays K] [--out DIR] [--functional [--seed N]]\n"
-    "                       [--input NAME=CxHxW]... [--preempt-after US] [--tolerance PCT [--dram-tolerance PCT]] [--arch FILE] [--set PATH=VALUE]...\n\n"
+    "                       [--input NAME=CxHxW]... [--preempt-after US] [--tolerance PCT [--dram-tolerance PCT]] [--fidelity tile|cycle] [--arch FILE] [--set PATH=VALUE]...\n\n"
     "Compiles each model, then runs them back to back on the chip-level model, each alone\n"
     "on the canonical region of K subarrays (default: all), and prints each inference's\n"
     "latency beside the compiler's estimate. Timing only, unless --functional: then real\n"
     "int16 data (random weights and inputs from the seed) flows through the tiles and every\n"
-    "tensor each inference stores is compared with a plain reference execution.\n";
+    "tensor each inference stores is compared with a plain reference execution. With\n"
+    "--fidelity cycle every tile runs on the datapath modules cycle by cycle, and the\n"
+    "tiles whose cycles differ from the closed form of the tile level are counted.\n";
 
 }  // namespace
 
@@ -38,7 +40,9 @@ int replay_command(const std::vector<std::string>& args) {
         "within --dram-tolerance and the tiles equal")(
         "dram-tolerance", po::value<std::string>()->default_value("2"), "percent the data bytes may differ from the estimate (with --tolerance)")(
         "depthwise", po::value<std::string>()->default_value("column"),
-        "depth-wise channels per pass: column (one, the paper's) or block-diagonal (timing only)");
+        "depth-wise channels per pass: column (one, the paper's) or block-diagonal (timing only)")(
+        "fidelity", po::value<std::string>()->default_value("tile"),
+        "tile (closed-form tile times) or cycle (every tile on the datapath modules, checked against the closed form)");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("replay", args, opts, {{"models", true}}, {}, kReplayUsage, vm)) return *exit;
@@ -56,6 +60,7 @@ int replay_command(const std::vector<std::string>& args) {
         data.out_dir = vm["out"].as<std::string>();
         data.functional = vm.count("functional") > 0;
         data.depthwise = depthwise_option(vm);
+        data.fidelity = fidelity_option(vm);
         // The functional data layout holds one channel per pass (testbench/functional_image.h).
         if (data.functional && data.depthwise != DepthwiseMapping::Column)
             throw UsageError("--depthwise", "block-diagonal is timing only: it cannot run with --functional");

@@ -31,7 +31,9 @@ const char* kRunUsage =
     "--fidelity table (default) plays the host's decisions out on the compiler's configuration tables:\n"
     "fast enough for the throughput search. --fidelity tile runs the host module as a TLM initiator\n"
     "programming the chip-level model (every tile, every register access): all policies and seeds in one\n"
-    "simulation, at the given rate only (no throughput search). --input NAME=CxHxW changes every model's\n"
+    "simulation, at the given rate only (no throughput search). --fidelity cycle does the same with every\n"
+    "tile on the chip's datapath modules, cycle by cycle, checked against the closed form (fails on a\n"
+    "difference). --input NAME=CxHxW changes every model's\n"
     "input resolution (e.g. image=3x64x64, to keep tile-level runs short).\n";
 
 class Progress {
@@ -63,7 +65,7 @@ int run_command(const std::vector<std::string>& args) {
         "no-search", "skip the throughput search")(
         "out", po::value<std::string>()->default_value(""), "directory for per-task CSV, summary JSON, timelines")(
         "baseline-arch", po::value<std::string>(), "architecture of the temporal policies (default: arch/monolithic.yaml next to the scenario)")(
-        "fidelity", po::value<std::string>()->default_value("table"), "table or tile")(
+        "fidelity", po::value<std::string>()->default_value("table"), "table, tile or cycle")(
         "input", po::value<std::vector<std::string>>(), "NAME=CxHxW: an input resolution for every model (repeatable)");
     add_arch_options(opts);
     po::variables_map vm;
@@ -94,9 +96,9 @@ int run_command(const std::vector<std::string>& args) {
             vm.count("baseline-arch") ? vm["baseline-arch"].as<std::string>()
                                       : (std::filesystem::path(scenario.file).parent_path() / "arch" / "monolithic.yaml").string();
         const std::string fidelity = vm["fidelity"].as<std::string>();
-        if (fidelity != "table" && fidelity != "tile")
-            throw UsageError("--fidelity", "must be table or tile, not '" + fidelity + "'");
-        const bool tile = fidelity == "tile";
+        if (fidelity != "table" && fidelity != "tile" && fidelity != "cycle")
+            throw UsageError("--fidelity", "must be table, tile or cycle, not '" + fidelity + "'");
+        const bool tile = fidelity != "table";
         const bool search = !vm.count("no-search") && !tile;
         std::vector<InputOverride> inputs;
         if (vm.count("input"))
@@ -117,6 +119,7 @@ int run_command(const std::vector<std::string>& args) {
         for (const std::string& p : policies)
             if (runs_on_baseline(p)) request.baseline = load_arch_file(baseline_file);
         request.tile = tile;
+        request.fidelity = fidelity == "cycle" ? Fidelity::Cycle : Fidelity::Tile;
         request.search = search;
         request.inputs = inputs;
         std::unique_ptr<Progress> bar;

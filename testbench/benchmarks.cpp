@@ -1,11 +1,15 @@
 #include "testbench/benchmarks.h"
 
 #include <chrono>
+#include <fstream>
 #include <iomanip>
 #include <memory>
 #include <random>
 #include <sstream>
 
+#include <unistd.h>
+
+#include "hw/accelerator/accelerator.h"
 #include "testbench/datapath_harness.h"
 #include "testbench/policy_comparison.h"
 #include "testbench/workload_runner.h"
@@ -80,6 +84,44 @@ std::string bench_datapath(const ArchConfig& cfg, double seconds) {
                                             std::to_string(cfg.subarray.cols) + " arrays");
     print(os, small);
     os << "  target: 300 M PE-cycles/s on one core\n";
+    return os.str();
+}
+
+namespace {
+/// Resident bytes of this process.
+double resident_bytes() {
+    std::ifstream statm("/proc/self/statm");
+    double pages = 0, resident = 0;
+    if (!(statm >> pages >> resident)) return 0;
+    return resident * double(sysconf(_SC_PAGESIZE));
+}
+}  // namespace
+
+std::string bench_chips(const ArchConfig& cfg, unsigned chips) {
+    std::ostringstream os;
+    os << "Chips elaborated in one process (" << cfg.name << ", " << chips << " of each fidelity)\n";
+    std::vector<std::unique_ptr<Accelerator<64>>> built;
+    for (const Fidelity f : {Fidelity::Tile, Fidelity::Cycle}) {
+        const double before = resident_bytes();
+        const auto t0 = Clock::now();
+        for (unsigned i = 0; i < chips; ++i)
+            built.push_back(std::make_unique<Accelerator<64>>(
+                (std::string(to_string(f)) + "_chip_" + std::to_string(i)).c_str(), cfg, f));
+        const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        os << "  " << std::left << std::setw(6) << to_string(f) << std::right << std::fixed << std::setprecision(1)
+           << std::setw(8) << (resident_bytes() - before) / chips / 1e6 << " MB and " << std::setprecision(0)
+           << std::setw(5) << s / chips * 1e3 << " ms per chip\n";
+    }
+    // What a chip allocates when its datapath first runs (cycle fidelity): PE state and Pod Memory.
+    const double pe_state = double(cfg.pe_count()) *
+                            (cfg.subarray.weight_buffer_bytes + sizeof(Weight) + sizeof(Activation) + 1 +
+                             sizeof(Accumulator) + 1);
+    const double pod_memory = double(cfg.subarray.count) *
+                              (double(cfg.pod.activation_buffer.entries()) * cfg.pod.activation_buffer.banks * sizeof(Activation) +
+                               double(cfg.pod.output_buffer.entries()) * cfg.pod.output_buffer.banks * sizeof(Accumulator));
+    os << "  a chip at cycle fidelity allocates " << std::setprecision(1) << (pe_state + pod_memory) / 1e6
+       << " MB more when its datapath first runs (PE state " << pe_state / 1e6 << " MB, Pod Memory "
+       << pod_memory / 1e6 << " MB)\n";
     return os.str();
 }
 

@@ -12,6 +12,10 @@ namespace planaria {
 /// for the whole chip as one logical array and for independent subarrays,
 /// each measured for at least `seconds`. Returns the report.
 std::string bench_datapath(const ArchConfig& cfg, double seconds);
+/// Memory and elaboration time per chip at each fidelity: `chips` chips of
+/// each elaborated in this process (never simulated), resident memory
+/// measured before and after (Linux /proc/self/statm).
+std::string bench_chips(const ArchConfig& cfg, unsigned chips);
 
 /// Wall time of one multi-tenant run of `requests` requests at the
 /// scenario's rate and seed under Planaria and under PREMA, scheduler in the

@@ -33,7 +33,7 @@ Comparison compare_policies(const ComparisonRequest& rq, const std::function<voi
     out.policies.resize(rq.policies.size());
     unsigned done = 0;
     if (rq.tile) {
-        TileLevelExperiment experiment;
+        TileLevelExperiment experiment(rq.fidelity);
         for (const auto& setup : setups)
             for (unsigned s = 0; s < seeds; ++s)
                 experiment.add(*setup, generate_requests(rq.scenario, rq.qos, rq.rate, rq.requests, rq.seed + s), rq.nodes);
@@ -42,6 +42,7 @@ Comparison compare_policies(const ComparisonRequest& rq, const std::function<voi
             if (progress) progress(++done, total);
         });
         experiment.run();
+        out.cycle_check = experiment.cycle_check();
         for (std::size_t p = 0; p < rq.policies.size(); ++p)
             for (unsigned s = 0; s < seeds; ++s) at_rate[p].push_back(experiment.result(p * seeds + s));
     } else {
@@ -79,7 +80,14 @@ std::string Comparison::table() const {
     os << rq.scenario.name << ", QoS-" << to_string(rq.qos) << ": " << rq.requests << " requests at " << rq.rate
        << " per second, " << rq.seeds << " seeds from " << rq.seed
        << (rq.nodes > 1 ? ", " + std::to_string(rq.nodes) + " nodes" : "") << ", "
-       << (rq.tile ? "tile level (host module on the chip-level TLM model)" : "configuration-table level") << "\n\n";
+       << (!rq.tile ? "configuration-table level"
+                    : rq.fidelity == Fidelity::Cycle ? "cycle level (host module on the TLM chip, every tile on its datapath)"
+                                                     : "tile level (host module on the chip-level TLM model)")
+       << "\n";
+    if (rq.tile && rq.fidelity == Fidelity::Cycle)
+        os << "cycle fidelity: " << cycle_check.tiles << " tiles ran on the datapath, " << cycle_check.differing
+           << " took other cycles than the closed form\n";
+    os << "\n";
     const auto row = [&](const std::string& name, const std::function<std::string(const PolicyResult&)>& cell) {
         os << std::left << std::setw(26) << name << std::right;
         for (const auto& c : policies) os << std::setw(16) << cell(c);

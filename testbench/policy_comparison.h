@@ -36,6 +36,7 @@ struct ComparisonRequest {
     std::vector<std::string> policies = {"planaria", "prema"};
     ArchConfig fissionable, baseline;
     bool tile = false;               ///< tile level (host module on the TLM chip) or configuration-table level
+    Fidelity fidelity = Fidelity::Tile;  ///< the TLM chip's (tile level only)
     bool search = true;              ///< throughput search (table level only)
     std::vector<InputOverride> inputs;
 };
@@ -54,6 +55,7 @@ struct PolicyResult {
 struct Comparison {
     ComparisonRequest request;
     std::vector<PolicyResult> policies;
+    CycleCrossCheck cycle_check;  ///< cycle fidelity: every node's tiles on the datapath
     bool searched() const { return request.search && !request.tile; }
     /// The summary for a person: one column per policy.
     std::string table() const;

@@ -31,8 +31,8 @@ constexpr std::uint64_t kContextRegion = 0x0F'0000'0000ull;
 constexpr std::uint64_t kContextBytes = 0x10'0000ull;  // per position: far more than a context with its tile
 }  // namespace
 
-ReplayPlatform::ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& cfg)
-    : sc_module(name), cfg_(cfg), accel_("accelerator", cfg_), host_("host"), irq_("irq") {
+ReplayPlatform::ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& cfg, Fidelity fidelity)
+    : sc_module(name), cfg_(cfg), accel_("accelerator", cfg_, fidelity), host_("host"), irq_("irq") {
     host_.bind(host_checker_.target);
     host_checker_.initiator.bind(accel_.host);
     accel_.irq.bind(irq_);

@@ -72,7 +72,7 @@ struct ReplayResult {
 
 class ReplayPlatform : public sc_core::sc_module {
 public:
-    ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& cfg);
+    ReplayPlatform(sc_core::sc_module_name name, const ArchConfig& cfg, Fidelity fidelity = Fidelity::Tile);
 
     /// Adds a job; call before sc_start. Throws std::invalid_argument for a
     /// job whose region leaves the chip or overlaps an earlier job's.

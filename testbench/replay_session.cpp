@@ -61,7 +61,7 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
         references.push_back(run_reference(models[i], params, inputs, numerics::NumberFormat{cfg.data.activation_bits}));
     }
 
-    ReplayPlatform platform("platform", cfg);
+    ReplayPlatform platform("platform", cfg, data.fidelity);
     if (data.functional) platform.enable_functional_data();
     if (!out_dir.empty()) platform.record_timeline(200000);
     for (std::size_t i = 0; i < bundles.size(); ++i) {
@@ -124,6 +124,15 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
                             : "functional: outputs DIFFER from the reference\n");
         error = !exact;
     }
+    const CycleCrossCheck& check = platform.accelerator().cycle_check();
+    if (data.fidelity == Fidelity::Cycle) {
+        os << "cycle fidelity: " << check.tiles << " tiles ran on the datapath (" << std::setprecision(2)
+           << double(check.pe_cycles) / 1e9 << " G PE-cycles), " << check.differing
+           << " took other cycles than the closed form\n";
+        if (check.differing) os << "  first: " << check.first_difference << "\n";
+        if (check.errors) os << "  " << check.errors << " tiles could not run; first: " << check.first_error << "\n";
+        error = error || check.differing || check.errors;
+    }
     os << std::fixed << std::setprecision(2) << "simulated " << tiles << " tiles in " << wall
               << " s wall: " << std::setprecision(0) << double(tiles) / wall << " tiles/s\n";
     if (!out_dir.empty()) {
@@ -133,7 +142,7 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
         os << "results in " << out_dir
                   << ": inferences.csv, layers.csv, subarrays.csv, channels.csv, summary.json, timeline.json (Perfetto)\n";
     }
-    return {os.str(), !error, tiles, wall};
+    return {os.str(), !error, tiles, wall, check.tiles, check.differing, check.errors};
 }
 
 

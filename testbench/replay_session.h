@@ -11,6 +11,7 @@
 
 #include "compiler/lowering.h"
 #include "compiler/model.h"
+#include "hw/datapath/fidelity.h"
 #include "hw/config/arch_config.h"
 
 namespace planaria {
@@ -28,6 +29,8 @@ struct ReplayOptions {
     double dram_tolerance = 2.0;
     std::string out_dir;                     ///< CSV, JSON and the Perfetto timeline (empty: none)
     DepthwiseMapping depthwise = DepthwiseMapping::Column;  ///< CompileOptions::depthwise (timing only)
+    /// Cycle: every tile runs on the datapath modules and is checked against the closed form.
+    Fidelity fidelity = Fidelity::Tile;
 };
 
 struct ReplayReport {
@@ -35,6 +38,9 @@ struct ReplayReport {
     bool ok = true;           ///< no sequencer error, within the tolerance, outputs exact
     std::uint64_t tiles = 0;  ///< simulated
     double wall_s = 0;
+    /// Cycle fidelity: tiles run on the datapath, those whose cycles differ
+    /// from the closed form, and those it could not run.
+    std::uint64_t tiles_compared = 0, tiles_differing = 0, datapath_errors = 0;
 };
 
 ReplayReport replay_models(const std::vector<std::string>& files, const ArchConfig& cfg, const ReplayOptions& options);

@@ -13,7 +13,7 @@ constexpr std::uint64_t kMemoryBytes = 1ull << 58;
 TileLevelNode::TileLevelNode(sc_core::sc_module_name name, const ArchConfig& cfg,
                              const std::map<std::string, const Bundle*>& bundles, const std::string& policy,
                              std::vector<Request> requests, Options options)
-    : sc_module(name), cfg_(cfg), accel_("accelerator", cfg_), irq_("irq") {
+    : sc_module(name), cfg_(cfg), accel_("accelerator", cfg_, options.fidelity), irq_("irq") {
     for (unsigned c = 0; c < cfg_.offchip.channels; ++c) {
         memories_.push_back(std::make_unique<ChannelMemory<64>>(("memory_" + std::to_string(c)).c_str(), kMemoryBytes,
                                                                 cfg_.offchip.bandwidth_gbps, cfg_.offchip.latency_ns));

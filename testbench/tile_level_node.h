@@ -28,6 +28,8 @@ public:
         /// Share the off-chip memory contents with this node (same bundles and
         /// program region; give the two nodes different `host.data_region`s).
         TileLevelNode* share_memory_with = nullptr;
+        /// The chip's fidelity (hw/datapath/fidelity.h).
+        Fidelity fidelity = Fidelity::Tile;
     };
     /// `bundles`: every model the requests name, compiled with instruction
     /// streams for k = 1..cfg.subarray.count. Energy is metered from the

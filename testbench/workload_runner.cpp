@@ -98,7 +98,7 @@ struct TileLevelExperiment::Run {
     std::vector<std::unique_ptr<TileLevelNode>> nodes;
 };
 
-TileLevelExperiment::TileLevelExperiment() = default;
+TileLevelExperiment::TileLevelExperiment(Fidelity fidelity) : fidelity_(fidelity) {}
 TileLevelExperiment::~TileLevelExperiment() = default;
 
 std::size_t TileLevelExperiment::add(const NodeSetup& setup, const std::vector<Request>& requests, unsigned nodes) {
@@ -114,6 +114,7 @@ std::size_t TileLevelExperiment::add(const NodeSetup& setup, const std::vector<R
     for (std::size_t n = 0; n < shares.size(); ++n) {
         TileLevelNode::Options o;
         o.policy = setup.options();
+        o.fidelity = fidelity_;
         o.host.data_region = next_region_++ * TileLevelNode::kDataRegionBytes;
         o.host.on_finish = [this](const TaskRecord&) {
             ++finished_;
@@ -139,7 +140,24 @@ void TileLevelExperiment::run() {
                 throw std::runtime_error(std::string(n->name()) + ": " + n->host().failures().front());
             if (!n->host().finished())
                 throw std::runtime_error(std::string(n->name()) + ": the simulation ended with tasks unfinished");
+            const CycleCrossCheck& c = n->accelerator().cycle_check();
+            if (c.differing)
+                throw std::runtime_error(std::string(n->name()) + ": " + std::to_string(c.differing) +
+                                         " tiles took other cycles on the datapath than the closed form; first: " +
+                                         c.first_difference);
         }
+}
+
+CycleCrossCheck TileLevelExperiment::cycle_check() const {
+    CycleCrossCheck sum;
+    for (const auto& r : runs_)
+        for (const auto& n : r->nodes) {
+            const CycleCrossCheck& c = n->accelerator().cycle_check();
+            sum.tiles += c.tiles, sum.differing += c.differing, sum.errors += c.errors;
+            sum.datapath_cycles += c.datapath_cycles, sum.closed_form_cycles += c.closed_form_cycles;
+            sum.pe_cycles += c.pe_cycles;
+        }
+    return sum;
 }
 
 WorkloadRun TileLevelExperiment::result(std::size_t index) const {

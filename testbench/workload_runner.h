@@ -94,7 +94,8 @@ double search_throughput(const NodeSetup& setup, const Scenario& scenario, QosLe
 /// holding the instruction streams.
 class TileLevelExperiment {
 public:
-    TileLevelExperiment();
+    /// Every node's chip at `fidelity`.
+    explicit TileLevelExperiment(Fidelity fidelity = Fidelity::Tile);
     ~TileLevelExperiment();
     /// Adds a run of `requests` on `nodes` nodes of `setup` (compiled with
     /// instructions; it must outlive the experiment). Returns its index. Before run().
@@ -105,11 +106,14 @@ public:
     /// After run(): the run as run_workload reports it.
     WorkloadRun result(std::size_t index) const;
     std::size_t size() const { return runs_.size(); }
+    /// After run() at cycle fidelity: all nodes' tiles on the datapath against the closed form.
+    CycleCrossCheck cycle_check() const;
     /// Called with the number of tasks finished so far, each time one finishes.
     void on_progress(std::function<void(std::size_t finished)> progress) { progress_ = std::move(progress); }
 
 private:
     struct Run;
+    Fidelity fidelity_;
     std::vector<std::unique_ptr<Run>> runs_;
     std::map<const NodeSetup*, TileLevelNode*> first_;
     unsigned next_region_ = 1;  // region 0 holds the program region

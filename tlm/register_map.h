@@ -149,6 +149,7 @@ constexpr std::uint32_t kSeqErrorTile = 3;            ///< a tile does not fit t
 constexpr std::uint32_t kSeqErrorConfiguration = 4;   ///< the configuration its tenant staged was refused
 constexpr std::uint32_t kSeqErrorFunctional = 5;      ///< functional run: data the layer descriptor cannot place
 constexpr std::uint32_t kSeqErrorAborted = 6;         ///< another sequencer of its tenant stopped on an error
+constexpr std::uint32_t kSeqErrorDatapath = 7;        ///< cycle fidelity: the datapath could not run the tile
 
 constexpr std::uint64_t sequencer(unsigned i, std::uint64_t reg) { return kSequencerBase + kSequencerStride * i + reg; }
 

@@ -9,13 +9,14 @@ namespace planaria {
 namespace rm = regmap;
 
 template <unsigned W>
-Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg)
+Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg, Fidelity fidelity)
     : sc_module(name),
       host("host"),
       memory("memory", cfg.offchip.channels),
       irq("irq"),
       cfg_(cfg),
-      regs_("registers", cfg_),
+      datapath_("datapath", cfg_, fidelity),
+      regs_(datapath_.registers()),
       to_registers_("to_registers"),
       access_time_(cfg_.host.register_access_cycles * cfg_.clock_period_ns(), sc_core::SC_NS),
       program_base_(cfg_.subarray.count, 0),
@@ -25,7 +26,8 @@ Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg)
       tenant_(cfg_.subarray.count, 0),
       parked_(cfg_.subarray.count, false),
       unformed_(cfg_.subarray.count, false),
-      staged_(cfg_.subarray.count) {
+      staged_(cfg_.subarray.count),
+      issued_(cfg_.subarray.count) {
     tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(cfg_.host.quantum_ns, sc_core::SC_NS));
     host.register_b_transport(this, &Accelerator::b_transport);
     host.register_transport_dbg(this, &Accelerator::transport_dbg);
@@ -175,12 +177,50 @@ void Accelerator<W>::invalidate_direct_mem_ptr(int channel, sc_dt::uint64 start,
 }
 
 template <unsigned W>
-void Accelerator<W>::compute_tile(unsigned subarray) {
-    if (!functional_) return;
+TileOutcome Accelerator<W>::issue_tile(unsigned subarray, const TileIssue& tile) {
+    issued_[subarray] = tile;
+    if (array_of(subarray).subarrays.size() > 1) return {};
+    TileOutcome now = compute_tile(subarray);
+    now.computed = true;
+    return now;
+}
+
+template <unsigned W>
+TileOutcome Accelerator<W>::compute_tile(unsigned subarray) {
     const LogicalArray& array = array_of(subarray);
     std::vector<TileBuffers*> members;
-    for (unsigned m : array.subarrays) members.push_back(&buffers_[m]);
-    functional::compute(array, members, numerics::NumberFormat{cfg_.data.activation_bits});
+    if (functional_)
+        for (unsigned m : array.subarrays) members.push_back(&buffers_[m]);
+    if (datapath_.fidelity() == Fidelity::Tile) {
+        if (functional_) functional::compute(array, members, numerics::NumberFormat{cfg_.data.activation_bits});
+        return {};
+    }
+    std::vector<TileIssue> issued;
+    for (unsigned m : array.subarrays) issued.push_back(issued_[m]);
+    const TileIssue& tile = issued.front();
+    TileOutcome outcome;
+    try {
+        outcome.cycles = run_on_datapath(datapath_, array, issued, members);
+        outcome.measured = true;
+    } catch (const DatapathError& e) {
+        // The tenant stops on the error; the run reports it.
+        outcome.error = rm::kSeqErrorDatapath;
+        if (check_.errors++ == 0)
+            check_.first_error = "subarray " + std::to_string(subarray) + ": " + e.what();
+        return outcome;
+    }
+    ++check_.tiles;
+    check_.datapath_cycles += outcome.cycles;
+    check_.closed_form_cycles += tile.cycles;
+    check_.pe_cycles += outcome.cycles * array.subarrays.size() * cfg_.subarray.rows * cfg_.subarray.cols;
+    if (outcome.cycles != tile.cycles && check_.differing++ == 0)
+        check_.first_difference = "tile M=" + std::to_string(tile.shape.vectors) + " K=" +
+                                  std::to_string(tile.shape.rows) + " N=" + std::to_string(tile.shape.cols) + " on " +
+                                  std::to_string(array.block_rows) + "x" + std::to_string(array.block_cols) +
+                                  " subarrays from " + std::to_string(array.subarrays.front()) + ": datapath " +
+                                  std::to_string(outcome.cycles) + " cycles, closed form " +
+                                  std::to_string(tile.cycles);
+    return outcome;
 }
 
 template <unsigned W>
@@ -262,7 +302,13 @@ bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint3
         // Every member has issued the cluster's tile: it can be computed, and
         // the cluster stops after it if any member is being preempted.
         if (!tenant_wide) {
-            compute_tile(subarray);
+            const TileOutcome tile = compute_tile(subarray);
+            // The members agreed on the closed form's end; the datapath's cycles are the tile's time.
+            const std::uint64_t closed = issued_[array_of(subarray).subarrays.front()].cycles;
+            const sc_core::sc_time period(cfg_.clock_period_ns(), sc_core::SC_NS);
+            if (tile.measured && tile.cycles > closed) b->compute_done += period * double(tile.cycles - closed);
+            if (tile.measured && tile.cycles < closed) b->compute_done -= period * double(closed - tile.cycles);
+            if (tile.error) b->ok = false, b->error = tile.error;
             for (unsigned m : b->members) b->stop = b->stop || sequencers_[m]->preempt_requested();
         }
         // The tenant's re-fission, if its members staged one, happens now:
@@ -325,6 +371,7 @@ bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint3
     sync.compute_done = b->compute_done;
     sync.stores_done = b->stores_done;
     sync.stop = b->stop;
+    sync.error = b->error;
     return b->ok;
 }
 

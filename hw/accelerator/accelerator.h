@@ -11,8 +11,16 @@
 //    through them, tagged with a TenantExtension;
 //  - `irq`: raised while an enabled interrupt (completion, error) is pending.
 //
-// Inside, one SubarraySequencer per subarray executes the compiler's
-// instruction streams. A commit of the reconfiguration registers takes
+// Inside: the datapath modules (hw/datapath/systolic_datapath.h: the
+// reconfiguration register file, the omni-directional subarrays, the Fission
+// Pods with Pod Memory and crossbars, the ring buses, the SIMD segments) and
+// one SubarraySequencer per subarray executing the compiler's instruction
+// streams. The register file the host writes is the datapath's: it sets the
+// links and directions tiles run with at either fidelity
+// (hw/datapath/fidelity.h, a constructor argument): at tile fidelity a tile
+// takes the closed form's cycles, at cycle fidelity it runs on the datapath
+// (hw/accelerator/tile_on_datapath.h) and its cycles are checked against
+// the closed form (cycle_check()). A commit of the reconfiguration registers takes
 // effect at a tile boundary: busy sequencers stop after their tile in flight,
 // and the commit happens when all of them have stopped (or at once when the
 // chip is idle).
@@ -29,6 +37,8 @@
 #include "tlm/dmi_data_port.h"
 #include <tlm_utils/simple_target_socket.h>
 
+#include "hw/accelerator/tile_on_datapath.h"
+#include "hw/datapath/systolic_datapath.h"
 #include "hw/regfile/reconfiguration_register_file.h"
 #include "hw/sequencer/subarray_sequencer.h"
 #include "tlm/register_bank.h"
@@ -43,10 +53,18 @@ public:
     sc_core::sc_vector<MemorySocket> memory;
     sc_core::sc_out<bool> irq;
 
-    Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg);
+    Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg, Fidelity fidelity = Fidelity::Tile);
 
     const ArchConfig& config() const { return cfg_; }
+    Fidelity fidelity() const { return datapath_.fidelity(); }
     ReconfigurationRegisterFile& registers() { return regs_; }
+    SystolicDatapath& datapath() { return datapath_; }
+    /// Cycle fidelity: the tiles run on the datapath so far against the closed form.
+    const CycleCrossCheck& cycle_check() const { return check_; }
+    /// Replaces the closed form the sequencers time tiles with (a test's perturbation).
+    void set_tile_timing(const TileTiming& timing) {
+        for (auto& q : sequencers_) q->set_tile_timing(timing);
+    }
     SubarraySequencer& sequencer(unsigned i) { return *sequencers_.at(i); }
     /// Every tile of every subarray is reported to `observer`.
     void observe_tiles(const TileObserver& observer) {
@@ -91,7 +109,9 @@ private:
     void finished(unsigned subarray, bool error) override;
     TileBuffers* buffers(unsigned subarray) override { return functional_ ? &buffers_[subarray] : nullptr; }
     DataPort& data_port(unsigned subarray) override { return *ports_[channel_of(subarray)]; }
-    void compute_tile(unsigned subarray) override;
+    TileOutcome issue_tile(unsigned subarray, const TileIssue& tile) override;
+    /// The tile of `subarray`'s logical array, issued by all its members.
+    TileOutcome compute_tile(unsigned subarray);
     void invalidate_direct_mem_ptr(int channel, sc_dt::uint64 start, sc_dt::uint64 end);
 
     struct Barrier {
@@ -101,10 +121,12 @@ private:
         sc_core::sc_time compute_done = sc_core::SC_ZERO_TIME, stores_done = sc_core::SC_ZERO_TIME;
         bool complete = false, stop = false;
         bool ok = true;
+        std::uint32_t error = 0;
     };
 
     ArchConfig cfg_;
-    ReconfigurationRegisterFile regs_;
+    SystolicDatapath datapath_;
+    ReconfigurationRegisterFile& regs_;  ///< the datapath's
     tlm_utils::simple_initiator_socket<Accelerator, 32> to_registers_;
     std::vector<std::unique_ptr<SubarraySequencer>> sequencers_;
     RegisterBank bank_;
@@ -125,6 +147,8 @@ private:
     sc_core::sc_event tenant_failed_;
     std::uint32_t irq_status_ = 0, irq_enable_ = 0;
     std::uint64_t done_mask_ = 0;
+    std::vector<TileIssue> issued_;  ///< per subarray: its last Compute
+    CycleCrossCheck check_;
 };
 
 }  // namespace planaria

@@ -6,26 +6,40 @@
 
 namespace planaria {
 
-SystolicDatapath::SystolicDatapath(sc_core::sc_module_name name, const ArchConfig& cfg)
+SystolicDatapath::SystolicDatapath(sc_core::sc_module_name name, const ArchConfig& cfg, Fidelity fidelity)
     : sc_module(name),
       cfg_(cfg),
+      fidelity_(fidelity),
       regs_("registers", cfg_),
       activation_ring_("activation_ring_bus", regs_.floorplan(), cfg_.ring_bus.pipeline_stages, cfg_.subarray.rows,
                        cfg_.data.activation_bits),
       partial_sum_ring_("partial_sum_ring_bus", regs_.floorplan(), cfg_.ring_bus.pipeline_stages,
                         cfg_.subarray.cols, cfg_.data.accumulator_bits),
       clock_period_(cfg_.clock_period_ns(), sc_core::SC_NS),
-      loader_("loader") {
+      loader_("loader"),
+      pe_dmi_(cfg_.subarray.count),
+      pod_dmi_(cfg_.pod.count) {
+    loader_.register_invalidate_direct_mem_ptr(this, &SystolicDatapath::invalidate_loader);
     for (unsigned i = 0; i < cfg_.subarray.count; ++i) {
         const std::string n = "subarray_" + std::to_string(i);
-        subarrays_.push_back(std::make_unique<OmniDirectionalSubarray>(n.c_str(), cfg_, i));
+        subarrays_.push_back(
+            std::make_unique<OmniDirectionalSubarray>(n.c_str(), cfg_, i, fidelity_ == Fidelity::Cycle));
         simd_.push_back(std::make_unique<SimdSegment>(("simd_" + std::to_string(i)).c_str(), cfg_));
         loader_.bind(subarrays_.back()->weight_bus);
     }
     for (unsigned p = 0; p < cfg_.pod.count; ++p) {
         pods_.push_back(std::make_unique<FissionPod>(("pod_" + std::to_string(p)).c_str(), cfg_, p, regs_));
         loader_.bind(pods_.back()->memory().port);
+        // A crossbar's port has one binding per subarray slot, in slot order.
+        for (unsigned q = 0; q < cfg_.subarrays_per_pod(); ++q) {
+            OmniDirectionalSubarray& sub = *subarrays_.at(floorplan().subarray_of(p, q));
+            sub.activation_port.bind(pods_.back()->activation_crossbar().port);
+            sub.output_port.bind(pods_.back()->output_crossbar().port);
+        }
     }
+    // Last on the loader: the ring buses' debug view of their pipeline registers.
+    loader_.bind(activation_ring_.socket);
+    loader_.bind(partial_sum_ring_.socket);
 }
 
 SystolicDatapath::~SystolicDatapath() = default;
@@ -157,7 +171,7 @@ void SystolicDatapath::write_weights(const LogicalArray& array, unsigned slot, c
     if (k > array.block_rows * rows || n > array.block_cols * cols)
         throw DatapathError("write_weights: a " + std::to_string(k) + "x" + std::to_string(n) +
                             " weight tile does not fit the array");
-    if (slot >= subarrays_.front()->pes().slots) throw DatapathError("write_weights: no weight-buffer slot " + std::to_string(slot));
+    if (slot >= subarrays_.front()->weight_slots()) throw DatapathError("write_weights: no weight-buffer slot " + std::to_string(slot));
     for (unsigned i = 0; i < k; ++i)
         for (unsigned j = 0; j < n; ++j) {
             const unsigned s = array.at(i / rows, j / cols);
@@ -223,6 +237,117 @@ std::vector<Accumulator> SystolicDatapath::read_outputs(const LogicalArray& arra
 }
 
 // ---------------------------------------------------------------------------
+// Block staging, through the loader's DMI pointers
+// ---------------------------------------------------------------------------
+
+void SystolicDatapath::invalidate_loader(int target, sc_dt::uint64, sc_dt::uint64) {
+    const auto t = unsigned(target);
+    if (t < subarrays_.size()) pe_dmi_[t].clear();
+    else if (t - subarrays_.size() < pod_dmi_.size()) pod_dmi_[t - subarrays_.size()].clear();
+}
+
+Weight* SystolicDatapath::weight_buffer(unsigned subarray, unsigned pe) {
+    std::vector<Weight*>& cache = pe_dmi_.at(subarray);
+    if (cache.empty()) cache.assign(subarrays_[subarray]->rows() * subarrays_[subarray]->cols(), nullptr);
+    if (Weight* w = cache.at(pe)) return w;
+    if (subarray >= loader_.size())
+        throw DatapathError("loader: the datapath's sockets work once elaboration is complete (after sc_start)");
+    const OmniDirectionalSubarray& sub = *subarrays_[subarray];
+    tlm::tlm_generic_payload trans;
+    trans.set_command(tlm::TLM_WRITE_COMMAND);
+    trans.set_address(sub.pe_address(pe / sub.cols(), pe % sub.cols()));
+    tlm::tlm_dmi dmi;
+    if (!loader_[subarray]->get_direct_mem_ptr(trans, dmi) || !dmi.is_write_allowed())
+        throw DatapathError("loader: subarray " + std::to_string(subarray) + " grants no DMI to PE " +
+                            std::to_string(pe) + "'s weight buffer");
+    cache[pe] = reinterpret_cast<Weight*>(dmi.get_dmi_ptr() + (trans.get_address() - dmi.get_start_address()));
+    return cache[pe];
+}
+
+unsigned char* SystolicDatapath::pod_memory_pointer(unsigned pod, std::uint64_t address) {
+    for (const DmiRegion& r : pod_dmi_.at(pod))
+        if (address >= r.start && address <= r.end) return r.pointer + (address - r.start);
+    const unsigned target = unsigned(subarrays_.size()) + pod;
+    if (target >= loader_.size())
+        throw DatapathError("loader: the datapath's sockets work once elaboration is complete (after sc_start)");
+    tlm::tlm_generic_payload trans;
+    trans.set_command(tlm::TLM_WRITE_COMMAND);
+    trans.set_address(address);
+    tlm::tlm_dmi dmi;
+    if (!loader_[target]->get_direct_mem_ptr(trans, dmi) || !dmi.is_write_allowed())
+        throw DatapathError("loader: Pod Memory " + std::to_string(pod) + " grants no DMI at address " +
+                            std::to_string(address));
+    pod_dmi_[pod].push_back({dmi.get_start_address(), dmi.get_end_address(), dmi.get_dmi_ptr()});
+    return dmi.get_dmi_ptr() + (address - dmi.get_start_address());
+}
+
+void SystolicDatapath::write_weight_block(unsigned subarray, unsigned slot, const Weight* w, unsigned rows,
+                                          unsigned cols) {
+    OmniDirectionalSubarray& sub = *subarrays_.at(subarray);
+    if (rows > sub.rows() || cols > sub.cols())
+        throw DatapathError("write_weight_block: a " + std::to_string(rows) + "x" + std::to_string(cols) +
+                            " block does not fit subarray " + std::to_string(subarray));
+    if (slot >= sub.weight_slots()) throw DatapathError("write_weight_block: no weight-buffer slot " + std::to_string(slot));
+    const FlowDirection f = flow_of(subarray);
+    for (unsigned i = 0; i < rows; ++i) {
+        const unsigned pr = f.northward ? sub.rows() - 1 - i : i;
+        for (unsigned j = 0; j < cols; ++j) {
+            const unsigned pc = f.westward ? sub.cols() - 1 - j : j;
+            weight_buffer(subarray, pr * sub.cols() + pc)[slot] = w[std::size_t(i) * cols + j];
+        }
+    }
+}
+
+template <class T, class F>
+void SystolicDatapath::for_each_entry(const LogicalArray& array, bool activations, unsigned block, unsigned base,
+                                      unsigned m, F f) {
+    check_formed(array);
+    const BufferReach reach(cfg_, floorplan(), array);
+    const std::uint64_t capacity = activations ? reach.activation_entries() : reach.output_entries();
+    if (std::uint64_t(base) + m > capacity)
+        throw DatapathError(std::string(activations ? "activation" : "output") + " block: " + std::to_string(m) +
+                            " vectors from entry " + std::to_string(base) + " exceed the buffers the array reaches (" +
+                            std::to_string(capacity) + ")");
+    const unsigned edge = activations ? array.at(block, 0) : array.at(array.block_rows - 1, block);
+    const FlowDirection flow = flow_of(edge);
+    const unsigned lanes = activations ? cfg_.subarray.rows : cfg_.subarray.cols;
+    const bool mirrored = activations ? flow.northward : flow.westward;
+    const auto& buffers = activations ? reach.activation_buffers(block) : reach.output_buffers(block);
+    for (unsigned v = 0; v < m; ++v) {
+        const BufferEntry at = locate(buffers, base + v);
+        const std::uint64_t address =
+            activations ? at.memory->activation_base(at.buffer) + std::uint64_t(at.entry) * lanes * sizeof(T)
+                        : at.memory->output_base(at.buffer) + std::uint64_t(at.entry) * lanes * sizeof(T);
+        T* entry = reinterpret_cast<T*>(pod_memory_pointer(at.pod, address));
+        f(v, [entry, lanes, mirrored](unsigned lane) -> T& { return entry[mirrored ? lanes - 1 - lane : lane]; });
+    }
+}
+
+void SystolicDatapath::write_activation_block(const LogicalArray& array, unsigned block_row, unsigned base,
+                                              const Activation* a, unsigned m, unsigned rows) {
+    if (rows > cfg_.subarray.rows) throw DatapathError("write_activation_block: more rows than a subarray's");
+    for_each_entry<Activation>(array, true, block_row, base, m, [&](unsigned v, auto lane) {
+        for (unsigned r = 0; r < rows; ++r) lane(r) = a[std::size_t(v) * rows + r];
+    });
+}
+
+void SystolicDatapath::read_output_block(const LogicalArray& array, unsigned block_col, unsigned base,
+                                         Accumulator* out, unsigned m, unsigned cols) {
+    if (cols > cfg_.subarray.cols) throw DatapathError("read_output_block: more columns than a subarray's");
+    for_each_entry<Accumulator>(array, false, block_col, base, m, [&](unsigned v, auto lane) {
+        for (unsigned j = 0; j < cols; ++j) out[std::size_t(v) * cols + j] = lane(j);
+    });
+}
+
+void SystolicDatapath::write_output_block(const LogicalArray& array, unsigned block_col, unsigned base,
+                                          const Accumulator* in, unsigned m, unsigned cols) {
+    if (cols > cfg_.subarray.cols) throw DatapathError("write_output_block: more columns than a subarray's");
+    for_each_entry<Accumulator>(array, false, block_col, base, m, [&](unsigned v, auto lane) {
+        for (unsigned j = 0; j < cols; ++j) lane(j) = in[std::size_t(v) * cols + j];
+    });
+}
+
+// ---------------------------------------------------------------------------
 // Tile execution
 // ---------------------------------------------------------------------------
 
@@ -243,7 +368,10 @@ void SystolicDatapath::check_command(const LogicalArray& array, const TileComman
     if (t.vectors == 0 || t.rows == 0 || t.cols == 0) bad("empty tile");
     if (t.rows > array.block_rows * rows) bad("K = " + std::to_string(t.rows) + " exceeds the array's PE rows");
     if (t.cols > array.block_cols * cols) bad("N = " + std::to_string(t.cols) + " exceeds the array's PE columns");
-    if (cmd.weight_slot >= subarrays_.front()->pes().slots) bad("no weight-buffer slot " + std::to_string(cmd.weight_slot));
+    if (!cmd.weight_slots.empty() && cmd.weight_slots.size() != array.subarrays.size())
+        bad("a weight slot per subarray of the array expected");
+    for (unsigned slot : cmd.weight_slots.empty() ? std::vector<unsigned>{cmd.weight_slot} : cmd.weight_slots)
+        if (slot >= subarrays_.front()->weight_slots()) bad("no weight-buffer slot " + std::to_string(slot));
     if (std::uint64_t(cmd.activation_base) + t.vectors > reach.activation_entries())
         bad("activations beyond the activation buffers the array reaches");
     if (std::uint64_t(cmd.output_base) + t.vectors > reach.output_entries())
@@ -266,6 +394,23 @@ const LinkUse* find_link(const FissionTopology& t, unsigned from, unsigned to) {
 
 }  // namespace
 
+template <class T>
+T* SystolicDatapath::through_crossbar(tlm_utils::simple_initiator_socket_optional<OmniDirectionalSubarray>& port, bool write,
+                                      std::int64_t& latency_cycles) {
+    tlm::tlm_generic_payload trans;
+    trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    trans.set_address(0);
+    tlm::tlm_dmi dmi;
+    if (!port->get_direct_mem_ptr(trans, dmi) || !(write ? dmi.is_write_allowed() : dmi.is_read_allowed()))
+        throw DatapathError(std::string(port.name()) + ": the crossbar grants no DMI to its buffer");
+    const sc_core::sc_time latency = write ? dmi.get_write_latency() : dmi.get_read_latency();
+    const auto cycles = std::int64_t(latency / clock_period_ + 0.5);
+    if (latency_cycles >= 0 && cycles != latency_cycles)
+        throw DatapathError(std::string(port.name()) + ": crossbars of one array differ in latency");
+    latency_cycles = cycles;
+    return reinterpret_cast<T*>(dmi.get_dmi_ptr());
+}
+
 TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileCommand& cmd) {
     check_formed(array);
     const BufferReach reach(cfg_, floorplan(), array);
@@ -273,7 +418,8 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
     const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
     const unsigned BR = array.block_rows, BC = array.block_cols;
     const unsigned M = cmd.shape.vectors, K = cmd.shape.rows, N = cmd.shape.cols;
-    const std::int64_t S = cfg_.ring_bus.pipeline_stages, L = cfg_.pod.crossbar_latency_cycles;
+    const std::int64_t S = cfg_.ring_bus.pipeline_stages;
+    std::int64_t L = -1, L_out = -1;  // the crossbars' latencies, from the DMI they grant
     const Floorplan& fp = floorplan();
 
     // Per block of the array: its subarray, flow, links in and out.
@@ -318,16 +464,16 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
                 b.psum_in_turn = l.is_turn();
             }
             if (r + 1 < BR) b.psum_out = int(partial_sum_ring_.link_index(link(s, array.at(r + 1, c))));
+            // Each buffer is reached through the crossbar port of the subarray whose selector names it.
             if (c == 0)
-                for (unsigned i = 0; i < reach.activation_buffers(r).size(); ++i) {
-                    const BufferEntry at = locate(reach.activation_buffers(r), i);
-                    b.act_buffers.push_back(at.memory->activation_entry(at.buffer, 0));
-                }
+                for (const BufferReach::Buffer& buf : reach.activation_buffers(r))
+                    b.act_buffers.push_back(
+                        through_crossbar<Activation>(subarrays_[buf.subarray]->activation_port, false, L));
             if (r == BR - 1) {
-                for (unsigned i = 0; i < reach.output_buffers(c).size(); ++i) {
-                    const BufferEntry at = locate(reach.output_buffers(c), i);
-                    b.out_buffers.push_back(at.memory->output_entry(at.buffer, 0));
-                    b.out_hops.push_back(at.hops);
+                for (const BufferReach::Buffer& buf : reach.output_buffers(c)) {
+                    b.out_buffers.push_back(
+                        through_crossbar<Accumulator>(subarrays_[buf.subarray]->output_port, true, L_out));
+                    b.out_hops.push_back(buf.hops);
                 }
                 b.simd = simd_[s].get();
             }
@@ -336,15 +482,16 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
         }
 
     // Cycle 0: every PE latches its weight; the pipelines start empty.
-    for (auto& b : blocks) {
-        b.sub->latch_weights(cmd.weight_slot);
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+        Block& b = blocks[i];
+        b.sub->latch_weights(cmd.weight_slots.empty() ? cmd.weight_slot : cmd.weight_slots[i]);
         b.sub->clear_pipeline();
         if (b.act_out >= 0) activation_ring_.clear(unsigned(b.act_out));
         if (b.psum_out >= 0) partial_sum_ring_.clear(unsigned(b.psum_out));
     }
 
     const unsigned act_banks = rows, out_banks = cols;
-    const std::uint64_t write_delay = std::uint64_t(L) + blocks.back().simd->latency(cmd.simd);
+    const std::uint64_t write_delay = std::uint64_t(L_out) + blocks.back().simd->latency(cmd.simd);
     // Vector m enters when the inter-pod links let it (every cycle unless
     // remote writes would exceed them): the stream cycle of each vector.
     const StreamPace pace = stream_pace(cfg_, reach.stripe(), cmd.shape);

@@ -11,6 +11,11 @@
 // Tiles on disjoint logical arrays may run concurrently from different
 // processes.
 //
+// A tile reads its activations and writes its outputs through DMI pointers
+// its subarrays obtain from their Fission Pods' crossbars (which add their
+// latency to the pointer's), so the crossbar selectors of the current state
+// decide which buffers it reaches and the crossbar modules how long it takes.
+//
 // Data layout that the loader (write_weights / write_activations /
 // read_outputs, through the TLM sockets) and the hardware agree on: logical
 // PE (i, j) is PE (i mod rows, j mod cols) of subarray at(i / rows, j / cols),
@@ -25,6 +30,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "hw/datapath/fidelity.h"
 #include "hw/fission/buffer_reach.h"
 #include "hw/pod/fission_pod.h"
 #include "hw/regfile/reconfiguration_register_file.h"
@@ -44,6 +50,8 @@ public:
 /// What one tile computes on a logical array.
 struct TileCommand {
     unsigned weight_slot = 0;    ///< weight-buffer slot the PEs latch
+    /// Or, when not empty, the slot of each subarray of the array (in its order).
+    std::vector<unsigned> weight_slots;
     TileShape shape;             ///< M vectors, K rows, N columns
     unsigned activation_base = 0;///< first activation-buffer entry
     unsigned output_base = 0;    ///< first output-buffer entry
@@ -58,8 +66,12 @@ struct TileRun {
 
 class SystolicDatapath : public sc_core::sc_module {
 public:
-    SystolicDatapath(sc_core::sc_module_name name, const ArchConfig& cfg);
+    /// At tile fidelity the subarrays are built without their PE modules
+    /// (the state stays, allocated when first used).
+    SystolicDatapath(sc_core::sc_module_name name, const ArchConfig& cfg, Fidelity fidelity = Fidelity::Cycle);
     ~SystolicDatapath() override;
+
+    Fidelity fidelity() const { return fidelity_; }
 
     const ArchConfig& config() const { return cfg_; }
     ReconfigurationRegisterFile& registers() { return regs_; }
@@ -82,6 +94,21 @@ public:
                            unsigned k);
     /// O is M x N, row-major, read from output-buffer entry `base` on.
     std::vector<Accumulator> read_outputs(const LogicalArray& array, unsigned base, unsigned m, unsigned n);
+
+    // ---- the same, one block of a logical array at a time (a chip's tiles
+    // staged from its DMA engines' data, hw/accelerator) ----
+    /// Weight block of `subarray` (rows x cols, row-major, its own PE rows
+    /// and columns in logical order) into weight-buffer slot `slot`.
+    void write_weight_block(unsigned subarray, unsigned slot, const Weight* w, unsigned rows, unsigned cols);
+    /// Activations of block row `block_row` (m x rows, row-major) from entry `base` on.
+    void write_activation_block(const LogicalArray& array, unsigned block_row, unsigned base, const Activation* a,
+                                unsigned m, unsigned rows);
+    /// Outputs of block column `block_col` (m x cols, row-major) from entry `base` on: read, or written (a
+    /// partial sum restored, a bias preloaded).
+    void read_output_block(const LogicalArray& array, unsigned block_col, unsigned base, Accumulator* out,
+                           unsigned m, unsigned cols);
+    void write_output_block(const LogicalArray& array, unsigned block_col, unsigned base, const Accumulator* in,
+                            unsigned m, unsigned cols);
 
     // ---- running tiles ----
     /// Steps the tile cycle by cycle now, without advancing simulated time.
@@ -108,8 +135,21 @@ private:
         unsigned pod, buffer, entry, hops;
     };
     BufferEntry locate(const std::vector<BufferReach::Buffer>& buffers, unsigned v);
+    /// The loader's DMI pointers (cached until invalidated): PE `pe`'s weight
+    /// buffer over its subarray's weight bus, a Pod Memory buffer.
+    Weight* weight_buffer(unsigned subarray, unsigned pe);
+    unsigned char* pod_memory_pointer(unsigned pod, std::uint64_t address);
+    void invalidate_loader(int target, sc_dt::uint64 start, sc_dt::uint64 end);
+    /// Through `port` (a subarray's crossbar port): the buffer its selector names, and the crossbar's latency.
+    template <class T>
+    T* through_crossbar(tlm_utils::simple_initiator_socket_optional<OmniDirectionalSubarray>& port, bool write,
+                        std::int64_t& latency_cycles);
+    /// Calls `f(pointer to the entry, lane mirror)` for each of m vectors of an edge's buffers.
+    template <class T, class F>
+    void for_each_entry(const LogicalArray& array, bool activations, unsigned block, unsigned base, unsigned m, F f);
 
     ArchConfig cfg_;
+    Fidelity fidelity_;
     ReconfigurationRegisterFile regs_;
     std::vector<std::unique_ptr<OmniDirectionalSubarray>> subarrays_;
     std::vector<std::unique_ptr<FissionPod>> pods_;
@@ -117,10 +157,16 @@ private:
     ActivationRingBus activation_ring_;
     PartialSumRingBus partial_sum_ring_;
     sc_core::sc_time clock_period_;
-    /// The loader's initiator, bound to the subarrays' weight buses and the pods' memories.
+    /// The loader's initiator, bound to the subarrays' weight buses, the pods' memories and the ring buses (debug).
     tlm_utils::multi_passthrough_initiator_socket<SystolicDatapath> loader_;
     std::unique_ptr<Trace> trace_;
     std::uint64_t cycles_run_ = 0;  ///< all tiles so far: the trace's time base
+    std::vector<std::vector<Weight*>> pe_dmi_;  ///< [subarray][pe]
+    struct DmiRegion {
+        std::uint64_t start = 0, end = 0;
+        unsigned char* pointer = nullptr;
+    };
+    std::vector<std::vector<DmiRegion>> pod_dmi_;  ///< [pod]
 };
 
 }  // namespace planaria

@@ -35,6 +35,16 @@ namespace {
 double to_real(std::int16_t x) { return double(x) / kOne; }
 }  // namespace
 
+std::int16_t NumberFormat::fused_chain(std::int16_t x, const std::uint32_t (&fused)[4]) const {
+    for (std::uint32_t f : fused)
+        if (f) x = elementwise(static_cast<LayerType>(f - 1), x);
+    return x;
+}
+
+std::int16_t NumberFormat::write_back(std::int64_t accumulator, const std::uint32_t (&fused)[4]) const {
+    return fused_chain(requantize(accumulator), fused);
+}
+
 std::int16_t NumberFormat::elementwise(LayerType t, std::int16_t x) const {
     const auto from_real = [this](double v) { return saturate(std::int64_t(std::llround(v * kOne))); };
     switch (t) {

@@ -50,6 +50,11 @@ struct NumberFormat {
     /// A one-input element-wise layer (relu, relu6, leaky relu, sigmoid,
     /// swish, tanh, batch norm) on one value.
     std::int16_t elementwise(LayerType t, std::int16_t x) const;
+    /// A GEMM's write-back after its last k tile: requantise `accumulator`,
+    /// then apply the fused element-wise chain (`fused`: LayerType + 1 each, 0: none).
+    std::int16_t write_back(std::int64_t accumulator, const std::uint32_t (&fused)[4]) const;
+    /// The fused chain alone, on an activation.
+    std::int16_t fused_chain(std::int16_t x, const std::uint32_t (&fused)[4]) const;
     /// Softmax over `n` values at `in` (stride `stride`), written to `out` at the same stride.
     void softmax(const std::int16_t* in, std::int16_t* out, std::uint64_t n, std::uint64_t stride) const;
 };

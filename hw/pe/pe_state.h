@@ -8,6 +8,10 @@
 // `slots` weights, latches one of them into its weight register for a tile,
 // multiplies the activation passing along its row with it and adds the
 // product to the partial sum passing down its column.
+//
+// The storage is allocated on first use (materialize()): a chip at tile
+// fidelity never steps its PEs, and must not pay 4 MB of weight buffers for
+// them (Fig. 16 elaborates hundreds of chips in one process).
 
 #include <cstdint>
 #include <vector>
@@ -31,14 +35,25 @@ struct PeState {
     std::vector<Accumulator> psum;         ///< [pe] partial-sum (accumulator) register
     std::vector<std::uint8_t> psum_valid;  ///< [pe] the partial sum is complete so far
 
-    PeState(unsigned r, unsigned c, unsigned s)
-        : rows(r), cols(c), slots(s),
-          weight_buffer(std::size_t(r) * c * s, 0), weight(std::size_t(r) * c, 0),
-          activation(std::size_t(r) * c, 0), act_valid(std::size_t(r) * c, 0),
-          psum(std::size_t(r) * c, 0), psum_valid(std::size_t(r) * c, 0) {}
+    PeState(unsigned r, unsigned c, unsigned s) : rows(r), cols(c), slots(s) {}
 
     unsigned pe_count() const { return rows * cols; }
-    Weight* buffer_of(unsigned pe) { return weight_buffer.data() + std::size_t(pe) * slots; }
+    bool materialized() const { return !weight.empty(); }
+    /// Allocates the state (zeros) if it is not yet.
+    void materialize() {
+        if (materialized()) return;
+        const std::size_t n = std::size_t(rows) * cols;
+        weight_buffer.assign(n * slots, 0);
+        weight.assign(n, 0);
+        activation.assign(n, 0);
+        act_valid.assign(n, 0);
+        psum.assign(n, 0);
+        psum_valid.assign(n, 0);
+    }
+    Weight* buffer_of(unsigned pe) {
+        materialize();
+        return weight_buffer.data() + std::size_t(pe) * slots;
+    }
 };
 
 }  // namespace planaria

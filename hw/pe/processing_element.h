@@ -10,6 +10,10 @@
 //   + 8 (2 bytes)                   activation register            RO
 //   + 10 (2 bytes)                  weight register                RO
 // Everything else answers TLM_ADDRESS_ERROR_RESPONSE.
+//
+// The address map is implemented once, by the static functions below: the
+// module's socket calls them, and so does the weight bus of a subarray built
+// without PE modules (a chip at tile fidelity).
 
 #include <systemc>
 #include <tlm>
@@ -32,13 +36,15 @@ public:
 
     unsigned index() const { return index_; }
 
+    /// PE `pe` of `state`, reached at its local address.
+    static void access(PeState& state, unsigned pe, tlm::tlm_generic_payload& trans);
+    static unsigned debug_access(PeState& state, unsigned pe, tlm::tlm_generic_payload& trans);
+    static bool direct_access(PeState& state, unsigned pe, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     unsigned transport_dbg(tlm::tlm_generic_payload& trans);
     bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
-    MemoryWindow weight_window() const;
-    /// Little-endian image of the read-only registers.
-    void register_image(unsigned char* out) const;
 
     PeState& state_;
     unsigned index_;

@@ -9,6 +9,11 @@ PodCrossbar::PodCrossbar(sc_core::sc_module_name name, const ArchConfig& cfg, Ki
       latency_(cfg.pod.crossbar_latency_cycles * cfg.clock_period_ns(), sc_core::SC_NS) {
     port.register_b_transport(this, &PodCrossbar::b_transport);
     port.register_transport_dbg(this, &PodCrossbar::transport_dbg);
+    port.register_get_direct_mem_ptr(this, &PodCrossbar::get_direct_mem_ptr);
+}
+
+std::uint64_t PodCrossbar::window_bytes() const {
+    return kind_ == Kind::ActivationRead ? memory_.activation_buffer_bytes() : memory_.output_buffer_bytes();
 }
 
 std::uint64_t PodCrossbar::window_base(unsigned slot) const {
@@ -18,8 +23,7 @@ std::uint64_t PodCrossbar::window_base(unsigned slot) const {
 
 tlm::tlm_response_status PodCrossbar::check(tlm::tlm_generic_payload& trans) const {
     if (kind_ == Kind::ActivationRead && trans.is_write()) return tlm::TLM_COMMAND_ERROR_RESPONSE;
-    const std::uint64_t size =
-        kind_ == Kind::ActivationRead ? memory_.activation_buffer_bytes() : memory_.output_buffer_bytes();
+    const std::uint64_t size = window_bytes();
     const unsigned width = trans.get_streaming_width() ? trans.get_streaming_width() : trans.get_data_length();
     if (trans.get_address() >= size || width > size - trans.get_address()) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
     return tlm::TLM_OK_RESPONSE;
@@ -36,6 +40,27 @@ void PodCrossbar::b_transport(int slot, tlm::tlm_generic_payload& trans, sc_core
     to_memory->b_transport(trans, delay);
     trans.set_address(address);
     delay += latency_;
+}
+
+bool PodCrossbar::get_direct_mem_ptr(int slot, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+    const std::uint64_t address = trans.get_address(), size = window_bytes(), base = window_base(unsigned(slot));
+    if (address >= size) {
+        dmi.allow_none();
+        return false;
+    }
+    trans.set_address(base + address);
+    const bool granted = to_memory->get_direct_mem_ptr(trans, dmi);
+    trans.set_address(address);
+    if (!granted) return false;
+    // Pod Memory grants the whole buffer; the crossbar shows it at 0 and adds its latency.
+    unsigned char* window = dmi.get_dmi_ptr() + (base - dmi.get_start_address());
+    dmi.set_dmi_ptr(window);
+    dmi.set_start_address(0);
+    dmi.set_end_address(std::min<std::uint64_t>(size, dmi.get_end_address() - base + 1) - 1);
+    if (kind_ == Kind::ActivationRead) dmi.allow_read();
+    dmi.set_read_latency(dmi.get_read_latency() + latency_);
+    dmi.set_write_latency(dmi.get_write_latency() + latency_);
+    return true;
 }
 
 unsigned PodCrossbar::transport_dbg(int slot, tlm::tlm_generic_payload& trans) {

@@ -9,7 +9,10 @@
 // access at address a through slot s's binding reaches address a of the
 // selected buffer (the activation buffer for the activation crossbar, the
 // output buffer for the output crossbar). The activation crossbar is
-// read-only. Each traversal annotates crossbar_latency_cycles.
+// read-only. Each traversal annotates crossbar_latency_cycles. DMI through
+// the crossbar grants the selected buffer's window (read only through the
+// activation crossbar) with the crossbar's latency as the DMI latency: the
+// datapath streams through such a pointer and takes its latency from it.
 
 #include <functional>
 
@@ -39,10 +42,14 @@ public:
     unsigned route(unsigned slot) const { return selector_(slot); }
     /// Pod Memory address of the window slot `slot` reaches.
     std::uint64_t window_base(unsigned slot) const;
+    /// Bytes of the window (one buffer).
+    std::uint64_t window_bytes() const;
+    sc_core::sc_time latency() const { return latency_; }
 
 private:
     void b_transport(int slot, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     unsigned transport_dbg(int slot, tlm::tlm_generic_payload& trans);
+    bool get_direct_mem_ptr(int slot, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
     /// Refuses writes through the activation crossbar and accesses leaving the buffer.
     tlm::tlm_response_status check(tlm::tlm_generic_payload& trans) const;
 

@@ -20,11 +20,23 @@ PodMemory::PodMemory(sc_core::sc_module_name name, const ArchConfig& cfg, unsign
       act_stride_(power_of_two_at_least(std::uint64_t(act_entries_) * act_banks_ * sizeof(Activation))),
       out_base_(power_of_two_at_least(act_stride_ * buffers)),
       out_stride_(power_of_two_at_least(std::uint64_t(out_entries_) * out_banks_ * sizeof(Accumulator))),
-      act_(buffers, std::vector<Activation>(std::size_t(act_entries_) * act_banks_, 0)),
-      out_(buffers, std::vector<Accumulator>(std::size_t(out_entries_) * out_banks_, 0)) {
+      act_(buffers),
+      out_(buffers) {
     port.register_b_transport(this, &PodMemory::b_transport);
     port.register_transport_dbg(this, &PodMemory::transport_dbg);
     port.register_get_direct_mem_ptr(this, &PodMemory::get_direct_mem_ptr);
+}
+
+std::vector<Activation>& PodMemory::activation_storage(unsigned buffer) {
+    std::vector<Activation>& b = act_.at(buffer);
+    if (b.empty()) b.assign(std::size_t(act_entries_) * act_banks_, 0);
+    return b;
+}
+
+std::vector<Accumulator>& PodMemory::output_storage(unsigned buffer) {
+    std::vector<Accumulator>& b = out_.at(buffer);
+    if (b.empty()) b.assign(std::size_t(out_entries_) * out_banks_, 0);
+    return b;
 }
 
 bool PodMemory::window(std::uint64_t address, unsigned char*& data, std::uint64_t& size, std::uint64_t& base) {
@@ -32,14 +44,14 @@ bool PodMemory::window(std::uint64_t address, unsigned char*& data, std::uint64_
         const std::uint64_t b = address / act_stride_;
         if (b >= buffers_) return false;
         base = b * act_stride_;
-        data = reinterpret_cast<unsigned char*>(act_[b].data());
-        size = act_[b].size() * sizeof(Activation);
+        data = reinterpret_cast<unsigned char*>(activation_storage(unsigned(b)).data());
+        size = activation_buffer_bytes();
     } else {
         const std::uint64_t b = (address - out_base_) / out_stride_;
         if (b >= buffers_) return false;
         base = out_base_ + b * out_stride_;
-        data = reinterpret_cast<unsigned char*>(out_[b].data());
-        size = out_[b].size() * sizeof(Accumulator);
+        data = reinterpret_cast<unsigned char*>(output_storage(unsigned(b)).data());
+        size = output_buffer_bytes();
     }
     return address - base < size;
 }

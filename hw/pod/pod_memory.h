@@ -13,6 +13,9 @@
 // Output words are presented sign-extended to 64 bits; their capacity counts
 // bank_width_bits per word. Gaps between buffers answer
 // TLM_ADDRESS_ERROR_RESPONSE. DMI is granted per buffer.
+//
+// A buffer's storage is allocated on its first access: a chip at tile
+// fidelity holds its tiles' data elsewhere and never touches the banks.
 
 #include <vector>
 
@@ -46,10 +49,10 @@ public:
 
     // The datapath's ports into the banks: one entry, all banks.
     Activation* activation_entry(unsigned buffer, unsigned entry) {
-        return act_[buffer].data() + std::size_t(entry) * act_banks_;
+        return activation_storage(buffer).data() + std::size_t(entry) * act_banks_;
     }
     Accumulator* output_entry(unsigned buffer, unsigned entry) {
-        return out_[buffer].data() + std::size_t(entry) * out_banks_;
+        return output_storage(buffer).data() + std::size_t(entry) * out_banks_;
     }
 
     /// Bits read from and written to the banks, for energy accounting.
@@ -61,6 +64,8 @@ private:
     bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
     /// The buffer window an address falls in; false in a gap.
     bool window(std::uint64_t address, unsigned char*& data, std::uint64_t& size, std::uint64_t& base);
+    std::vector<Activation>& activation_storage(unsigned buffer);
+    std::vector<Accumulator>& output_storage(unsigned buffer);
 
     unsigned buffers_, act_banks_, out_banks_, act_entries_, out_entries_;
     std::uint64_t act_stride_, out_base_, out_stride_;

@@ -443,8 +443,17 @@ SubarraySequencer::Flow SubarraySequencer::compute(const Instruction& in, Horizo
         fail(rm::kSeqErrorTile);
         return Flow::Continue;
     }
-    const std::uint64_t cycles =
-        tile_cycles(cfg_, {array.block_rows, array.block_cols}, {m, k, n}, in.a16 != 0, reach().stripe()).total();
+    const ArrayShape shape{array.block_rows, array.block_cols};
+    const TileShape tile{m, k, n};
+    std::uint64_t cycles = (timing_ ? timing_(cfg_, shape, tile, in.a16 != 0, reach().stripe())
+                                    : tile_cycles(cfg_, shape, tile, in.a16 != 0, reach().stripe()))
+                               .total();
+    if (TileBuffers* b = services_.buffers(subarray_))
+        b->pending = {true, (in.flags & 1) != 0, m, unsigned(in.a64 >> 48 & 0xFFFF)};
+    const TileOutcome outcome =
+        services_.issue_tile(subarray_, {tile, unsigned(in.a64 >> 48 & 0xFFFF), (in.flags & 1) != 0, in.a16 != 0, cycles});
+    if (outcome.error) fail(outcome.error);
+    if (outcome.measured) cycles = outcome.cycles;  // the datapath's own cycles are the time the tile takes
     const sc_core::sc_time start = std::max(h.compute_free, h.operands);
     h.compute_free = start + period_ * double(cycles);
     if (observer_) observer_({subarray_, tenant_, layer_, start, h.compute_free});
@@ -457,17 +466,11 @@ SubarraySequencer::Flow SubarraySequencer::compute(const Instruction& in, Horizo
     if (array.subarrays.front() == subarray_) ++tiles_;
     weights_after_tile_ = true;
     const BlockPosition at = block();
-    activity_ += tile_activity(cfg_, {array.block_rows, array.block_cols}, at.row, at.col, {m, k, n}, cycles,
-                               (in.flags & 1) != 0, reach().stripe());
+    activity_ += tile_activity(cfg_, shape, at.row, at.col, tile, cycles, (in.flags & 1) != 0, reach().stripe());
     if (at.row + 1 == array.block_rows) {  // the last block row holds the output buffer
         held_vectors_ = m;
         held_cols_ = block_extent(n, at.col, cols);
         if (in.a16) activity_.simd_ops += std::uint64_t(m) * held_cols_;
-    }
-    if (TileBuffers* b = services_.buffers(subarray_)) {
-        b->pending = {true, (in.flags & 1) != 0, m, unsigned(in.a64 >> 48 & 0xFFFF)};
-        // A cluster's tile is computed at its barrier; a subarray alone computes now.
-        if (array.subarrays.size() == 1) services_.compute_tile(subarray_);
     }
     // A subarray alone stands at a tile boundary after each tile.
     if (array.subarrays.size() == 1 && preempt_requested_) {
@@ -538,7 +541,7 @@ SubarraySequencer::Flow SubarraySequencer::sync(const Instruction& in, Horizon& 
         checkpoint(h);
         return Flow::Stopped;
     }
-    if (!ok) fail(agreed.aborted ? rm::kSeqErrorAborted : rm::kSeqErrorConfiguration);
+    if (!ok) fail(agreed.error ? agreed.error : agreed.aborted ? rm::kSeqErrorAborted : rm::kSeqErrorConfiguration);
     h.compute_free = agreed.compute_done;
     // A data barrier: the next layer reads what the members stored.
     if (in.flags & 2) {

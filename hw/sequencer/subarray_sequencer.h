@@ -39,6 +39,27 @@
 
 namespace planaria {
 
+/// A tile as its sequencer issued it (a Compute instruction).
+struct TileIssue {
+    TileShape shape;           ///< M, K, N of the whole logical array's tile
+    unsigned slot = 0;         ///< weight-buffer slot the PEs latch
+    bool accumulate = false;   ///< adds to the output buffer (a k tile after the first)
+    bool simd = false;         ///< the SIMD segment is not bypassed
+    std::uint64_t cycles = 0;  ///< what the tile level's closed form gives it
+};
+
+/// What became of an issued tile.
+struct TileOutcome {
+    bool computed = false;     ///< it ran now (else when its cluster's barrier completes)
+    std::uint64_t cycles = 0;  ///< computed at cycle fidelity: the cycles the datapath took
+    bool measured = false;     ///< `cycles` holds them
+    std::uint32_t error = 0;   ///< a kSeqError* code: the tile could not run
+};
+
+/// The tile level's timing: the closed form (tile_cycles), or a replacement
+/// (a test perturbs it to see the cycle-level cross-check catch it).
+using TileTiming = std::function<TileCycles(const ArchConfig&, ArrayShape, TileShape, bool, const OutputStripe*)>;
+
 /// What a sequencer needs from the chip around it.
 class SequencerServices {
 public:
@@ -59,6 +80,7 @@ public:
         sc_core::sc_time compute_done, stores_done;
         bool stop = false, withdrawn = false;
         bool aborted = false;  ///< another member of the tenant failed: the barrier never completes
+        std::uint32_t error = 0;  ///< the cluster's tile could not run (a kSeqError* code)
     };
     /// Barrier of `parties` sequencers: all the tenant's (`tenant_wide`) or
     /// those of `subarray`'s current cluster. Returns when all have arrived,
@@ -74,8 +96,9 @@ public:
     /// memory (nullptr in timing-only runs).
     virtual TileBuffers* buffers(unsigned subarray) = 0;
     virtual DataPort& data_port(unsigned subarray) = 0;
-    /// Functional runs: the tile of `subarray`'s logical array, once issued by all its members.
-    virtual void compute_tile(unsigned subarray) = 0;
+    /// A Compute instruction of `subarray`: a subarray alone computes its
+    /// tile now; a cluster's tile is computed when its barrier completes.
+    virtual TileOutcome issue_tile(unsigned subarray, const TileIssue& tile) = 0;
     /// A commit of the reconfiguration registers waits for a tile boundary.
     virtual bool reconfiguration_pending() const = 0;
     /// Called at a tile boundary (simulation time = the sequencer's time)
@@ -131,6 +154,8 @@ public:
     const sc_core::sc_time& finished_at() const { return finished_at_; }
     /// Called for every tile this subarray computes (empty: nobody listens).
     void observe(TileObserver observer) { observer_ = std::move(observer); }
+    /// Replaces the closed form the tile level times tiles with (empty: the closed form).
+    void set_tile_timing(TileTiming timing) { timing_ = std::move(timing); }
 
 private:
     SC_HAS_PROCESS(SubarraySequencer);
@@ -241,6 +266,7 @@ private:
     sc_core::sc_time dma_into(Chunk& chunk, std::uint64_t index);
     std::vector<unsigned char> scratch_;  ///< DMA data in timing-only runs
     TileObserver observer_;
+    TileTiming timing_;
 };
 
 }  // namespace planaria

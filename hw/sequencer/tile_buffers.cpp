@@ -152,12 +152,7 @@ void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members
         }
         // After the last k tile the SIMD segment requantises and applies the fused chain.
         if (head.k_tile + 1 == last.layer.k_tiles) {
-            for (auto& v : last.outputs) {
-                std::int16_t x = format.requantize(v);
-                for (std::uint32_t f : last.layer.fused)
-                    if (f) x = format.elementwise(static_cast<LayerType>(f - 1), x);
-                v = x;
-            }
+            for (auto& v : last.outputs) v = format.write_back(v, last.layer.fused);
         }
     }
     for (TileBuffers* m : members) m->pending.valid = false;

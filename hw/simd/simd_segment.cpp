@@ -11,8 +11,10 @@ SimdSegment::SimdSegment(sc_core::sc_module_name name, const ArchConfig& cfg)
 Accumulator SimdSegment::apply(const SimdInstruction& insn, Accumulator v) const {
     const bool requantize = insn.op == SimdOp::Requantize || insn.op == SimdOp::RequantizeRelu;
     const bool relu = insn.op == SimdOp::Relu || insn.op == SimdOp::RequantizeRelu;
-    if (requantize) v = numerics::NumberFormat{activation_bits_}.requantize(v, insn.shift);
+    const numerics::NumberFormat format{activation_bits_};
+    if (requantize) v = format.requantize(v, insn.shift);
     if (relu) v = std::max<Accumulator>(v, 0);
+    if (requantize) v = format.fused_chain(std::int16_t(v), insn.fused);
     return v;
 }
 

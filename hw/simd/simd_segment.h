@@ -7,7 +7,8 @@
 //
 // Operations on accumulator values: none (the segment is bypassed and adds no
 // latency), ReLU, requantisation to activation width (arithmetic shift right
-// with rounding to nearest, then saturation), and both.
+// with rounding to nearest, then saturation), and both; after them, the chain
+// of element-wise layers the compiler fused into the write-back.
 
 #include <cstdint>
 
@@ -24,6 +25,9 @@ enum class SimdOp : std::uint8_t { None = 0, Relu = 1, Requantize = 2, Requantiz
 struct SimdInstruction {
     SimdOp op = SimdOp::None;
     unsigned shift = 0;  ///< requantisation: divide by 2^shift, rounded
+    /// Then the element-wise layers fused into the write-back, in order
+    /// (LayerType + 1 each, 0: none), on the requantised value.
+    std::uint32_t fused[4] = {0, 0, 0, 0};
 };
 
 class SimdSegment : public sc_core::sc_module {

@@ -5,23 +5,26 @@
 namespace planaria {
 
 OmniDirectionalSubarray::OmniDirectionalSubarray(sc_core::sc_module_name name, const ArchConfig& cfg,
-                                                 unsigned index)
+                                                 unsigned index, bool pe_modules)
     : sc_module(name),
       weight_bus("weight_bus"),
+      activation_port("activation_port"),
+      output_port("output_port"),
       index_(index),
       state_(cfg.subarray.rows, cfg.subarray.cols, cfg.subarray.weight_buffer_bytes / sizeof(Weight)),
-      pe_span_(ProcessingElement::address_span(cfg.subarray.weight_buffer_bytes)),
-      to_pe_("to_pe") {
+      pe_span_(ProcessingElement::address_span(cfg.subarray.weight_buffer_bytes)) {
     weight_bus.register_b_transport(this, &OmniDirectionalSubarray::b_transport);
     weight_bus.register_transport_dbg(this, &OmniDirectionalSubarray::transport_dbg);
     weight_bus.register_get_direct_mem_ptr(this, &OmniDirectionalSubarray::get_direct_mem_ptr);
-    to_pe_.register_invalidate_direct_mem_ptr(this, &OmniDirectionalSubarray::invalidate_direct_mem_ptr);
+    if (!pe_modules) return;
+    to_pe_ = std::make_unique<tlm_utils::multi_passthrough_initiator_socket<OmniDirectionalSubarray>>("to_pe");
+    to_pe_->register_invalidate_direct_mem_ptr(this, &OmniDirectionalSubarray::invalidate_direct_mem_ptr);
     pes_.reserve(state_.pe_count());
     for (unsigned r = 0; r < state_.rows; ++r)
         for (unsigned c = 0; c < state_.cols; ++c) {
             const std::string n = "pe_" + std::to_string(r) + "_" + std::to_string(c);
             pes_.push_back(std::make_unique<ProcessingElement>(n.c_str(), state_, r * state_.cols + c));
-            to_pe_.bind(pes_.back()->socket);
+            to_pe_->bind(pes_.back()->socket);
         }
 }
 
@@ -47,7 +50,8 @@ void OmniDirectionalSubarray::b_transport(tlm::tlm_generic_payload& trans, sc_co
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
-    to_pe_[pe]->b_transport(trans, delay);
+    if (to_pe_) (*to_pe_)[pe]->b_transport(trans, delay);
+    else ProcessingElement::access(state_, pe, trans);
     trans.set_address(address);
 }
 
@@ -55,7 +59,8 @@ unsigned OmniDirectionalSubarray::transport_dbg(tlm::tlm_generic_payload& trans)
     const std::uint64_t address = trans.get_address();
     unsigned pe = 0;
     if (!decode(trans, pe)) return 0;
-    const unsigned n = to_pe_[pe]->transport_dbg(trans);
+    const unsigned n =
+        to_pe_ ? (*to_pe_)[pe]->transport_dbg(trans) : ProcessingElement::debug_access(state_, pe, trans);
     trans.set_address(address);
     return n;
 }
@@ -69,7 +74,8 @@ bool OmniDirectionalSubarray::get_direct_mem_ptr(tlm::tlm_generic_payload& trans
     }
     pe = unsigned(address / pe_span_);
     trans.set_address(address % pe_span_);
-    const bool granted = to_pe_[pe]->get_direct_mem_ptr(trans, dmi);
+    const bool granted = to_pe_ ? (*to_pe_)[pe]->get_direct_mem_ptr(trans, dmi)
+                                : ProcessingElement::direct_access(state_, pe, trans, dmi);
     trans.set_address(address);
     // Translate the PE-local range back into weight-bus addresses.
     const std::uint64_t base = std::uint64_t(pe) * pe_span_;
@@ -88,11 +94,13 @@ void OmniDirectionalSubarray::invalidate_direct_mem_ptr(int id, sc_dt::uint64 st
 // ---------------------------------------------------------------------------
 
 void OmniDirectionalSubarray::latch_weights(unsigned slot) {
+    state_.materialize();
     const unsigned n = state_.pe_count();
     for (unsigned pe = 0; pe < n; ++pe) state_.weight[pe] = state_.weight_buffer[std::size_t(pe) * state_.slots + slot];
 }
 
 void OmniDirectionalSubarray::clear_pipeline() {
+    state_.materialize();
     std::fill(state_.activation.begin(), state_.activation.end(), Activation(0));
     std::fill(state_.act_valid.begin(), state_.act_valid.end(), std::uint8_t(0));
     std::fill(state_.psum.begin(), state_.psum.end(), Accumulator(0));
@@ -156,6 +164,7 @@ void step_kernel(PeState& s, const ActivationEdge& act_in, const PartialSumEdge&
 
 void OmniDirectionalSubarray::step(FlowDirection flow, const ActivationEdge& act_in, const PartialSumEdge& psum_in,
                                    ActivationEdge& act_out, PartialSumEdge& psum_out) {
+    state_.materialize();
     if (flow.westward) {
         if (flow.northward) step_kernel<true, true>(state_, act_in, psum_in, act_out, psum_out);
         else step_kernel<true, false>(state_, act_in, psum_in, act_out, psum_out);

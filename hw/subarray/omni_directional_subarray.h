@@ -12,6 +12,15 @@
 // expose it through their TLM sockets. The weight bus (a target socket) is the
 // bus that "goes around the subarrays and fills their weight buffers": it
 // routes a transaction at pe_address(r, c) + offset to that PE.
+//
+// A subarray is built with or without its PE modules: a chip at cycle
+// fidelity has them (1,024 sc_modules, the TLM-visible face of the PE
+// state); one at tile fidelity never steps its PEs and keeps only the state,
+// which the weight bus then serves itself with the same address map.
+//
+// Its two ports into Pod Memory are initiator sockets bound to its Fission
+// Pod's crossbars: `activation_port` reads the activation buffer and
+// `output_port` writes the output buffer its crossbar selector names.
 
 #include <memory>
 #include <vector>
@@ -19,6 +28,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
 #include "hw/config/arch_config.h"
@@ -49,15 +59,24 @@ using PartialSumEdge = EdgeVector<Accumulator>;  ///< one value per PE column
 class OmniDirectionalSubarray : public sc_core::sc_module {
 public:
     tlm_utils::simple_target_socket_optional<OmniDirectionalSubarray> weight_bus;
+    tlm_utils::simple_initiator_socket_optional<OmniDirectionalSubarray> activation_port;  ///< to the activation crossbar
+    tlm_utils::simple_initiator_socket_optional<OmniDirectionalSubarray> output_port;      ///< to the output crossbar
 
-    OmniDirectionalSubarray(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned index);
+    OmniDirectionalSubarray(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned index,
+                            bool pe_modules = true);
 
     unsigned index() const { return index_; }
     unsigned rows() const { return state_.rows; }
     unsigned cols() const { return state_.cols; }
-    PeState& pes() { return state_; }
-    const PeState& pes() const { return state_; }
-    ProcessingElement& pe(unsigned r, unsigned c) { return *pes_[r * state_.cols + c]; }
+    unsigned weight_slots() const { return state_.slots; }
+    /// The PE state (allocated on first use).
+    PeState& pes() {
+        state_.materialize();
+        return state_;
+    }
+    bool has_pe_modules() const { return !pes_.empty(); }
+    /// Throws std::out_of_range when built without PE modules.
+    ProcessingElement& pe(unsigned r, unsigned c) { return *pes_.at(r * state_.cols + c); }
     /// Address of PE (r, c) on the weight bus; the PE's own map follows.
     std::uint64_t pe_address(unsigned r, unsigned c) const { return std::uint64_t(r * state_.cols + c) * pe_span_; }
     std::uint64_t weight_bus_span() const { return std::uint64_t(state_.pe_count()) * pe_span_; }
@@ -86,7 +105,7 @@ private:
     PeState state_;
     std::uint64_t pe_span_;
     std::vector<std::unique_ptr<ProcessingElement>> pes_;
-    tlm_utils::multi_passthrough_initiator_socket<OmniDirectionalSubarray> to_pe_;
+    std::unique_ptr<tlm_utils::multi_passthrough_initiator_socket<OmniDirectionalSubarray>> to_pe_;
     std::uint64_t cycles_ = 0;
 };
 

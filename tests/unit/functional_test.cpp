@@ -9,105 +9,17 @@
 #include "hw/sequencer/sequencer_context.h"
 #include "testbench/functional_image.h"
 #include "testbench/replay.h"
+#include "support/functional_tenant.h"
 
 using namespace planaria;
-
-namespace {
-
-// A few layers of every kind the chip computes: a padded 3x3 convolution
-// whose K spans several tiles, depth-wise work, a biased 1x1 convolution,
-// a residual addition, pooling, a biased classifier and a softmax.
-const char* kSmallModel = R"(
-format: planaria-model/1
-name: Small
-key: small
-source: test
-inputs:
-  - {name: image, shape: [24, 12, 12]}
-layers:
-  - {name: conv1, type: conv, out_channels: 40, kernel: 3, padding: 1}
-  - {name: conv1_bn, type: batchnorm}
-  - {name: conv1_relu, type: relu}
-  - {name: dw, type: depthwise_conv, kernel: 3, stride: 2, padding: 1}
-  - {name: dw_relu6, type: relu6}
-  - {name: pw, type: conv, out_channels: 40, kernel: 1, bias: true}
-  - {name: pw2, type: conv, out_channels: 40, kernel: 1, input: dw_relu6}
-  - {name: sum, type: add, inputs: [pw, pw2]}
-  - {name: pool, type: maxpool, kernel: 3, stride: 2, padding: 1}
-  - {name: gap, type: global_avgpool}
-  - {name: fc, type: fc, out_features: 300}
-  - {name: prob, type: softmax}
-)";
-
-struct Tenant {
-    Model model;
-    Bundle bundle;
-    std::vector<Tensor> reference;
-    FunctionalImage image;
-
-    Tenant(Model m, std::uint64_t seed) : model(std::move(m)) {
-        bundle = Compiler(ArchConfig{}).compile(model);
-        const ModelParameters params = random_parameters(model, seed);
-        const std::vector<Tensor> inputs = random_inputs(model, seed + 1);
-        reference = run_reference(model, params, inputs);
-        image = functional_image(model, params, inputs);
-    }
-};
-
-Model small_model() { return parse_model(kSmallModel, "small.yaml"); }
-
-Model zoo(const std::string& key, const std::string& input) {
-    return load_model_file(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/models/" + key + ".yaml",
-                           {InputOverride::parse(input)});
-}
-
-/// Every tensor the job stored equals the reference; reports the first difference.
-void check_outputs(ReplayPlatform& platform, std::size_t job, const Tenant& t) {
-    REQUIRE_FALSE(platform.results().at(job).error);
-    const std::vector<LayerWork> work = lower(t.model);
-    unsigned compared = 0;
-    std::uint64_t values = 0, zeros = 0, saturated = 0;
-    for (std::size_t i = 0; i < t.model.layers.size(); ++i) {
-        if (i + 1 < work.size() && work[i + 1].fused) continue;  // not stored: the chain's end is
-        const Tensor& want = t.reference[i];
-        const std::vector<std::int16_t> got =
-            platform.read_data(job, t.image.layout.outputs[i], want.data.size());
-        std::size_t first = 0;
-        while (first < got.size() && got[first] == want.data[first]) ++first;
-        INFO(t.model.key << " job " << job << " layer " << t.model.layers[i].name << ": element " << first << " of "
-                         << got.size());
-        if (first < got.size()) CHECK(got[first] == want.data[first]);
-        REQUIRE(first == got.size());
-        ++compared;
-        for (auto v : got) {
-            ++values;
-            zeros += v == 0;
-            saturated += v == 32767 || v == -32768;
-        }
-    }
-    CHECK(compared > 0);
-    // Not a vacuous comparison: real values, neither mostly zero (after
-    // ReLUs about half are) nor stuck at the rails.
-    INFO(zeros << " zeros and " << saturated << " saturated of " << values);
-    CHECK(zeros < values * 7 / 10);
-    CHECK(saturated * 100 < values);
-}
-
-}  // namespace
+using namespace planaria::test;
 
 TEST_CASE("a small model computes bit-exactly on every subarray count", "[functional]") {
     const Tenant t(small_model(), 7);
     ReplayPlatform platform("platform", ArchConfig{});
     platform.enable_functional_data();
     const std::vector<unsigned> counts = {1, 2, 3, 4, 6, 8, 12, 16};
-    for (std::size_t j = 0; j < counts.size(); ++j) {
-        ReplayJob job;
-        job.bundle = &t.bundle;
-        job.subarrays = counts[j];
-        job.after_previous = j > 0;
-        job.data = &t.image;
-        platform.add(job);
-    }
+    add_on_counts(platform, t, counts);
     sc_core::sc_start();
     for (std::size_t j = 0; j < counts.size(); ++j) {
         INFO("k = " << counts[j]);
@@ -120,24 +32,7 @@ TEST_CASE("co-located tenants compute bit-exactly", "[functional]") {
     const Tenant mobilenet(zoo("mobilenet_v1", "image=3x32x32"), 12);
     ReplayPlatform functional("functional", ArchConfig{});
     functional.enable_functional_data();
-    for (ReplayPlatform* p : {&functional}) {
-        ReplayJob a;
-        a.bundle = &mobilenet.bundle;
-        a.subarrays = 8;
-        a.data = &mobilenet.image;
-        p->add(a);
-        ReplayJob b;
-        b.bundle = &small.bundle;
-        b.subarrays = 4;
-        b.pod_offset = 2;
-        b.arrival = sc_core::sc_time(2, sc_core::SC_US);
-        b.data = &small.image;
-        p->add(b);
-        ReplayJob c = b;
-        c.pod_offset = 3;
-        c.arrival = sc_core::sc_time(5, sc_core::SC_US);
-        p->add(c);
-    }
+    add_colocated(functional, mobilenet, small);
     sc_core::sc_start();
     check_outputs(functional, 0, mobilenet);
     check_outputs(functional, 1, small);
@@ -192,20 +87,7 @@ TEST_CASE("a tenant preempted mid-layer resumes on other subarrays bit-exactly",
     const Tenant first(small_model(), 31), second(small_model(), 32);
     ReplayPlatform platform("platform", ArchConfig{});
     platform.enable_functional_data();
-    ReplayJob a;
-    a.bundle = &first.bundle;
-    a.subarrays = 4;
-    a.data = &first.image;
-    a.preempt_after = sc_core::sc_time(2, sc_core::SC_US);
-    a.resume_after = 1;     // once the intruder is done...
-    a.resume_pod_offset = 1;  // ...in another pod
-    platform.add(a);
-    ReplayJob b;  // takes the stopped tenant's subarrays, buffers and weights
-    b.bundle = &second.bundle;
-    b.subarrays = 4;
-    b.data = &second.image;
-    b.after_preemption_of = 0;
-    platform.add(b);
+    const ReplayJob a = add_preempted(platform, first, second);
     sc_core::sc_start();
     const ReplayResult& r = platform.results()[0];
     CHECK(r.preemptions == 1);

@@ -96,9 +96,30 @@ TEST_CASE("protocol: pod memory and crossbars: buffers routing by selector read-
     CHECK(direct.transact(tlm::TLM_READ_COMMAND, mem.output_base(3) + 8, back, 8) == tlm::TLM_OK_RESPONSE);
     CHECK(std::vector<unsigned char>(back, back + 8) == std::vector<unsigned char>(data, data + 8));
     CHECK(out0.transact(tlm::TLM_WRITE_COMMAND, out_bytes, data, 8) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    // The crossbars offer no DMI (their routing changes with every commit).
+    // DMI through a crossbar: the buffer the selector names now, at 0, read
+    // only through the activation crossbar, with the crossbar's latency.
+    const sc_time crossbar(cfg.pod.crossbar_latency_cycles * cfg.clock_period_ns(), sc_core::SC_NS);
+    CHECK(direct.transact(tlm::TLM_WRITE_COMMAND, mem.activation_base(3) + 16, data, 8) == tlm::TLM_OK_RESPONSE);
     t.set_address(16);
     tlm::tlm_dmi through;
-    CHECK_FALSE(slot0.socket->get_direct_mem_ptr(t, through));
-    CHECK(through.get_granted_access() == tlm::tlm_dmi::DMI_ACCESS_NONE);
+    REQUIRE(slot0.socket->get_direct_mem_ptr(t, through));
+    CHECK(through.get_granted_access() == tlm::tlm_dmi::DMI_ACCESS_READ);
+    CHECK(through.get_start_address() == 0);
+    CHECK(through.get_end_address() == act_bytes - 1);
+    CHECK(through.get_read_latency() == crossbar);
+    CHECK(std::vector<unsigned char>(through.get_dmi_ptr() + 16, through.get_dmi_ptr() + 24) ==
+          std::vector<unsigned char>(data, data + 8));
+    tlm::tlm_dmi written;
+    t.set_command(tlm::TLM_WRITE_COMMAND);
+    t.set_address(8);
+    REQUIRE(out0.socket->get_direct_mem_ptr(t, written));
+    CHECK(written.is_write_allowed());
+    CHECK(written.get_end_address() == out_bytes - 1);
+    CHECK(written.get_write_latency() == crossbar);
+    CHECK(std::vector<unsigned char>(written.get_dmi_ptr() + 8, written.get_dmi_ptr() + 16) ==
+          std::vector<unsigned char>(data, data + 8));  // output buffer 3, written above
+    t.set_address(out_bytes);
+    tlm::tlm_dmi beyond;
+    CHECK_FALSE(out0.socket->get_direct_mem_ptr(t, beyond));
+    CHECK(beyond.get_granted_access() == tlm::tlm_dmi::DMI_ACCESS_NONE);
 }

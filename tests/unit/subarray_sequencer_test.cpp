@@ -153,7 +153,7 @@ public:
     }
     TileBuffers* buffers(unsigned) override { return nullptr; }  // timing only
     DataPort& data_port(unsigned) override { return port_; }
-    void compute_tile(unsigned) override {}
+    TileOutcome issue_tile(unsigned, const TileIssue&) override { return {}; }
     bool reconfiguration_pending() const override { return false; }
     void tile_boundary(unsigned) override {}
     void finished(unsigned subarray, bool error) override { finishes.push_back({subarray, error}); }
