@@ -17,7 +17,8 @@ const char* kBenchUsage =
     "Usage: planaria bench datapath|replay|workload|chips [--arch FILE] [--set PATH=VALUE]... [--seconds S]\n"
     "                      [--scenario FILE] [--requests N] [--fidelity table|tile]\n\n"
     "datapath  PE-cycles per second of the cycle-accurate datapath, real values flowing,\n"
-    "          for the whole chip as one logical array and for independent subarrays\n"
+    "          for the whole chip as one logical array and for independent subarrays, each\n"
+    "          beside the plain C++ cycle loop of ../shared/bench (--reference) when present\n"
     "replay    tiles per second of the chip-level model, timing only: the nine DNNs of the\n"
     "          zoo back to back on the whole chip (target: 1 M tiles/s)\n"
     "workload  wall time of one multi-tenant run (default: Workload-C, 1,000 requests, the\n"
@@ -35,6 +36,8 @@ int bench_command(const std::vector<std::string>& args) {
         "workload: the scenario")("requests", po::value<std::string>()->default_value("1000"), "workload: requests")(
         "fidelity", po::value<std::string>()->default_value("table"), "workload: table or tile")(
         "chips", po::value<std::string>()->default_value("8"), "chips: how many of each fidelity")(
+        "reference", po::value<std::string>()->default_value(std::string(PLANARIA_SOURCE_DIR) + "/../shared/bench/run"),
+        "datapath: the plain C++ cycle loop's runner, run beside each measurement (skipped when absent)")(
         "baseline-arch", po::value<std::string>(), "workload: PREMA's chip (default: arch/monolithic.yaml next to the scenario)");
     add_arch_options(opts);
     po::variables_map vm;
@@ -43,7 +46,7 @@ int bench_command(const std::vector<std::string>& args) {
         const std::string what = vm["what"].as<std::string>();
         const ArchConfig cfg = arch_from_options(vm);
         if (what == "datapath") {
-            std::cout << bench_datapath(cfg, real_number(vm, "seconds", 0, 3600));
+            std::cout << bench_datapath(cfg, real_number(vm, "seconds", 0, 3600), vm["reference"].as<std::string>());
             return kExitOk;
         }
         if (what == "replay") return print_replay(replay_models(zoo_models(), cfg, {}));

@@ -1,6 +1,9 @@
 #include "testbench/benchmarks.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <fstream>
 #include <iomanip>
 #include <memory>
@@ -55,9 +58,36 @@ Measurement run_tiles(SystolicDatapath& dp, const std::vector<LogicalArray>& arr
     return m;
 }
 
+/// PE-cycles per second of the plain C++ loop on a rows x cols array, from
+/// its runner's RESULT line; nothing if it is absent or fails.
+std::optional<double> reference_speed(const std::string& runner, unsigned rows, unsigned cols) {
+    if (runner.empty() || access(runner.c_str(), X_OK) != 0) return std::nullopt;
+    // About a second of cycles at the loop's usual speed.
+    const std::uint64_t cycles = std::max<std::uint64_t>(1000, 4'000'000'000ull / (std::uint64_t(rows) * cols));
+    const std::string command = "'" + runner + "' " + std::to_string(rows) + " " + std::to_string(cols) + " " +
+                                std::to_string(cycles) + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return std::nullopt;
+    std::string out;
+    char buffer[4096];
+    while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+    if (pclose(pipe) != 0) return std::nullopt;
+    const auto at = out.find("pe_cycles_per_s=");
+    if (at == std::string::npos || out.find("gemm_mismatches=0") == std::string::npos) return std::nullopt;
+    return std::strtod(out.c_str() + at + 16, nullptr);
+}
+
+void print_reference(std::ostream& os, const Measurement& m, const std::string& runner, unsigned rows, unsigned cols) {
+    const auto speed = reference_speed(runner, rows, cols);
+    if (!speed) return;
+    os << "    plain C++ loop on one " << rows << "x" << cols << " array, same flags: " << std::fixed
+       << std::setprecision(1) << *speed / 1e6 << " M PE-cycles/s; this datapath " << std::setprecision(2)
+       << m.pe_cycles / m.seconds / *speed << " of it\n";
+}
+
 }  // namespace
 
-std::string bench_datapath(const ArchConfig& cfg, double seconds) {
+std::string bench_datapath(const ArchConfig& cfg, double seconds, const std::string& reference) {
     std::ostringstream os;
     const auto t0 = Clock::now();
     DatapathHarness bench(cfg);
@@ -73,6 +103,7 @@ std::string bench_datapath(const ArchConfig& cfg, double seconds) {
     bench.load_random(whole.placement.front(), vectors, rng);
     const Measurement big = run_tiles(bench.dp, whole.placement, vectors, seconds, "one " + whole.name(cfg) + " array");
     print(os, big);
+    print_reference(os, big, reference, whole.block_rows * cfg.subarray.rows, whole.block_cols * cfg.subarray.cols);
 
     // Every subarray its own array.
     bench.form({});
@@ -83,7 +114,9 @@ std::string bench_datapath(const ArchConfig& cfg, double seconds) {
                                             std::to_string(cfg.subarray.rows) + "x" +
                                             std::to_string(cfg.subarray.cols) + " arrays");
     print(os, small);
-    os << "  target: 300 M PE-cycles/s on one core\n";
+    print_reference(os, small, reference, cfg.subarray.rows, cfg.subarray.cols);
+    os << "  target: half the speed of the plain C++ loop (" << (reference.empty() ? "no reference given" : reference)
+       << "); 300 M PE-cycles/s on one core\n";
     return os.str();
 }
 

@@ -11,7 +11,10 @@ namespace planaria {
 /// PE-cycles per second of the cycle-accurate datapath, real values flowing,
 /// for the whole chip as one logical array and for independent subarrays,
 /// each measured for at least `seconds`. Returns the report.
-std::string bench_datapath(const ArchConfig& cfg, double seconds);
+/// `reference`: the plain C++ cycle loop's runner (../shared/bench/run); when
+/// it exists, it runs beside each measurement on an array of the same size
+/// and the ratio is printed.
+std::string bench_datapath(const ArchConfig& cfg, double seconds, const std::string& reference = "");
 /// Memory and elaboration time per chip at each fidelity: `chips` chips of
 /// each elaborated in this process (never simulated), resident memory
 /// measured before and after (Linux /proc/self/statm).

@@ -12,7 +12,9 @@
 #include "compiler/lowering.h"
 #include "testbench/functional_image.h"
 #include "testbench/reference_inference.h"
+#include "hw/fission/fission_configurations.h"
 #include "testbench/replay.h"
+#include "testbench/vcd_writer.h"
 
 namespace planaria {
 
@@ -72,6 +74,28 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
         if (data.functional) job.data = &images[i];
         if (data.preempt_after_us) job.preempt_after = sc_core::sc_time(*data.preempt_after_us, sc_core::SC_US);
         platform.add(job);
+    }
+    // One layer's trace: where it runs and what it is called are checked before anything runs.
+    std::unique_ptr<VcdWriter> vcd;
+    if (!data.trace_vcd.empty()) {
+        if (data.fidelity != Fidelity::Cycle)
+            throw std::invalid_argument("replay: a layer trace needs cycle fidelity (the tile level steps no PEs)");
+        const auto& layers = bundles.front().per_k[k - 1].table.layers;
+        std::size_t layer = 0;
+        while (layer < layers.size() && layers[layer].layer != data.trace_layer) ++layer;
+        if (layer == layers.size())
+            throw std::invalid_argument("replay: model '" + models.front().key + "' has no layer '" + data.trace_layer + "'");
+        if (layers[layer].configuration == "simd")
+            throw std::invalid_argument("replay: layer '" + data.trace_layer +
+                                        "' runs on the SIMD segments, not the PE array: nothing to trace");
+        const std::vector<unsigned> region = canonical_region(Floorplan(cfg), k);
+        if (std::find(region.begin(), region.end(), data.trace_subarray) == region.end())
+            throw std::invalid_argument("replay: subarray " + std::to_string(data.trace_subarray) +
+                                        " is not one of the " + std::to_string(k) + " the inference runs on");
+        vcd = std::make_unique<VcdWriter>(data.trace_vcd, "planaria");
+        const unsigned r1 = cfg.subarray.rows - 1, c1 = cfg.subarray.cols - 1;
+        platform.accelerator().trace_layer(vcd.get(), std::uint32_t(layer), data.trace_subarray,
+                                           {{0, 0}, {0, c1}, {r1, 0}, {r1, c1}});
     }
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();
@@ -133,6 +157,18 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
         if (check.errors) os << "  " << check.errors << " tiles could not run; first: " << check.first_error << "\n";
         error = error || check.differing || check.errors;
     }
+    const std::uint64_t traced = platform.accelerator().traced_tiles();
+    if (vcd) {
+        if (traced == 0) {
+            os << "trace: no tile of layer '" << data.trace_layer << "' ran on subarray " << data.trace_subarray
+               << " (its configuration leaves it out); no VCD written\n";
+            error = true;
+        } else {
+            vcd->close();
+            os << "trace: " << traced << " tiles of layer '" << data.trace_layer << "' on subarray "
+               << data.trace_subarray << " written to " << vcd->path() << " (open with gtkwave)\n";
+        }
+    }
     os << std::fixed << std::setprecision(2) << "simulated " << tiles << " tiles in " << wall
               << " s wall: " << std::setprecision(0) << double(tiles) / wall << " tiles/s\n";
     if (!out_dir.empty()) {
@@ -142,7 +178,7 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
         os << "results in " << out_dir
                   << ": inferences.csv, layers.csv, subarrays.csv, channels.csv, summary.json, timeline.json (Perfetto)\n";
     }
-    return {os.str(), !error, tiles, wall, check.tiles, check.differing, check.errors};
+    return {os.str(), !error, tiles, wall, check.tiles, check.differing, check.errors, traced};
 }
 
 

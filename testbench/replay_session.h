@@ -31,6 +31,12 @@ struct ReplayOptions {
     DepthwiseMapping depthwise = DepthwiseMapping::Column;  ///< CompileOptions::depthwise (timing only)
     /// Cycle: every tile runs on the datapath modules and is checked against the closed form.
     Fidelity fidelity = Fidelity::Tile;
+    /// At cycle fidelity: a VCD (GTKWave) of one layer of the first model, the
+    /// ring-bus edges of one subarray and its corner PEs, cycle by cycle at
+    /// chip time (empty: no trace).
+    std::string trace_vcd;
+    std::string trace_layer;        ///< the layer's name
+    unsigned trace_subarray = 0;    ///< one of the canonical region's subarrays
 };
 
 struct ReplayReport {
@@ -41,6 +47,7 @@ struct ReplayReport {
     /// Cycle fidelity: tiles run on the datapath, those whose cycles differ
     /// from the closed form, and those it could not run.
     std::uint64_t tiles_compared = 0, tiles_differing = 0, datapath_errors = 0;
+    std::uint64_t traced_tiles = 0;  ///< tiles of the traced layer recorded
 };
 
 ReplayReport replay_models(const std::vector<std::string>& files, const ArchConfig& cfg, const ReplayOptions& options);

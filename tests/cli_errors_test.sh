@@ -47,6 +47,9 @@ cases=(
   "2|--fidelity: must be table, tile or cycle|run $b --fidelity rtl"
   "2|--fidelity: 'rtl' is not tile or cycle|replay $m/tiny_yolo.yaml --fidelity rtl"
   "2|--fidelity: 'gate' is not tile or cycle|arch modules --fidelity gate"
+  "2|model 'mobilenet_v1' has no layer 'nosuch'|trace replay $m/mobilenet_v1.yaml --input image=3x32x32 --layer nosuch --out $work/nosuch.vcd"
+  "2|subarray 9 is not one of the 4 the inference runs on|trace replay $m/mobilenet_v1.yaml --input image=3x32x32 --subarrays 4 --layer conv1 --subarray 9 --out $work/far.vcd"
+  "2|--layer: name the layer to trace|trace replay $m/mobilenet_v1.yaml --out $work/nolayer.vcd"
   "2|--preempt-after: must be a number|replay $m/tiny_yolo.yaml --preempt-after -3"
   "2|--preempt-after: must be a number|replay $m/tiny_yolo.yaml --preempt-after nan"
   "2|--subarrays: must be a whole number from 0 to 16, not 17|replay $m/tiny_yolo.yaml --subarrays 17"
@@ -96,6 +99,7 @@ done
 for d in "$work/exp-bogus" "$work/exp-huge" "$work/bundles"; do
   [ -e "$d" ] && [ -n "$(ls -A "$d")" ] && { echo "FAIL: a refused command left $d: $(ls -A "$d")" >&2; failed=$((failed + 1)); }
 done
+for f in nosuch.vcd far.vcd nolayer.vcd; do [ -e "$work/$f" ] && { echo "FAIL: a refused trace left $f" >&2; failed=$((failed + 1)); }; done
 [ -e "$root/scenarios/escaped.bundle" ] || [ -e "$work/escaped.bundle" ] && { echo "FAIL: a model key wrote outside --out-dir" >&2; failed=$((failed + 1)); }
 # trace creates the folder of its VCD like every other command.
 "$cli" trace datapath --out "$work/new/folder/x.vcd" > /dev/null 2>&1 && [ -s "$work/new/folder/x.vcd" ] ||

@@ -196,8 +196,15 @@ TileOutcome Accelerator<W>::compute_tile(unsigned subarray) {
         return {};
     }
     std::vector<TileIssue> issued;
-    for (unsigned m : array.subarrays) issued.push_back(issued_[m]);
+    sc_core::sc_time start = sc_core::SC_ZERO_TIME;  // when every member can start it
+    for (unsigned m : array.subarrays) issued.push_back(issued_[m]), start = std::max(start, issued_[m].start);
     const TileIssue& tile = issued.front();
+    if (traced_) {
+        const bool on = tile.layer == traced_->first &&
+                        std::find(array.subarrays.begin(), array.subarrays.end(), traced_->second) != array.subarrays.end();
+        datapath_.trace_tiles(on, std::uint64_t(start / sc_core::sc_time(cfg_.clock_period_ns(), sc_core::SC_NS) + 0.5));
+        traced_tiles_ += on;
+    }
     TileOutcome outcome;
     try {
         outcome.cycles = run_on_datapath(datapath_, array, issued, members);
@@ -221,6 +228,15 @@ TileOutcome Accelerator<W>::compute_tile(unsigned subarray) {
                                   std::to_string(outcome.cycles) + " cycles, closed form " +
                                   std::to_string(tile.cycles);
     return outcome;
+}
+
+template <unsigned W>
+void Accelerator<W>::trace_layer(SignalTrace* vcd, std::uint32_t layer, unsigned subarray,
+                                 const std::vector<std::pair<unsigned, unsigned>>& pes) {
+    if (datapath_.fidelity() != Fidelity::Cycle)
+        throw std::invalid_argument("trace_layer: only a chip at cycle fidelity runs its tiles on the datapath");
+    datapath_.trace(vcd, subarray, pes);
+    traced_ = std::make_pair(layer, subarray);
 }
 
 template <unsigned W>

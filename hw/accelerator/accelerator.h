@@ -61,6 +61,13 @@ public:
     SystolicDatapath& datapath() { return datapath_; }
     /// Cycle fidelity: the tiles run on the datapath so far against the closed form.
     const CycleCrossCheck& cycle_check() const { return check_; }
+    /// Cycle fidelity: records into `vcd` the ring-bus edges of `subarray`
+    /// and the registers of the listed PEs, cycle by cycle at chip time,
+    /// while it computes tiles of program layer `layer` (before the simulation starts).
+    void trace_layer(SignalTrace* vcd, std::uint32_t layer, unsigned subarray,
+                     const std::vector<std::pair<unsigned, unsigned>>& pes = {});
+    /// Tiles recorded by trace_layer so far.
+    std::uint64_t traced_tiles() const { return traced_tiles_; }
     /// Replaces the closed form the sequencers time tiles with (a test's perturbation).
     void set_tile_timing(const TileTiming& timing) {
         for (auto& q : sequencers_) q->set_tile_timing(timing);
@@ -149,6 +156,8 @@ private:
     std::uint64_t done_mask_ = 0;
     std::vector<TileIssue> issued_;  ///< per subarray: its last Compute
     CycleCrossCheck check_;
+    std::optional<std::pair<std::uint32_t, unsigned>> traced_;  ///< layer, subarray
+    std::uint64_t traced_tiles_ = 0;
 };
 
 }  // namespace planaria

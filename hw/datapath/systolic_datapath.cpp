@@ -118,7 +118,7 @@ void SystolicDatapath::record(std::uint64_t cycle, const ActivationEdge& act_in,
     const PeState& st = subarrays_[t.subarray]->pes();
     for (std::size_t k = 0; k < t.pes.size(); ++k) {
         const unsigned pe = t.pes[k].first * st.cols + t.pes[k].second;
-        t.vcd->change(time, t.pe_act[k], std::uint64_t(std::int64_t(st.activation[pe])));
+        t.vcd->change(time, t.pe_act[k], std::uint64_t(std::int64_t(st.activation(pe))));
         t.vcd->change(time, t.pe_psum[k], std::uint64_t(st.psum[pe]));
         t.vcd->change(time, t.pe_weight[k], std::uint64_t(std::int64_t(st.weight[pe])));
     }
@@ -433,6 +433,10 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
         std::vector<Activation*> act_buffers;   // first column: the activation buffers it reaches, in stripe order
         std::vector<Accumulator*> out_buffers;  // last row: the output buffers it reaches
         std::vector<unsigned> out_hops;         // inter-pod hops to each
+        // Per vector m of the tile: its entry (buffer m mod n of the stripe, entry m / n) and hops.
+        std::vector<const Activation*> act_entry;
+        std::vector<Accumulator*> out_entry;
+        std::vector<unsigned> out_entry_hops;
         SimdSegment* simd = nullptr;
     };
     std::vector<Block> blocks(std::size_t(BR) * BC);
@@ -481,6 +485,19 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
             if (r == 0) std::fill(b.psum_in_v.valid.begin(), b.psum_in_v.valid.end(), std::uint8_t(1));
         }
 
+    const unsigned act_banks = rows, out_banks = cols;
+    for (auto& b : blocks) {
+        for (unsigned m = 0; m < M && !b.act_buffers.empty(); ++m) {
+            const std::size_t v = cmd.activation_base + std::size_t(m), n = b.act_buffers.size();
+            b.act_entry.push_back(b.act_buffers[v % n] + (v / n) * act_banks);
+        }
+        for (unsigned m = 0; m < M && !b.out_buffers.empty(); ++m) {
+            const std::size_t v = cmd.output_base + std::size_t(m), n = b.out_buffers.size();
+            b.out_entry.push_back(b.out_buffers[v % n] + (v / n) * out_banks);
+            b.out_entry_hops.push_back(b.out_hops[v % n]);
+        }
+    }
+
     // Cycle 0: every PE latches its weight; the pipelines start empty.
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         Block& b = blocks[i];
@@ -490,7 +507,6 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
         if (b.psum_out >= 0) partial_sum_ring_.clear(unsigned(b.psum_out));
     }
 
-    const unsigned act_banks = rows, out_banks = cols;
     const std::uint64_t write_delay = std::uint64_t(L_out) + blocks.back().simd->latency(cmd.simd);
     // Vector m enters when the inter-pod links let it (every cycle unless
     // remote writes would exceed them): the stream cycle of each vector.
@@ -524,8 +540,19 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
         for (unsigned r = 0; r < BR; ++r)
             for (unsigned c = 0; c < BC; ++c) {
                 Block& b = blocks[r * BC + c];
-                if (c == 0) {
-                    // Skewed read of the activation buffer, through the crossbar (L cycles).
+                if (c == 0 && pace.cycles_per_vector <= 1.0) {
+                    // Skewed read of the activation buffer, through the crossbar (L cycles):
+                    // logical row i reads vector t - L - i - S*r, a diagonal of the buffer.
+                    const std::int64_t first = std::int64_t(t) - L - std::int64_t(r) * (rows + S);
+                    for (unsigned p = 0; p < rows; ++p) {
+                        const unsigned q = b.flow.northward ? rows - 1 - p : p;  // row within the block
+                        const std::int64_t m = first - std::int64_t(q);
+                        const bool valid = m >= 0 && m < std::int64_t(M);
+                        b.act_in_v.valid[p] = valid;
+                        b.act_in_v.value[p] = valid && r * rows + q < K ? b.act_entry[std::size_t(m)][p] : 0;
+                    }
+                } else if (c == 0) {
+                    // The same, with the stream paced by the inter-pod links.
                     for (unsigned p = 0; p < rows; ++p) {
                         const unsigned i = r * rows + (b.flow.northward ? rows - 1 - p : p);
                         const std::int64_t u = std::int64_t(t) - L - std::int64_t(i) - S * r;
@@ -533,8 +560,7 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
                         const bool valid = m >= 0;
                         b.act_in_v.valid[p] = valid;
                         if (valid && i < K) {
-                            const std::size_t v = cmd.activation_base + std::size_t(m), n = b.act_buffers.size();
-                            b.act_in_v.value[p] = b.act_buffers[v % n][(v / n) * act_banks + p];
+                            b.act_in_v.value[p] = b.act_entry[std::size_t(m)][p];
                         } else {
                             b.act_in_v.value[p] = 0;
                         }
@@ -544,7 +570,7 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
                 }
                 if (r > 0) partial_sum_ring_.pop(unsigned(b.psum_in), t, b.psum_in_v, b.psum_in_turn);
                 b.sub->step(b.flow, b.act_in_v, b.psum_in_v, b.act_out_v, b.psum_out_v);
-                if (trace_ && b.sub->index() == trace_->subarray)
+                if (trace_ && trace_on_ && b.sub->index() == trace_->subarray)
                     record(cycles_run_ + 1 + t, b.act_in_v, b.psum_in_v, b.act_out_v, b.psum_out_v);
                 if (b.act_out >= 0) activation_ring_.push(unsigned(b.act_out), t, b.act_out_v);
                 if (b.psum_out >= 0) partial_sum_ring_.push(unsigned(b.psum_out), t, b.psum_out_v);
@@ -557,14 +583,13 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
                     if (j >= N) continue;
                     const unsigned m = written_per_column[j]++;
                     if (m >= M) throw DatapathError("tile produced more outputs than vectors");
-                    const std::size_t v = cmd.output_base + std::size_t(m), n = b.out_buffers.size();
-                    Accumulator& slot = b.out_buffers[v % n][(v / n) * out_banks + p];
+                    Accumulator& slot = b.out_entry[m][p];
                     const Accumulator sum = cmd.accumulate ? slot + b.psum_out_v.value[p] : b.psum_out_v.value[p];
-                    slot = b.simd->apply(cmd.simd, sum);
+                    slot = cmd.simd.op == SimdOp::None ? sum : b.simd->apply(cmd.simd, sum);  // bypassed: as is
                     ++lanes;
                     ++written;
                     // A write to another pod's buffer crosses the inter-pod links.
-                    last_write = std::max(last_write, t + write_delay + X * b.out_hops[v % n]);
+                    last_write = std::max(last_write, t + write_delay + X * b.out_entry_hops[m]);
                 }
                 if (cmd.simd.op != SimdOp::None) b.simd->count(lanes);
             }

@@ -120,6 +120,13 @@ public:
     /// the listed PEs (row, column) into `vcd` whenever a tile runs on it.
     /// Meant for small runs; pass nullptr to stop.
     void trace(SignalTrace* vcd, unsigned subarray, const std::vector<std::pair<unsigned, unsigned>>& pes = {});
+    /// Inside a chip: whether the coming tiles are recorded, and the chip
+    /// cycle their weight latch happens in (the trace's time base; by
+    /// default tiles are recorded back to back from cycle 0).
+    void trace_tiles(bool on, std::uint64_t latch_cycle) {
+        trace_on_ = on;
+        cycles_run_ = latch_cycle;
+    }
 
 private:
     struct Trace;
@@ -160,6 +167,7 @@ private:
     /// The loader's initiator, bound to the subarrays' weight buses, the pods' memories and the ring buses (debug).
     tlm_utils::multi_passthrough_initiator_socket<SystolicDatapath> loader_;
     std::unique_ptr<Trace> trace_;
+    bool trace_on_ = true;
     std::uint64_t cycles_run_ = 0;  ///< all tiles so far: the trace's time base
     std::vector<std::vector<Weight*>> pe_dmi_;  ///< [subarray][pe]
     struct DmiRegion {

@@ -26,16 +26,28 @@ using Accumulator = std::int64_t;
 using Activation = std::int16_t;
 using Weight = std::int16_t;
 
+/// The activation registers of a PE row form a shift register: every cycle
+/// each takes its upstream neighbour's value. The model keeps each row's
+/// registers as a window onto that row's recent inputs instead, so that a
+/// cycle writes one value and moves the window rather than shifting every
+/// register: the register of PE (r, c) is history[r * span + window + c].
+/// Flowing eastward the window moves down (the newest input is at PE 0),
+/// westward up (the newest at PE cols-1); every kRebase cycles the live
+/// registers are copied back to the other end of the row's history.
 struct PeState {
+    static constexpr unsigned kRebase = 256;
+
     unsigned rows = 0, cols = 0, slots = 0;
+    unsigned span = 0;                     ///< history entries per row: cols + kRebase
+    unsigned window = 0;                   ///< where PE column 0's register is in each row's history
     std::vector<Weight> weight_buffer;     ///< [pe * slots + slot], the private weight buffers
     std::vector<Weight> weight;            ///< [pe] weight register (the stationary weight)
-    std::vector<Activation> activation;    ///< [pe] activation register
-    std::vector<std::uint8_t> act_valid;   ///< [pe] the activation register holds data
+    std::vector<Activation> history;       ///< [row * span + i] activation registers (see above)
+    std::vector<std::uint8_t> history_valid;  ///< [row * span + i] the register holds data
     std::vector<Accumulator> psum;         ///< [pe] partial-sum (accumulator) register
     std::vector<std::uint8_t> psum_valid;  ///< [pe] the partial sum is complete so far
 
-    PeState(unsigned r, unsigned c, unsigned s) : rows(r), cols(c), slots(s) {}
+    PeState(unsigned r, unsigned c, unsigned s) : rows(r), cols(c), slots(s), span(c + kRebase), window(kRebase / 2) {}
 
     unsigned pe_count() const { return rows * cols; }
     bool materialized() const { return !weight.empty(); }
@@ -45,10 +57,15 @@ struct PeState {
         const std::size_t n = std::size_t(rows) * cols;
         weight_buffer.assign(n * slots, 0);
         weight.assign(n, 0);
-        activation.assign(n, 0);
-        act_valid.assign(n, 0);
+        history.assign(std::size_t(rows) * span, 0);
+        history_valid.assign(std::size_t(rows) * span, 0);
         psum.assign(n, 0);
         psum_valid.assign(n, 0);
+    }
+    /// The activation register of PE `pe` (row-major), and whether it holds data.
+    Activation activation(unsigned pe) const { return history[std::size_t(pe / cols) * span + window + pe % cols]; }
+    bool activation_valid(unsigned pe) const {
+        return history_valid[std::size_t(pe / cols) * span + window + pe % cols] != 0;
     }
     Weight* buffer_of(unsigned pe) {
         materialize();

@@ -19,7 +19,7 @@ MemoryWindow weight_window(PeState& s, unsigned pe) {
 void register_image(PeState& s, unsigned pe, unsigned char* out) {
     s.materialize();
     const Accumulator acc = s.psum[pe];
-    const Activation act = s.activation[pe];
+    const Activation act = s.activation(pe);
     const Weight w = s.weight[pe];
     std::memcpy(out, &acc, 8);
     std::memcpy(out + 8, &act, 2);

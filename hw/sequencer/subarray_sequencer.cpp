@@ -450,11 +450,11 @@ SubarraySequencer::Flow SubarraySequencer::compute(const Instruction& in, Horizo
                                .total();
     if (TileBuffers* b = services_.buffers(subarray_))
         b->pending = {true, (in.flags & 1) != 0, m, unsigned(in.a64 >> 48 & 0xFFFF)};
-    const TileOutcome outcome =
-        services_.issue_tile(subarray_, {tile, unsigned(in.a64 >> 48 & 0xFFFF), (in.flags & 1) != 0, in.a16 != 0, cycles});
+    const sc_core::sc_time start = std::max(h.compute_free, h.operands);
+    const TileOutcome outcome = services_.issue_tile(
+        subarray_, {tile, unsigned(in.a64 >> 48 & 0xFFFF), (in.flags & 1) != 0, in.a16 != 0, cycles, layer_, start});
     if (outcome.error) fail(outcome.error);
     if (outcome.measured) cycles = outcome.cycles;  // the datapath's own cycles are the time the tile takes
-    const sc_core::sc_time start = std::max(h.compute_free, h.operands);
     h.compute_free = start + period_ * double(cycles);
     if (observer_) observer_({subarray_, tenant_, layer_, start, h.compute_free});
     for (auto it = act.rooms.rbegin(); it != act.rooms.rend() && !it->consumed; ++it) {

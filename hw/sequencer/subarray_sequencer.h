@@ -46,6 +46,8 @@ struct TileIssue {
     bool accumulate = false;   ///< adds to the output buffer (a k tile after the first)
     bool simd = false;         ///< the SIMD segment is not bypassed
     std::uint64_t cycles = 0;  ///< what the tile level's closed form gives it
+    std::uint32_t layer = 0;   ///< of the program (its LayerBoundary)
+    sc_core::sc_time start;    ///< when this subarray can start it (operands in, datapath free)
 };
 
 /// What became of an issued tile.

@@ -101,63 +101,106 @@ void OmniDirectionalSubarray::latch_weights(unsigned slot) {
 
 void OmniDirectionalSubarray::clear_pipeline() {
     state_.materialize();
-    std::fill(state_.activation.begin(), state_.activation.end(), Activation(0));
-    std::fill(state_.act_valid.begin(), state_.act_valid.end(), std::uint8_t(0));
+    std::fill(state_.history.begin(), state_.history.end(), Activation(0));
+    std::fill(state_.history_valid.begin(), state_.history_valid.end(), std::uint8_t(0));
+    state_.window = PeState::kRebase / 2;
     std::fill(state_.psum.begin(), state_.psum.end(), Accumulator(0));
     std::fill(state_.psum_valid.begin(), state_.psum_valid.end(), std::uint8_t(0));
 }
 
 namespace {
 
+/// Moves the activation window one PE along the flow, rebasing each row's
+/// history when the window reaches its end; returns where the new input goes.
+template <bool Westward>
+std::size_t advance_window(PeState& s) {
+    const unsigned C = s.cols, R = s.rows;
+    if (!Westward && s.window == 0) {
+        for (unsigned r = 0; r < R; ++r) {
+            const std::size_t row = std::size_t(r) * s.span;
+            std::memmove(&s.history[row + s.span - C], &s.history[row], C * sizeof(Activation));
+            std::memmove(&s.history_valid[row + s.span - C], &s.history_valid[row], C);
+        }
+        s.window = s.span - C;
+    } else if (Westward && s.window == s.span - C) {
+        for (unsigned r = 0; r < R; ++r) {
+            const std::size_t row = std::size_t(r) * s.span;
+            std::memmove(&s.history[row], &s.history[row + s.span - C], C * sizeof(Activation));
+            std::memmove(&s.history_valid[row], &s.history_valid[row + s.span - C], C);
+        }
+        s.window = 0;
+    }
+    // Eastward, PE c takes what PE c-1 held: the window moves down and the
+    // new input lands at PE 0; westward it moves up and the input lands at PE C-1.
+    if (Westward) return ++s.window + C - 1;
+    return --s.window;
+}
+
+/// One PE row's multiply-accumulate and valid bits for one cycle (restrict
+/// parameters: the rows never overlap, so the loops vectorise without
+/// run-time alias checks).
+template <unsigned FixedCols>
+inline void row_step(unsigned cols, Accumulator* __restrict p, std::uint8_t* __restrict q,
+                     const Accumulator* __restrict up, const std::uint8_t* __restrict upv,
+                     const Activation* __restrict a, const std::uint8_t* __restrict v, const Weight* __restrict w) {
+    const unsigned C = FixedCols ? FixedCols : cols;
+    for (unsigned c = 0; c < C; ++c) p[c] = up[c] + Accumulator(std::int32_t(a[c]) * std::int32_t(w[c]));
+    for (unsigned c = 0; c < C; ++c) q[c] = std::uint8_t(upv[c] & v[c]);
+}
+
 /// One cycle of a rows x cols weight-stationary array with the given flow.
 /// Rows are processed against the partial-sum flow, so the upstream row's
-/// registers still hold last cycle's values when a row reads them; each row's
-/// activations shift one PE along the flow first, so the register of PE c
-/// holds the activation it uses this cycle.
-template <bool Westward, bool Northward>
+/// registers still hold last cycle's values when a row reads them; the
+/// activation registers have already taken this cycle's values (the window
+/// moved), so the register of PE c holds the activation it uses this cycle.
+/// `FixedCols` is the row width when known at compile time (0: s.cols), so
+/// that the row loops of the usual subarray widths compile without
+/// run-time trip counts.
+template <bool Westward, bool Northward, unsigned FixedCols>
 void step_kernel(PeState& s, const ActivationEdge& act_in, const PartialSumEdge& psum_in, ActivationEdge& act_out,
                  PartialSumEdge& psum_out) {
-    const unsigned R = s.rows, C = s.cols;
-    Activation* act = s.activation.data();
-    std::uint8_t* av = s.act_valid.data();
+    const unsigned R = s.rows, C = FixedCols ? FixedCols : s.cols;
+    const std::size_t entry = advance_window<Westward>(s);
     Accumulator* ps = s.psum.data();
     std::uint8_t* pv = s.psum_valid.data();
     const Weight* w = s.weight.data();
+    // The edge inputs first, all rows: a narrow store right before the wide
+    // loads that cover it would stall each row on store forwarding.
+    for (unsigned r = 0; r < R; ++r) {
+        s.history[std::size_t(r) * s.span + entry] = act_in.value[r];
+        s.history_valid[std::size_t(r) * s.span + entry] = act_in.valid[r];
+    }
     for (unsigned k = 0; k < R; ++k) {
         const unsigned r = Northward ? k : R - 1 - k;
-        Activation* a = act + std::size_t(r) * C;
-        std::uint8_t* v = av + std::size_t(r) * C;
-        if (!Westward) {  // west-to-east: PE c takes what PE c-1 held
-            std::memmove(a + 1, a, (C - 1) * sizeof(Activation));
-            std::memmove(v + 1, v, C - 1);
-            a[0] = act_in.value[r];
-            v[0] = act_in.valid[r];
-        } else {          // east-to-west: PE c takes what PE c+1 held
-            std::memmove(a, a + 1, (C - 1) * sizeof(Activation));
-            std::memmove(v, v + 1, C - 1);
-            a[C - 1] = act_in.value[r];
-            v[C - 1] = act_in.valid[r];
-        }
+        const std::size_t row = std::size_t(r) * s.span;
         const bool edge_row = Northward ? r == R - 1 : r == 0;
         const std::size_t up_row = Northward ? r + 1 : r - 1;
-        const Accumulator* up = edge_row ? psum_in.value.data() : ps + up_row * C;
-        const std::uint8_t* upv = edge_row ? psum_in.valid.data() : pv + up_row * C;
-        Accumulator* p = ps + std::size_t(r) * C;
-        std::uint8_t* q = pv + std::size_t(r) * C;
-        const Weight* wr = w + std::size_t(r) * C;
-        for (unsigned c = 0; c < C; ++c) {
-            p[c] = up[c] + Accumulator(std::int32_t(a[c]) * std::int32_t(wr[c]));
-            q[c] = std::uint8_t(upv[c] & v[c]);
-        }
+        row_step<FixedCols>(C, ps + std::size_t(r) * C, pv + std::size_t(r) * C,
+                            edge_row ? psum_in.value.data() : ps + up_row * C,
+                            edge_row ? psum_in.valid.data() : pv + up_row * C, s.history.data() + row + s.window,
+                            s.history_valid.data() + row + s.window, w + std::size_t(r) * C);
     }
     const unsigned out_col = Westward ? 0 : C - 1;
     for (unsigned r = 0; r < R; ++r) {
-        act_out.value[r] = act[std::size_t(r) * C + out_col];
-        act_out.valid[r] = av[std::size_t(r) * C + out_col];
+        const std::size_t at = std::size_t(r) * s.span + s.window + out_col;
+        act_out.value[r] = s.history[at];
+        act_out.valid[r] = s.history_valid[at];
     }
     const std::size_t out_row = Northward ? 0 : R - 1;
     std::memcpy(psum_out.value.data(), ps + out_row * C, C * sizeof(Accumulator));
     std::memcpy(psum_out.valid.data(), pv + out_row * C, C);
+}
+
+template <unsigned FixedCols>
+void step_in(FlowDirection flow, PeState& s, const ActivationEdge& act_in, const PartialSumEdge& psum_in,
+             ActivationEdge& act_out, PartialSumEdge& psum_out) {
+    if (flow.westward) {
+        if (flow.northward) step_kernel<true, true, FixedCols>(s, act_in, psum_in, act_out, psum_out);
+        else step_kernel<true, false, FixedCols>(s, act_in, psum_in, act_out, psum_out);
+    } else {
+        if (flow.northward) step_kernel<false, true, FixedCols>(s, act_in, psum_in, act_out, psum_out);
+        else step_kernel<false, false, FixedCols>(s, act_in, psum_in, act_out, psum_out);
+    }
 }
 
 }  // namespace
@@ -165,12 +208,10 @@ void step_kernel(PeState& s, const ActivationEdge& act_in, const PartialSumEdge&
 void OmniDirectionalSubarray::step(FlowDirection flow, const ActivationEdge& act_in, const PartialSumEdge& psum_in,
                                    ActivationEdge& act_out, PartialSumEdge& psum_out) {
     state_.materialize();
-    if (flow.westward) {
-        if (flow.northward) step_kernel<true, true>(state_, act_in, psum_in, act_out, psum_out);
-        else step_kernel<true, false>(state_, act_in, psum_in, act_out, psum_out);
-    } else {
-        if (flow.northward) step_kernel<false, true>(state_, act_in, psum_in, act_out, psum_out);
-        else step_kernel<false, false>(state_, act_in, psum_in, act_out, psum_out);
+    switch (state_.cols) {
+        case 32: step_in<32>(flow, state_, act_in, psum_in, act_out, psum_out); break;
+        case 128: step_in<128>(flow, state_, act_in, psum_in, act_out, psum_out); break;
+        default: step_in<0>(flow, state_, act_in, psum_in, act_out, psum_out); break;
     }
     ++cycles_;
 }
