@@ -37,6 +37,15 @@ SystolicDatapath::SystolicDatapath(sc_core::sc_module_name name, const ArchConfi
             sub.output_port.bind(pods_.back()->output_crossbar().port);
         }
     }
+    // Each subarray reaches other pods' output buffers through its own pod's router and the links.
+    for (unsigned s = 0; s < cfg_.subarray.count; ++s)
+        subarrays_[s]->remote_port.bind(pods_.at(floorplan().pod_of(s))->links_in);
+    for (const auto& [from, to] : floorplan().inter_pod_links()) {
+        links_.push_back(std::make_unique<InterPodLink>(
+            ("inter_pod_link_" + std::to_string(from) + "_" + std::to_string(to)).c_str(), cfg_, from, to));
+        pods_[from]->links_out().bind(links_.back()->in);  // in the order of the pod's next_pods()
+        links_.back()->out.bind(pods_[to]->links_in);
+    }
     // Last on the loader: the ring buses' debug view of their pipeline registers.
     loader_.bind(activation_ring_.socket);
     loader_.bind(partial_sum_ring_.socket);
@@ -395,20 +404,17 @@ const LinkUse* find_link(const FissionTopology& t, unsigned from, unsigned to) {
 }  // namespace
 
 template <class T>
-T* SystolicDatapath::through_crossbar(tlm_utils::simple_initiator_socket_optional<OmniDirectionalSubarray>& port, bool write,
-                                      std::int64_t& latency_cycles) {
+T* SystolicDatapath::through_port(tlm_utils::simple_initiator_socket_optional<OmniDirectionalSubarray>& port,
+                                  std::uint64_t address, bool write, std::int64_t& latency_cycles) {
     tlm::tlm_generic_payload trans;
     trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    trans.set_address(0);
+    trans.set_address(address);
     tlm::tlm_dmi dmi;
     if (!port->get_direct_mem_ptr(trans, dmi) || !(write ? dmi.is_write_allowed() : dmi.is_read_allowed()))
-        throw DatapathError(std::string(port.name()) + ": the crossbar grants no DMI to its buffer");
+        throw DatapathError(std::string(port.name()) + ": no DMI to the buffer at address " + std::to_string(address));
     const sc_core::sc_time latency = write ? dmi.get_write_latency() : dmi.get_read_latency();
-    const auto cycles = std::int64_t(latency / clock_period_ + 0.5);
-    if (latency_cycles >= 0 && cycles != latency_cycles)
-        throw DatapathError(std::string(port.name()) + ": crossbars of one array differ in latency");
-    latency_cycles = cycles;
-    return reinterpret_cast<T*>(dmi.get_dmi_ptr());
+    latency_cycles = std::int64_t(latency / clock_period_ + 0.5);
+    return reinterpret_cast<T*>(dmi.get_dmi_ptr() + (address - dmi.get_start_address()));
 }
 
 TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileCommand& cmd) {
@@ -419,7 +425,7 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
     const unsigned BR = array.block_rows, BC = array.block_cols;
     const unsigned M = cmd.shape.vectors, K = cmd.shape.rows, N = cmd.shape.cols;
     const std::int64_t S = cfg_.ring_bus.pipeline_stages;
-    std::int64_t L = -1, L_out = -1;  // the crossbars' latencies, from the DMI they grant
+    std::int64_t L = -1;  // the activation crossbars' latency, from the DMI they grant
     const Floorplan& fp = floorplan();
 
     // Per block of the array: its subarray, flow, links in and out.
@@ -432,11 +438,11 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
         PartialSumEdge psum_in_v, psum_out_v;
         std::vector<Activation*> act_buffers;   // first column: the activation buffers it reaches, in stripe order
         std::vector<Accumulator*> out_buffers;  // last row: the output buffers it reaches
-        std::vector<unsigned> out_hops;         // inter-pod hops to each
+        std::vector<std::uint64_t> out_latency; // cycles a write takes to each: its crossbar, the inter-pod links
         // Per vector m of the tile: its entry (buffer m mod n of the stripe, entry m / n) and hops.
         std::vector<const Activation*> act_entry;
         std::vector<Accumulator*> out_entry;
-        std::vector<unsigned> out_entry_hops;
+        std::vector<std::uint64_t> out_entry_latency;
         SimdSegment* simd = nullptr;
     };
     std::vector<Block> blocks(std::size_t(BR) * BC);
@@ -470,14 +476,25 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
             if (r + 1 < BR) b.psum_out = int(partial_sum_ring_.link_index(link(s, array.at(r + 1, c))));
             // Each buffer is reached through the crossbar port of the subarray whose selector names it.
             if (c == 0)
-                for (const BufferReach::Buffer& buf : reach.activation_buffers(r))
+                for (const BufferReach::Buffer& buf : reach.activation_buffers(r)) {
+                    std::int64_t latency = 0;
                     b.act_buffers.push_back(
-                        through_crossbar<Activation>(subarrays_[buf.subarray]->activation_port, false, L));
+                        through_port<Activation>(subarrays_[buf.subarray]->activation_port, 0, false, latency));
+                    if (L >= 0 && latency != L) throw DatapathError("the activation crossbars of one array differ in latency");
+                    L = latency;
+                }
             if (r == BR - 1) {
+                // A buffer of another pod is reached through the exit subarray's remote
+                // port: its pod routes the writes over the inter-pod links.
                 for (const BufferReach::Buffer& buf : reach.output_buffers(c)) {
+                    std::int64_t latency = 0;
+                    const unsigned pod = fp.pod_of(buf.subarray), slot = fp.slot_of(buf.subarray);
                     b.out_buffers.push_back(
-                        through_crossbar<Accumulator>(subarrays_[buf.subarray]->output_port, true, L_out));
-                    b.out_hops.push_back(buf.hops);
+                        buf.hops == 0
+                            ? through_port<Accumulator>(subarrays_[buf.subarray]->output_port, 0, true, latency)
+                            : through_port<Accumulator>(subarrays_[s]->remote_port,
+                                                        pods_[pod]->remote_address(pod, slot), true, latency));
+                    b.out_latency.push_back(std::uint64_t(latency));
                 }
                 b.simd = simd_[s].get();
             }
@@ -494,7 +511,7 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
         for (unsigned m = 0; m < M && !b.out_buffers.empty(); ++m) {
             const std::size_t v = cmd.output_base + std::size_t(m), n = b.out_buffers.size();
             b.out_entry.push_back(b.out_buffers[v % n] + (v / n) * out_banks);
-            b.out_entry_hops.push_back(b.out_hops[v % n]);
+            b.out_entry_latency.push_back(b.out_latency[v % n]);
         }
     }
 
@@ -507,7 +524,7 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
         if (b.psum_out >= 0) partial_sum_ring_.clear(unsigned(b.psum_out));
     }
 
-    const std::uint64_t write_delay = std::uint64_t(L_out) + blocks.back().simd->latency(cmd.simd);
+    const std::uint64_t simd_delay = blocks.back().simd->latency(cmd.simd);
     // Vector m enters when the inter-pod links let it (every cycle unless
     // remote writes would exceed them): the stream cycle of each vector.
     const StreamPace pace = stream_pace(cfg_, reach.stripe(), cmd.shape);
@@ -522,16 +539,15 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
             if (pace.at(std::uint64_t(m)) == std::uint64_t(u)) return m;
         return -1;
     };
-    const std::uint64_t X = cfg_.inter_pod_link.latency_cycles;
-    unsigned max_hops = 0;
-    for (const auto& b : blocks) for (unsigned h : b.out_hops) max_hops = std::max(max_hops, h);
+    std::uint64_t max_write = 0;
+    for (const auto& b : blocks) for (std::uint64_t w : b.out_latency) max_write = std::max(max_write, w);
     std::vector<unsigned> written_per_column(N, 0);
     std::uint64_t written = 0, last_write = 0;
     const std::uint64_t expected = std::uint64_t(M) * N;
     // Generous bound, independent of the closed form: a misaligned pipeline
     // never completes, and must not hang the simulation.
     const std::uint64_t watchdog =
-        4 * (stream_cycles + BR * rows + BC * cols + S * (BR + BC) + L) + 64 + write_delay + X * max_hops;
+        4 * (stream_cycles + BR * rows + BC * cols + S * (BR + BC) + L) + 64 + simd_delay + max_write;
 
     for (std::uint64_t t = 0; written < expected; ++t) {
         if (t > watchdog)
@@ -589,7 +605,7 @@ TileRun SystolicDatapath::compute_tile(const LogicalArray& array, const TileComm
                     ++lanes;
                     ++written;
                     // A write to another pod's buffer crosses the inter-pod links.
-                    last_write = std::max(last_write, t + write_delay + X * b.out_entry_hops[m]);
+                    last_write = std::max(last_write, t + simd_delay + b.out_entry_latency[m]);
                 }
                 if (cmd.simd.op != SimdOp::None) b.simd->count(lanes);
             }

@@ -33,6 +33,7 @@
 #include "hw/datapath/fidelity.h"
 #include "hw/fission/buffer_reach.h"
 #include "hw/pod/fission_pod.h"
+#include "hw/pod/inter_pod_link.h"
 #include "hw/regfile/reconfiguration_register_file.h"
 #include "hw/ringbus/ring_bus.h"
 #include "hw/simd/simd_segment.h"
@@ -147,10 +148,12 @@ private:
     Weight* weight_buffer(unsigned subarray, unsigned pe);
     unsigned char* pod_memory_pointer(unsigned pod, std::uint64_t address);
     void invalidate_loader(int target, sc_dt::uint64 start, sc_dt::uint64 end);
-    /// Through `port` (a subarray's crossbar port): the buffer its selector names, and the crossbar's latency.
+    /// Through `port` (a subarray's crossbar or remote port): a DMI pointer
+    /// to `address` (a buffer the path's selectors name), and the latency
+    /// the path adds (crossbars, inter-pod links), in cycles.
     template <class T>
-    T* through_crossbar(tlm_utils::simple_initiator_socket_optional<OmniDirectionalSubarray>& port, bool write,
-                        std::int64_t& latency_cycles);
+    T* through_port(tlm_utils::simple_initiator_socket_optional<OmniDirectionalSubarray>& port, std::uint64_t address,
+                    bool write, std::int64_t& latency_cycles);
     /// Calls `f(pointer to the entry, lane mirror)` for each of m vectors of an edge's buffers.
     template <class T, class F>
     void for_each_entry(const LogicalArray& array, bool activations, unsigned block, unsigned base, unsigned m, F f);
@@ -160,6 +163,7 @@ private:
     ReconfigurationRegisterFile regs_;
     std::vector<std::unique_ptr<OmniDirectionalSubarray>> subarrays_;
     std::vector<std::unique_ptr<FissionPod>> pods_;
+    std::vector<std::unique_ptr<InterPodLink>> links_;  ///< the direct links between neighbouring pods, both ways
     std::vector<std::unique_ptr<SimdSegment>> simd_;
     ActivationRingBus activation_ring_;
     PartialSumRingBus partial_sum_ring_;

@@ -9,36 +9,10 @@ namespace planaria {
 
 namespace {
 
-/// The pod-grid position of a pod, and the Manhattan distance (inter-pod hops) between two.
-struct PodGrid {
-    GridShape grid;
-    unsigned row(unsigned p) const { return p / grid.cols; }
-    unsigned col(unsigned p) const { return p % grid.cols; }
-    unsigned hops(unsigned a, unsigned b) const {
-        return unsigned(std::abs(int(row(a)) - int(row(b))) + std::abs(int(col(a)) - int(col(b))));
-    }
-    /// The directed links from `from` to `to`: along the pod row first, then the column.
-    std::vector<std::pair<unsigned, unsigned>> route(unsigned from, unsigned to) const {
-        std::vector<std::pair<unsigned, unsigned>> links;
-        unsigned at = from;
-        while (col(at) != col(to)) {
-            const unsigned next = col(at) < col(to) ? at + 1 : at - 1;
-            links.emplace_back(at, next);
-            at = next;
-        }
-        while (row(at) != row(to)) {
-            const unsigned next = row(at) < row(to) ? at + grid.cols : at - grid.cols;
-            links.emplace_back(at, next);
-            at = next;
-        }
-        return links;
-    }
-};
-
 /// Deals the buffers of the array's members to its edge members (the given
 /// block positions), pod by pod; pods without an edge member give theirs to
 /// the nearest pod that has one when `across_pods`.
-std::vector<std::vector<BufferReach::Buffer>> deal(const Floorplan& fp, const PodGrid& pods,
+std::vector<std::vector<BufferReach::Buffer>> deal(const Floorplan& fp,
                                                    const LogicalArray& array, const std::vector<unsigned>& edge,
                                                    bool across_pods) {
     std::map<unsigned, std::vector<unsigned>> edge_in_pod;     // pod -> edge member indices (into `edge`)
@@ -63,7 +37,7 @@ std::vector<std::vector<BufferReach::Buffer>> deal(const Floorplan& fp, const Po
         if (edge_in_pod.count(pod)) continue;
         unsigned best = 0, best_hops = std::numeric_limits<unsigned>::max();
         for (const auto& [candidate, es] : edge_in_pod)
-            if (pods.hops(pod, candidate) < best_hops) best = candidate, best_hops = pods.hops(pod, candidate);
+            if (fp.pod_hops(pod, candidate) < best_hops) best = candidate, best_hops = fp.pod_hops(pod, candidate);
         const std::vector<unsigned>& es = edge_in_pod[best];
         // Continue the round-robin where the pod's buffers so far left it.
         for (unsigned s : members) out[es[dealt[best]++ % es.size()]].push_back({s, best_hops});
@@ -75,12 +49,11 @@ std::vector<std::vector<BufferReach::Buffer>> deal(const Floorplan& fp, const Po
 
 BufferReach::BufferReach(const ArchConfig& cfg, const Floorplan& fp, const LogicalArray& array) {
     const unsigned BR = array.block_rows, BC = array.block_cols;
-    const PodGrid pods{cfg.pod.grid};
     std::vector<unsigned> entry, exit;
     for (unsigned r = 0; r < BR; ++r) entry.push_back(array.at(r, 0));
     for (unsigned c = 0; c < BC; ++c) exit.push_back(array.at(BR - 1, c));
-    act_ = deal(fp, pods, array, entry, false);
-    out_ = deal(fp, pods, array, exit, true);
+    act_ = deal(fp, array, entry, false);
+    out_ = deal(fp, array, exit, true);
 
     std::size_t act_n = std::numeric_limits<std::size_t>::max(), out_n = act_n;
     for (const auto& b : act_) act_n = std::min(act_n, b.size());
@@ -98,7 +71,7 @@ BufferReach::BufferReach(const ArchConfig& cfg, const Floorplan& fp, const Logic
         for (const Buffer& b : out_[c]) {
             hops.push_back(b.hops);
             if (b.hops)
-                for (const auto& link : pods.route(fp.pod_of(exit[c]), fp.pod_of(b.subarray))) ++crossing[link][c];
+                for (const auto& link : fp.pod_route(fp.pod_of(exit[c]), fp.pod_of(b.subarray))) ++crossing[link][c];
         }
         stripe_.hops.push_back(std::move(hops));
     }

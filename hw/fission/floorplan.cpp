@@ -1,5 +1,7 @@
 #include "hw/fission/floorplan.h"
 
+#include <cstdlib>
+
 namespace planaria {
 
 Floorplan::Floorplan(const ArchConfig& cfg)
@@ -52,6 +54,37 @@ std::optional<unsigned> Floorplan::neighbour(unsigned subarray, regmap::Side sid
 bool Floorplan::is_inter_pod(unsigned subarray, regmap::Side side) const {
     const auto n = neighbour(subarray, side);
     return n && pod_of(*n) != pod_of(subarray);
+}
+
+unsigned Floorplan::pod_hops(unsigned a, unsigned b) const {
+    const int ra = int(a / pod_grid_.cols), ca = int(a % pod_grid_.cols);
+    const int rb = int(b / pod_grid_.cols), cb = int(b % pod_grid_.cols);
+    return unsigned(std::abs(ra - rb) + std::abs(ca - cb));
+}
+
+std::vector<std::pair<unsigned, unsigned>> Floorplan::pod_route(unsigned from, unsigned to) const {
+    std::vector<std::pair<unsigned, unsigned>> links;
+    unsigned at = from;
+    const unsigned cols = pod_grid_.cols;
+    while (at % cols != to % cols) {
+        const unsigned next = at % cols < to % cols ? at + 1 : at - 1;
+        links.emplace_back(at, next);
+        at = next;
+    }
+    while (at / cols != to / cols) {
+        const unsigned next = at / cols < to / cols ? at + cols : at - cols;
+        links.emplace_back(at, next);
+        at = next;
+    }
+    return links;
+}
+
+std::vector<std::pair<unsigned, unsigned>> Floorplan::inter_pod_links() const {
+    std::vector<std::pair<unsigned, unsigned>> links;
+    for (unsigned a = 0; a < pods_; ++a)
+        for (unsigned b = 0; b < pods_; ++b)
+            if (pod_hops(a, b) == 1) links.emplace_back(a, b);
+    return links;
 }
 
 }  // namespace planaria

@@ -12,6 +12,8 @@
 // slots row-major inside the pod's block, pods row-major on the pod grid.
 
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "hw/config/arch_config.h"
 #include "tlm/register_map.h"
@@ -44,6 +46,16 @@ public:
     std::optional<unsigned> neighbour(unsigned subarray, regmap::Side side) const;
     /// True when the link on that side joins two different Fission Pods.
     bool is_inter_pod(unsigned subarray, regmap::Side side) const;
+
+    /// The pods on their grid: the direct inter-pod links join neighbours.
+    GridShape pod_grid() const { return pod_grid_; }
+    /// Inter-pod hops between two pods (Manhattan distance on the pod grid).
+    unsigned pod_hops(unsigned a, unsigned b) const;
+    /// The directed inter-pod links a transfer from `from` to `to` crosses:
+    /// along the pod row first, then along the column.
+    std::vector<std::pair<unsigned, unsigned>> pod_route(unsigned from, unsigned to) const;
+    /// Every directed inter-pod link (a, b) of neighbouring pods, ordered by a, then b.
+    std::vector<std::pair<unsigned, unsigned>> inter_pod_links() const;
 
     /// Bits of one Pod Memory crossbar selector (ceil(log2(subarrays per pod))).
     unsigned selector_bits() const { return selector_bits_; }

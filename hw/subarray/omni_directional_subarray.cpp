@@ -10,6 +10,7 @@ OmniDirectionalSubarray::OmniDirectionalSubarray(sc_core::sc_module_name name, c
       weight_bus("weight_bus"),
       activation_port("activation_port"),
       output_port("output_port"),
+      remote_port("remote_port"),
       index_(index),
       state_(cfg.subarray.rows, cfg.subarray.cols, cfg.subarray.weight_buffer_bytes / sizeof(Weight)),
       pe_span_(ProcessingElement::address_span(cfg.subarray.weight_buffer_bytes)) {

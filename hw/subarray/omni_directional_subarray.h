@@ -20,7 +20,8 @@
 //
 // Its two ports into Pod Memory are initiator sockets bound to its Fission
 // Pod's crossbars: `activation_port` reads the activation buffer and
-// `output_port` writes the output buffer its crossbar selector names.
+// `output_port` writes the output buffer its crossbar selector names;
+// `remote_port` writes other pods' output buffers over the inter-pod links.
 
 #include <memory>
 #include <vector>
@@ -61,6 +62,8 @@ public:
     tlm_utils::simple_target_socket_optional<OmniDirectionalSubarray> weight_bus;
     tlm_utils::simple_initiator_socket_optional<OmniDirectionalSubarray> activation_port;  ///< to the activation crossbar
     tlm_utils::simple_initiator_socket_optional<OmniDirectionalSubarray> output_port;      ///< to the output crossbar
+    /// To its pod's router of the inter-pod links (hw/pod/fission_pod.h): other pods' output buffers.
+    tlm_utils::simple_initiator_socket_optional<OmniDirectionalSubarray> remote_port;
 
     OmniDirectionalSubarray(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned index,
                             bool pe_modules = true);

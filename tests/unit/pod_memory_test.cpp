@@ -1,7 +1,7 @@
 // Protocol tests of a Fission Pod's memory sockets: Pod Memory itself
 // (activation and output buffers, byte enables, errors, debug, DMI) and the
 // activation and output crossbars in front of it (routing by selector,
-// read-only activations, no DMI).
+// read-only activations, DMI with the crossbar's latency).
 #include <catch2/catch.hpp>
 
 #include <vector>
