@@ -92,6 +92,10 @@ void ChannelMemory<W>::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+namespace {
+constexpr std::uint64_t kExtendAhead = 255;
+}  // namespace
+
 template <unsigned W>
 void ChannelMemory<W>::Calendar::extend(std::uint64_t base, std::uint64_t slot) {
     while (base + level.size() <= slot) {
@@ -101,9 +105,9 @@ void ChannelMemory<W>::Calendar::extend(std::uint64_t base, std::uint64_t slot) 
 }
 
 template <unsigned W>
-void ChannelMemory<W>::Calendar::drop_front() {
-    level.pop_front();
-    skip.pop_front();
+void ChannelMemory<W>::Calendar::drop_front(std::size_t n) {
+    level.pop_front(n);
+    skip.pop_front(n);
 }
 
 template <unsigned W>
@@ -133,8 +137,9 @@ sc_core::sc_time ChannelMemory<W>::fill(Calendar& cal, const sc_core::sc_time& a
         if (open != slot) position = 0;
         slot = open;
         if (slot - base_ >= all_.level.size()) {  // both calendars always cover the same slots
-            reads_.extend(base_, slot);
-            all_.extend(base_, slot);
+            // Some slots ahead at once: empty slots book nothing, and a request runs on through them.
+            reads_.extend(base_, slot + kExtendAhead);
+            all_.extend(base_, slot + kExtendAhead);
         }
         double& b = cal.level[slot - base_];
         const double start = std::max(b, position);
@@ -160,10 +165,11 @@ template <unsigned W>
 sc_core::sc_time ChannelMemory<W>::book(const sc_core::sc_time& arrival, std::uint64_t bytes, bool write) {
     // Slots before the present take no more requests: drop them.
     const std::uint64_t now_slot = std::uint64_t(sc_core::sc_time_stamp() / slot_);
-    while (base_ < now_slot && !all_.level.empty()) {
-        all_.drop_front();
-        reads_.drop_front();
-        ++base_;
+    if (base_ < now_slot && !all_.level.empty()) {
+        const std::size_t gone = std::size_t(std::min<std::uint64_t>(now_slot - base_, all_.level.size()));
+        all_.drop_front(gone);
+        reads_.drop_front(gone);
+        base_ += gone;
     }
     if (all_.level.empty()) base_ = std::max(base_, now_slot);
     if (write) return fill(all_, arrival, double(bytes), [](std::uint64_t, double) {});

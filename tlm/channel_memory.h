@@ -26,7 +26,6 @@
 // DMI granted page by page (latencies annotated from the bandwidth), and
 // withdrawn with invalidate_direct_mem_ptr when asked to.
 
-#include <deque>
 #include <map>
 #include <memory>
 #include <vector>
@@ -81,12 +80,41 @@ private:
     /// Books `bytes` from `arrival` on; returns when the last byte has moved.
     sc_core::sc_time book(const sc_core::sc_time& arrival, std::uint64_t bytes, bool write);
 
+    /// A queue of slots indexed from its front: a ring of power-of-two
+    /// capacity (the calendar is indexed on every slot a request fills, and
+    /// a deque's indexing showed in the profile).
+    template <class T>
+    class SlotRing {
+    public:
+        std::size_t size() const { return size_; }
+        bool empty() const { return size_ == 0; }
+        T& operator[](std::size_t i) { return ring_[(head_ + i) & (ring_.size() - 1)]; }
+        void push_back(T v) {
+            if (size_ == ring_.size()) grow();
+            ring_[(head_ + size_++) & (ring_.size() - 1)] = v;
+        }
+        /// Drops the first `n` slots (n <= size()).
+        void pop_front(std::size_t n = 1) {
+            head_ = (head_ + n) & (ring_.size() - 1);
+            size_ -= n;
+        }
+
+    private:
+        void grow() {
+            std::vector<T> bigger(ring_.empty() ? 64 : 2 * ring_.size());
+            for (std::size_t i = 0; i < size_; ++i) bigger[i] = (*this)[i];
+            ring_.swap(bigger);
+            head_ = 0;
+        }
+        std::vector<T> ring_;
+        std::size_t head_ = 0, size_ = 0;
+    };
     /// Bytes booked per slot (a fill level), from base_ on.
     struct Calendar {
-        std::deque<double> level;
-        std::deque<std::uint64_t> skip;  ///< a full slot: a later slot, maybe open; else itself
+        SlotRing<double> level;
+        SlotRing<std::uint64_t> skip;  ///< a full slot: a later slot, maybe open; else itself
         void extend(std::uint64_t base, std::uint64_t slot);
-        void drop_front();
+        void drop_front(std::size_t n);
         /// The first slot at or after `slot` with capacity left.
         std::uint64_t first_open(std::uint64_t base, std::uint64_t slot);
     };

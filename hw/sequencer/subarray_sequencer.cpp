@@ -108,7 +108,12 @@ SubarraySequencer::BurstResult SubarraySequencer::bursts(tlm::tlm_command cmd, s
     BurstResult r{now(), 0, true};
     for (std::uint64_t offset = 0; offset < bytes; offset += burst) {
         const unsigned n = unsigned(std::min<std::uint64_t>(burst, bytes - offset));
-        tlm::tlm_generic_payload trans;
+        // One payload for all bursts (a new one allocates its extension array), reset to a fresh one's attributes.
+        tlm::tlm_generic_payload& trans = payload_;
+        trans.set_byte_enable_ptr(nullptr);
+        trans.set_byte_enable_length(0);
+        trans.set_dmi_allowed(false);
+        trans.set_gp_option(tlm::TLM_MIN_PAYLOAD);
         trans.set_command(cmd);
         trans.set_address(address + offset);
         trans.set_data_ptr(advance_data ? data + offset : data);

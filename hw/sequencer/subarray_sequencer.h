@@ -267,6 +267,7 @@ private:
     /// Reads buffer-full `index` of the program into `chunk`; returns when it is there.
     sc_core::sc_time dma_into(Chunk& chunk, std::uint64_t index);
     std::vector<unsigned char> scratch_;  ///< DMA data in timing-only runs
+    tlm::tlm_generic_payload payload_;    ///< the DMA engine's, reused burst after burst
     TileObserver observer_;
     TileTiming timing_;
 };
