@@ -27,7 +27,8 @@ Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg,
       parked_(cfg_.subarray.count, false),
       unformed_(cfg_.subarray.count, false),
       staged_(cfg_.subarray.count),
-      issued_(cfg_.subarray.count) {
+      issued_(cfg_.subarray.count),
+      awaiting_(cfg_.subarray.count, false) {
     tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(cfg_.host.quantum_ns, sc_core::SC_NS));
     host.register_b_transport(this, &Accelerator::b_transport);
     host.register_transport_dbg(this, &Accelerator::transport_dbg);
@@ -103,6 +104,7 @@ void Accelerator<W>::build_register_map() {
                                  done_mask_ &= ~(std::uint64_t(1) << s);
                                  unformed_[s] = true;
                                  buffers_[s] = TileBuffers{};  // a new user: nothing of the last one's data remains
+                                 awaiting_[s] = false;          // nor a tile it issued
                                  // A configuration staged by the run that stopped here belongs to it (a
                                  // resume re-stages its own from the context): never to the next run.
                                  staged_[s].reset();
@@ -179,6 +181,7 @@ void Accelerator<W>::invalidate_direct_mem_ptr(int channel, sc_dt::uint64 start,
 template <unsigned W>
 TileOutcome Accelerator<W>::issue_tile(unsigned subarray, const TileIssue& tile) {
     issued_[subarray] = tile;
+    awaiting_[subarray] = true;
     if (array_of(subarray).subarrays.size() > 1) return {};
     TileOutcome now = compute_tile(subarray);
     now.computed = true;
@@ -195,6 +198,9 @@ TileOutcome Accelerator<W>::compute_tile(unsigned subarray) {
         if (functional_) functional::compute(array, members, numerics::NumberFormat{cfg_.data.activation_bits});
         return {};
     }
+    // A cluster barrier no Compute came before (a hand-written program may have one) runs nothing.
+    if (!awaiting_[array.subarrays.front()]) return {};
+    for (unsigned m : array.subarrays) awaiting_[m] = false;
     std::vector<TileIssue> issued;
     sc_core::sc_time start = sc_core::SC_ZERO_TIME;  // when every member can start it
     for (unsigned m : array.subarrays) issued.push_back(issued_[m]), start = std::max(start, issued_[m].start);

@@ -155,6 +155,7 @@ private:
     std::uint32_t irq_status_ = 0, irq_enable_ = 0;
     std::uint64_t done_mask_ = 0;
     std::vector<TileIssue> issued_;  ///< per subarray: its last Compute
+    std::vector<bool> awaiting_;     ///< per subarray: that Compute's tile has not run yet
     CycleCrossCheck check_;
     std::optional<std::pair<std::uint32_t, unsigned>> traced_;  ///< layer, subarray
     std::uint64_t traced_tiles_ = 0;
