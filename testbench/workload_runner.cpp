@@ -151,12 +151,7 @@ void TileLevelExperiment::run() {
 CycleCrossCheck TileLevelExperiment::cycle_check() const {
     CycleCrossCheck sum;
     for (const auto& r : runs_)
-        for (const auto& n : r->nodes) {
-            const CycleCrossCheck& c = n->accelerator().cycle_check();
-            sum.tiles += c.tiles, sum.differing += c.differing, sum.errors += c.errors;
-            sum.datapath_cycles += c.datapath_cycles, sum.closed_form_cycles += c.closed_form_cycles;
-            sum.pe_cycles += c.pe_cycles;
-        }
+        for (const auto& n : r->nodes) sum += n->accelerator().cycle_check();
     return sum;
 }
 

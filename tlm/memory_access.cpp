@@ -55,4 +55,14 @@ unsigned debug_on_memory(tlm::tlm_generic_payload& trans, const MemoryWindow& wi
     return n;
 }
 
+void show_dmi_window(tlm::tlm_dmi& dmi, std::uint64_t buffer, std::uint64_t shown_at, std::uint64_t bytes,
+                     const sc_core::sc_time& latency) {
+    const std::uint64_t granted = dmi.get_end_address() - buffer + 1;
+    dmi.set_dmi_ptr(dmi.get_dmi_ptr() + (buffer - dmi.get_start_address()));
+    dmi.set_start_address(shown_at);
+    dmi.set_end_address(shown_at + std::min(bytes, granted) - 1);
+    dmi.set_read_latency(dmi.get_read_latency() + latency);
+    dmi.set_write_latency(dmi.get_write_latency() + latency);
+}
+
 }  // namespace planaria

@@ -31,4 +31,18 @@ tlm::tlm_response_status execute_on_memory(tlm::tlm_generic_payload& trans, cons
 /// transport_dbg on a window: copies what fits, returns the bytes copied.
 unsigned debug_on_memory(tlm::tlm_generic_payload& trans, const MemoryWindow& window, std::uint64_t offset);
 
+/// The smallest power of two at least `v`: address maps align their windows to it.
+constexpr std::uint64_t power_of_two_at_least(std::uint64_t v) {
+    std::uint64_t p = 1;
+    while (p < v) p <<= 1;
+    return p;
+}
+
+/// A DMI grant covering a buffer that starts at `buffer` in the granting
+/// target's address space, shown to the initiator at `shown_at` (at most
+/// `bytes` of it), through a path that adds `latency` to reads and writes:
+/// what a router or crossbar in front of a memory hands on.
+void show_dmi_window(tlm::tlm_dmi& dmi, std::uint64_t buffer, std::uint64_t shown_at, std::uint64_t bytes,
+                     const sc_core::sc_time& latency);
+
 }  // namespace planaria

@@ -19,6 +19,7 @@ Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg,
       regs_(datapath_.registers()),
       to_registers_("to_registers"),
       access_time_(cfg_.host.register_access_cycles * cfg_.clock_period_ns(), sc_core::SC_NS),
+      period_(cfg_.clock_period_ns(), sc_core::SC_NS),
       program_base_(cfg_.subarray.count, 0),
       data_base_(cfg_.subarray.count, 0),
       context_(cfg_.subarray.count, 0),
@@ -62,7 +63,7 @@ void Accelerator<W>::build_register_map() {
                              /*side_effects=*/true);
     for (unsigned word = 0; word < 2; ++word)
         bank_.add_read_only(rm::kChipCycles + 4 * word, "CHIP_CYCLES" + std::to_string(word), [this, word] {
-            const auto cycles = std::uint64_t(sc_core::sc_time_stamp() / sc_core::sc_time(cfg_.clock_period_ns(), sc_core::SC_NS));
+            const auto cycles = std::uint64_t(sc_core::sc_time_stamp() / period_);
             return std::uint32_t(cycles >> (32 * word));
         });
     for (unsigned s = 0; s < cfg_.subarray.count; ++s) {
@@ -208,7 +209,7 @@ TileOutcome Accelerator<W>::compute_tile(unsigned subarray) {
     if (traced_) {
         const bool on = tile.layer == traced_->first &&
                         std::find(array.subarrays.begin(), array.subarrays.end(), traced_->second) != array.subarrays.end();
-        datapath_.trace_tiles(on, std::uint64_t(start / sc_core::sc_time(cfg_.clock_period_ns(), sc_core::SC_NS) + 0.5));
+        datapath_.trace_tiles(on, std::uint64_t(start / period_ + 0.5));
         traced_tiles_ += on;
     }
     TileOutcome outcome;
@@ -327,9 +328,8 @@ bool Accelerator<W>::barrier(unsigned subarray, std::uint32_t tenant, std::uint3
             const TileOutcome tile = compute_tile(subarray);
             // The members agreed on the closed form's end; the datapath's cycles are the tile's time.
             const std::uint64_t closed = issued_[array_of(subarray).subarrays.front()].cycles;
-            const sc_core::sc_time period(cfg_.clock_period_ns(), sc_core::SC_NS);
-            if (tile.measured && tile.cycles > closed) b->compute_done += period * double(tile.cycles - closed);
-            if (tile.measured && tile.cycles < closed) b->compute_done -= period * double(closed - tile.cycles);
+            if (tile.measured && tile.cycles > closed) b->compute_done += period_ * double(tile.cycles - closed);
+            if (tile.measured && tile.cycles < closed) b->compute_done -= period_ * double(closed - tile.cycles);
             if (tile.error) b->ok = false, b->error = tile.error;
             for (unsigned m : b->members) b->stop = b->stop || sequencers_[m]->preempt_requested();
         }

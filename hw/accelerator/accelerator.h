@@ -138,6 +138,7 @@ private:
     std::vector<std::unique_ptr<SubarraySequencer>> sequencers_;
     RegisterBank bank_;
     sc_core::sc_time access_time_;
+    sc_core::sc_time period_;  ///< of the chip's clock
     std::vector<std::uint64_t> program_base_, data_base_, context_;
     bool functional_ = false;
     std::vector<TileBuffers> buffers_;

@@ -33,6 +33,12 @@ struct CycleCrossCheck {
     std::string first_difference;                               ///< the first differing tile, described
     std::uint64_t errors = 0;
     std::string first_error;                                    ///< the first tile the datapath could not run
+    /// Another chip's counts added (the first difference and error stay this one's).
+    CycleCrossCheck& operator+=(const CycleCrossCheck& o) {
+        tiles += o.tiles, differing += o.differing, errors += o.errors;
+        datapath_cycles += o.datapath_cycles, closed_form_cycles += o.closed_form_cycles, pe_cycles += o.pe_cycles;
+        return *this;
+    }
 };
 
 /// Runs the tile of `array` on `datapath`: `issued` is what each of the

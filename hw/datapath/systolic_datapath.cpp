@@ -153,25 +153,7 @@ SystolicDatapath::BufferEntry SystolicDatapath::locate(const std::vector<BufferR
 // Loader
 // ---------------------------------------------------------------------------
 
-namespace {
-void transact(tlm_utils::multi_passthrough_initiator_socket<SystolicDatapath>& socket, unsigned target,
-              tlm::tlm_command cmd, std::uint64_t address, void* data, unsigned length) {
-    // A multi-socket learns its bindings at the end of elaboration.
-    if (target >= socket.size())
-        throw DatapathError("loader: the datapath's sockets work once elaboration is complete (after sc_start)");
-    tlm::tlm_generic_payload trans;
-    trans.set_command(cmd);
-    trans.set_address(address);
-    trans.set_data_ptr(static_cast<unsigned char*>(data));
-    trans.set_data_length(length);
-    trans.set_streaming_width(length);
-    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    socket[target]->b_transport(trans, delay);
-    if (!trans.is_response_ok())
-        throw DatapathError("loader: " + trans.get_response_string() + " at address " + std::to_string(address));
-}
-}  // namespace
+// The whole-array loads are the block loads (below) of each block of the array.
 
 void SystolicDatapath::write_weights(const LogicalArray& array, unsigned slot, const std::vector<Weight>& w,
                                      unsigned k, unsigned n) {
@@ -181,15 +163,14 @@ void SystolicDatapath::write_weights(const LogicalArray& array, unsigned slot, c
         throw DatapathError("write_weights: a " + std::to_string(k) + "x" + std::to_string(n) +
                             " weight tile does not fit the array");
     if (slot >= subarrays_.front()->weight_slots()) throw DatapathError("write_weights: no weight-buffer slot " + std::to_string(slot));
-    for (unsigned i = 0; i < k; ++i)
-        for (unsigned j = 0; j < n; ++j) {
-            const unsigned s = array.at(i / rows, j / cols);
-            const FlowDirection f = flow_of(s);
-            const unsigned pr = f.northward ? rows - 1 - i % rows : i % rows;
-            const unsigned pc = f.westward ? cols - 1 - j % cols : j % cols;
-            Weight value = w[std::size_t(i) * n + j];
-            transact(loader_, s, tlm::TLM_WRITE_COMMAND, subarrays_[s]->pe_address(pr, pc) + slot * sizeof(Weight),
-                     &value, sizeof(Weight));
+    for (unsigned r = 0; r < array.block_rows; ++r)
+        for (unsigned c = 0; c < array.block_cols; ++c) {
+            const unsigned block_rows = block_extent(k, r, rows), block_cols = block_extent(n, c, cols);
+            std::vector<Weight> block(std::size_t(block_rows) * block_cols);
+            for (unsigned i = 0; i < block_rows; ++i)
+                for (unsigned j = 0; j < block_cols; ++j)
+                    block[std::size_t(i) * block_cols + j] = w[std::size_t(r * rows + i) * n + c * cols + j];
+            if (!block.empty()) write_weight_block(array.at(r, c), slot, block.data(), block_rows, block_cols);
         }
 }
 
@@ -205,18 +186,11 @@ void SystolicDatapath::write_activations(const LogicalArray& array, unsigned bas
                             " exceed the activation buffers the array reaches (" +
                             std::to_string(reach.activation_entries()) + ")");
     for (unsigned b = 0; b * rows < k; ++b) {
-        const FlowDirection f = flow_of(array.at(b, 0));
-        for (unsigned v = 0; v < m; ++v) {
-            const BufferEntry at = locate(reach.activation_buffers(b), base + v);
-            std::vector<Activation> entry(at.memory->activation_banks());
-            const std::uint64_t address =
-                at.memory->activation_base(at.buffer) + std::uint64_t(at.entry) * entry.size() * sizeof(Activation);
-            const unsigned target = unsigned(subarrays_.size()) + at.pod, bytes = unsigned(entry.size() * sizeof(Activation));
-            transact(loader_, target, tlm::TLM_READ_COMMAND, address, entry.data(), bytes);
-            for (unsigned r = 0; r < rows && b * rows + r < k; ++r)
-                entry[f.northward ? rows - 1 - r : r] = a[std::size_t(v) * k + b * rows + r];
-            transact(loader_, target, tlm::TLM_WRITE_COMMAND, address, entry.data(), bytes);
-        }
+        const unsigned block_rows = block_extent(k, b, rows);
+        std::vector<Activation> block(std::size_t(m) * block_rows);
+        for (unsigned v = 0; v < m; ++v)
+            for (unsigned r = 0; r < block_rows; ++r) block[std::size_t(v) * block_rows + r] = a[std::size_t(v) * k + b * rows + r];
+        write_activation_block(array, b, base, block.data(), m, block_rows);
     }
 }
 
@@ -231,16 +205,11 @@ std::vector<Accumulator> SystolicDatapath::read_outputs(const LogicalArray& arra
                             std::to_string(reach.output_entries()) + ")");
     std::vector<Accumulator> out(std::size_t(m) * n);
     for (unsigned c = 0; c * cols < n; ++c) {
-        const FlowDirection f = flow_of(array.at(array.block_rows - 1, c));
-        for (unsigned v = 0; v < m; ++v) {
-            const BufferEntry at = locate(reach.output_buffers(c), base + v);
-            std::vector<Accumulator> entry(at.memory->output_banks());
-            transact(loader_, unsigned(subarrays_.size()) + at.pod, tlm::TLM_READ_COMMAND,
-                     at.memory->output_base(at.buffer) + std::uint64_t(at.entry) * entry.size() * sizeof(Accumulator),
-                     entry.data(), unsigned(entry.size() * sizeof(Accumulator)));
-            for (unsigned j = 0; j < cols && c * cols + j < n; ++j)
-                out[std::size_t(v) * n + c * cols + j] = entry[f.westward ? cols - 1 - j : j];
-        }
+        const unsigned block_cols = block_extent(n, c, cols);
+        std::vector<Accumulator> block(std::size_t(m) * block_cols);
+        read_output_block(array, c, base, block.data(), m, block_cols);
+        for (unsigned v = 0; v < m; ++v)
+            for (unsigned j = 0; j < block_cols; ++j) out[std::size_t(v) * n + c * cols + j] = block[std::size_t(v) * block_cols + j];
     }
     return out;
 }

@@ -35,9 +35,7 @@ ProcessingElement::ProcessingElement(sc_core::sc_module_name name, PeState& stat
 }
 
 std::uint64_t ProcessingElement::address_span(unsigned weight_buffer_bytes) {
-    std::uint64_t span = 1;
-    while (span < std::uint64_t(weight_buffer_bytes) + kRegisterBytes) span <<= 1;
-    return span;
+    return power_of_two_at_least(std::uint64_t(weight_buffer_bytes) + kRegisterBytes);
 }
 
 void ProcessingElement::access(PeState& state, unsigned pe, tlm::tlm_generic_payload& trans) {

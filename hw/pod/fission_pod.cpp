@@ -2,18 +2,14 @@
 
 #include <algorithm>
 
+#include "tlm/memory_access.h"
+
 namespace planaria {
 
 namespace {
 /// Both crossbars of a pod follow the pod's selectors in the current state.
 std::function<unsigned(unsigned)> current_selector(const ReconfigurationRegisterFile& regs, unsigned pod) {
     return [&regs, pod](unsigned slot) { return regs.current().selector[regs.floorplan().subarray_of(pod, slot)]; };
-}
-
-std::uint64_t power_of_two_at_least(std::uint64_t v) {
-    std::uint64_t p = 1;
-    while (p < v) p <<= 1;
-    return p;
 }
 }  // namespace
 
@@ -41,75 +37,67 @@ FissionPod::FissionPod(sc_core::sc_module_name name, const ArchConfig& cfg, unsi
         links_out_ = std::make_unique<tlm_utils::multi_passthrough_initiator_socket<FissionPod>>("links_out");
 }
 
-bool FissionPod::decode(std::uint64_t address, unsigned length, bool& here, std::uint64_t& local,
-                        unsigned& link) const {
+FissionPod::Route FissionPod::route(std::uint64_t address, unsigned length) const {
+    Route r;
     const std::uint64_t pod = address / pod_span_;
-    if (pod >= floorplan_.pods()) return false;
-    here = pod == index_;
-    if (!here) {
+    if (pod >= floorplan_.pods()) return r;
+    r.here = pod == index_;
+    if (!r.here) {
         const unsigned next = floorplan_.pod_route(index_, unsigned(pod)).front().second;
-        link = unsigned(std::find(next_pods_.begin(), next_pods_.end(), next) - next_pods_.begin());
-        return link < next_pods_.size() && links_out_ && link < links_out_->size();
+        r.link = unsigned(std::find(next_pods_.begin(), next_pods_.end(), next) - next_pods_.begin());
+        r.valid = r.link < next_pods_.size() && links_out_ && r.link < links_out_->size();
+        return r;
     }
     const std::uint64_t slot = address % pod_span_ / slot_span_, offset = address % slot_span_;
-    if (slot >= floorplan_.subarrays_per_pod() || offset + length > memory_.output_buffer_bytes()) return false;
-    local = output_crossbar_.window_base(unsigned(slot)) + offset;
-    return true;
+    if (slot >= floorplan_.subarrays_per_pod() || offset + length > memory_.output_buffer_bytes()) return r;
+    r.local = output_crossbar_.window_base(unsigned(slot)) + offset;
+    r.valid = true;
+    return r;
 }
 
 void FissionPod::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-    bool here = false;
-    std::uint64_t local = 0;
-    unsigned link = 0;
     const std::uint64_t address = trans.get_address();
-    if (!decode(address, trans.get_data_length(), here, local, link)) {
+    const Route r = route(address, trans.get_data_length());
+    if (!r.valid) {
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
-    if (!here) {
-        (*links_out_)[link]->b_transport(trans, delay);
+    if (!r.here) {
+        (*links_out_)[r.link]->b_transport(trans, delay);
         return;
     }
-    trans.set_address(local);
+    trans.set_address(r.local);
     to_memory_->b_transport(trans, delay);
     trans.set_address(address);
     delay += crossbar_latency_;
 }
 
 unsigned FissionPod::transport_dbg(int, tlm::tlm_generic_payload& trans) {
-    bool here = false;
-    std::uint64_t local = 0;
-    unsigned link = 0;
     const std::uint64_t address = trans.get_address();
-    if (!decode(address, trans.get_data_length(), here, local, link)) return 0;
-    if (!here) return (*links_out_)[link]->transport_dbg(trans);
-    trans.set_address(local);
+    const Route r = route(address, trans.get_data_length());
+    if (!r.valid) return 0;
+    if (!r.here) return (*links_out_)[r.link]->transport_dbg(trans);
+    trans.set_address(r.local);
     const unsigned n = to_memory_->transport_dbg(trans);
     trans.set_address(address);
     return n;
 }
 
 bool FissionPod::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
-    bool here = false;
-    std::uint64_t local = 0;
-    unsigned link = 0;
     const std::uint64_t address = trans.get_address();
-    if (!decode(address, 1, here, local, link)) {
+    const Route r = route(address, 1);
+    if (!r.valid) {
         dmi.allow_none();
         return false;
     }
-    if (!here) return (*links_out_)[link]->get_direct_mem_ptr(trans, dmi);
-    trans.set_address(local);
+    if (!r.here) return (*links_out_)[r.link]->get_direct_mem_ptr(trans, dmi);
+    trans.set_address(r.local);
     const bool granted = to_memory_->get_direct_mem_ptr(trans, dmi);
     trans.set_address(address);
     if (!granted) return false;
     // Pod Memory grants the whole buffer: shown at its inter-pod address, with the crossbar's latency.
-    const std::uint64_t window = address - address % slot_span_, base = local - address % slot_span_;
-    dmi.set_dmi_ptr(dmi.get_dmi_ptr() + (base - dmi.get_start_address()));
-    dmi.set_start_address(window);
-    dmi.set_end_address(window + memory_.output_buffer_bytes() - 1);
-    dmi.set_read_latency(dmi.get_read_latency() + crossbar_latency_);
-    dmi.set_write_latency(dmi.get_write_latency() + crossbar_latency_);
+    const std::uint64_t offset = address % slot_span_;
+    show_dmi_window(dmi, r.local - offset, address - offset, memory_.output_buffer_bytes(), crossbar_latency_);
     return true;
 }
 

@@ -47,9 +47,14 @@ private:
     void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     unsigned transport_dbg(int id, tlm::tlm_generic_payload& trans);
     bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
-    /// Where an inter-pod address goes: delivered here (memory address in `local`), onwards over
-    /// outgoing link `link`, or nowhere (false: an address error).
-    bool decode(std::uint64_t address, unsigned length, bool& here, std::uint64_t& local, unsigned& link) const;
+    /// Where an inter-pod address goes: delivered here (to Pod Memory address
+    /// `local`), onwards over outgoing link `link`, or nowhere (an address error).
+    struct Route {
+        bool valid = false, here = false;
+        std::uint64_t local = 0;
+        unsigned link = 0;
+    };
+    Route route(std::uint64_t address, unsigned length) const;
 
     unsigned index_;
     const Floorplan& floorplan_;

@@ -1,5 +1,7 @@
 #include "hw/pod/pod_crossbar.h"
 
+#include "tlm/memory_access.h"
+
 namespace planaria {
 
 PodCrossbar::PodCrossbar(sc_core::sc_module_name name, const ArchConfig& cfg, Kind kind, const PodMemory& memory,
@@ -53,13 +55,8 @@ bool PodCrossbar::get_direct_mem_ptr(int slot, tlm::tlm_generic_payload& trans, 
     trans.set_address(address);
     if (!granted) return false;
     // Pod Memory grants the whole buffer; the crossbar shows it at 0 and adds its latency.
-    unsigned char* window = dmi.get_dmi_ptr() + (base - dmi.get_start_address());
-    dmi.set_dmi_ptr(window);
-    dmi.set_start_address(0);
-    dmi.set_end_address(std::min<std::uint64_t>(size, dmi.get_end_address() - base + 1) - 1);
+    show_dmi_window(dmi, base, 0, size, latency_);
     if (kind_ == Kind::ActivationRead) dmi.allow_read();
-    dmi.set_read_latency(dmi.get_read_latency() + latency_);
-    dmi.set_write_latency(dmi.get_write_latency() + latency_);
     return true;
 }
 

@@ -4,14 +4,6 @@
 
 namespace planaria {
 
-namespace {
-std::uint64_t power_of_two_at_least(std::uint64_t v) {
-    std::uint64_t p = 1;
-    while (p < v) p <<= 1;
-    return p;
-}
-}  // namespace
-
 PodMemory::PodMemory(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned buffers)
     : sc_module(name), port("port"), buffers_(buffers),
       act_banks_(cfg.pod.activation_buffer.banks), out_banks_(cfg.pod.output_buffer.banks),
