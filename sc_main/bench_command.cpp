@@ -32,11 +32,11 @@ int bench_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
     opts.add_options()("help,h", "print this help")("seconds", po::value<std::string>()->default_value("2.0"),
                                                     "minimum run time per measurement")(
-        "scenario", po::value<std::string>()->default_value(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/workload-c.yaml"),
-        "workload: the scenario")("requests", po::value<std::string>()->default_value("1000"), "workload: requests")(
+        "scenario", po::value<std::string>()->default_value("workload-c.yaml"),
+        "workload: the scenario (a file, or a name among the shipped scenarios)")("requests", po::value<std::string>()->default_value("1000"), "workload: requests")(
         "fidelity", po::value<std::string>()->default_value("table"), "workload: table or tile")(
         "chips", po::value<std::string>()->default_value("8"), "chips: how many of each fidelity")(
-        "reference", po::value<std::string>()->default_value(std::string(PLANARIA_SOURCE_DIR) + "/../shared/bench/run"),
+        "reference", po::value<std::string>()->default_value(PLANARIA_BENCH_REFERENCE),
         "datapath: the plain C++ cycle loop's runner, run beside each measurement (skipped when absent)")(
         "baseline-arch", po::value<std::string>(), "workload: PREMA's chip (default: arch/monolithic.yaml next to the scenario)");
     add_arch_options(opts);
@@ -55,13 +55,13 @@ int bench_command(const std::vector<std::string>& args) {
             return kExitOk;
         }
         if (what == "workload") {
-            const Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
+            const Scenario scenario = load_scenario(scenario_file(vm["scenario"].as<std::string>()));
             const std::string fidelity = vm["fidelity"].as<std::string>();
             if (fidelity != "table" && fidelity != "tile")
                 throw UsageError("--fidelity", "must be table or tile, not '" + fidelity + "'");
             const std::string baseline =
                 vm.count("baseline-arch")
-                    ? vm["baseline-arch"].as<std::string>()
+                    ? scenario_file(vm["baseline-arch"].as<std::string>())
                     : (std::filesystem::path(scenario.file).parent_path() / "arch" / "monolithic.yaml").string();
             std::cout << bench_workload(scenario, cfg, load_arch_file(baseline),
                                         unsigned(whole_number(vm, "requests", 1, 1000000)),

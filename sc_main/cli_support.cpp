@@ -54,7 +54,7 @@ ArchConfig arch_from_options(const po::variables_map& vm) {
     std::vector<ArchOverride> overrides;
     if (vm.count("set"))
         for (const auto& s : vm["set"].as<std::vector<std::string>>()) overrides.push_back(ArchOverride::parse(s));
-    return vm.count("arch") ? load_arch_file(vm["arch"].as<std::string>(), overrides)
+    return vm.count("arch") ? load_arch_file(scenario_file(vm["arch"].as<std::string>()), overrides)
                             : parse_arch("", "<built-in planaria>", overrides);
 }
 
@@ -124,6 +124,9 @@ int guarded(const std::string& command, const std::function<int()>& body) {
         return kExitUsage;
     } catch (const WorkloadError& e) {
         std::cerr << "planaria: error: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const DataFileError& e) {
+        std::cerr << "planaria " << command << ": error: " << e.what() << "\n";
         return kExitUsage;
     } catch (const std::exception& e) {
         std::cerr << "planaria " << command << ": error: " << e.what() << "\n";

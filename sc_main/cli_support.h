@@ -13,6 +13,7 @@
 #include "hw/config/arch_config.h"
 #include "compiler/lowering.h"
 #include "hw/datapath/fidelity.h"
+#include "sc_main/data_files.h"
 
 namespace planaria::cli {
 

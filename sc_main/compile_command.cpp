@@ -31,7 +31,7 @@ const char* kCompileUsage =
 
 std::string zoo_directory() {
     if (const char* env = std::getenv("PLANARIA_MODELS")) return env;
-    return std::string(PLANARIA_SOURCE_DIR) + "/scenarios/models";
+    return data_file("scenarios/models").string();
 }
 
 /// "1,4,16": whole numbers from 1 to `chip`, each once.

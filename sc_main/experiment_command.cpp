@@ -32,11 +32,10 @@ const char* kExperimentUsage =
 
 int experiment_command(const std::vector<std::string>& args) {
     po::options_description opts("Options");
-    const std::string scenarios = std::string(PLANARIA_SOURCE_DIR) + "/scenarios";
     opts.add_options()("help,h", "print this help")("profile", po::value<std::string>()->default_value("full"),
                                                     "full, quick or smoke")(
         "out-dir", po::value<std::string>()->default_value("results"), "where the CSV files go")(
-        "scenarios", po::value<std::string>()->default_value(scenarios), "directory of workload-{a,b,c}.yaml, models/, arch/")(
+        "scenarios", po::value<std::string>(), "directory of workload-{a,b,c}.yaml, models/, arch/ (default: the shipped scenarios)")(
         "baseline-arch", po::value<std::string>(), "PREMA's chip (default: <scenarios>/arch/monolithic.yaml)");
     add_arch_options(opts);
     po::variables_map vm;
@@ -54,14 +53,14 @@ int experiment_command(const std::vector<std::string>& args) {
                 throw UsageError("experiment", "unknown experiment '" + n + "' (" + list + ")");
             }
         ExperimentSetup setup;
-        setup.scenarios_dir = vm["scenarios"].as<std::string>();
+        setup.scenarios_dir = vm.count("scenarios") ? vm["scenarios"].as<std::string>() : data_file("scenarios").string();
         try {
             setup.profile = ExperimentProfile::named(vm["profile"].as<std::string>());
         } catch (const std::invalid_argument& e) {
             throw UsageError("--profile", e.what());
         }
         setup.planaria = arch_from_options(vm);
-        setup.monolithic = load_arch_file(vm.count("baseline-arch") ? vm["baseline-arch"].as<std::string>()
+        setup.monolithic = load_arch_file(vm.count("baseline-arch") ? scenario_file(vm["baseline-arch"].as<std::string>())
                                                                      : setup.scenarios_dir + "/arch/monolithic.yaml");
         setup.log = [](const std::string& line) { std::cerr << "  " << line << "\n"; };
         const std::string out = vm["out-dir"].as<std::string>();

@@ -24,7 +24,7 @@ const char* kReportUsage =
     "Each prints a table and writes DIR/<name>.csv (default results/).\n";
 
 std::string arch_file(const std::string& name) {
-    return std::string(PLANARIA_SOURCE_DIR) + "/scenarios/arch/" + name + ".yaml";
+    return data_file("scenarios/arch/" + name + ".yaml").string();
 }
 }  // namespace
 

@@ -19,7 +19,7 @@ namespace planaria::cli {
 namespace {
 
 const char* kRunUsage =
-    "Usage: planaria run SCENARIO.yaml [--qos S|M|H] [--policy NAME]... [--rate R] [--requests N] [--seed S]\n"
+    "Usage: planaria run [SCENARIO.yaml] [--qos S|M|H] [--policy NAME]... [--rate R] [--requests N] [--seed S]\n"
     "                    [--seeds N] [--nodes N] [--no-search] [--out DIR] [--arch FILE] [--set PATH=VALUE]...\n"
     "                    [--baseline-arch FILE]\n\n"
     "Runs the scenario's requests (Poisson arrivals at R per second, DNN and priority uniform) under each\n"
@@ -27,7 +27,9 @@ const char* kRunUsage =
     "side by side. SLA satisfaction is the share of N seeds meeting the SLA at rate R; throughput is the\n"
     "largest rate at which every seed meets it (doubling, then bisection). --nodes spreads the requests\n"
     "over several chips. --out DIR writes per-task CSV, summary.json and a Perfetto timeline per policy.\n"
-    "Policies: planaria, prema, fcfs, static.\n\n"
+    "Policies: planaria, prema, fcfs, static. Without SCENARIO it runs the main job (the shipped\n"
+    "workload-c.yaml); a scenario, --arch or --baseline-arch file not found as named is looked up among\n"
+    "the shipped scenarios (workload-a.yaml, arch/monolithic.yaml).\n\n"
     "--fidelity table (default) plays the host's decisions out on the compiler's configuration tables:\n"
     "fast enough for the throughput search. --fidelity tile runs the host module as a TLM initiator\n"
     "programming the chip-level model (every tile, every register access): all policies and seeds in one\n"
@@ -69,9 +71,9 @@ int run_command(const std::vector<std::string>& args) {
         "input", po::value<std::vector<std::string>>(), "NAME=CxHxW: an input resolution for every model (repeatable)");
     add_arch_options(opts);
     po::variables_map vm;
-    if (auto exit = parse_arguments("run", args, opts, {{"scenario", false}}, {"scenario"}, kRunUsage, vm)) return *exit;
+    if (auto exit = parse_arguments("run", args, opts, {{"scenario", false}}, {}, kRunUsage, vm)) return *exit;
     return guarded("run", [&] {
-        const Scenario scenario = load_scenario(vm["scenario"].as<std::string>());
+        const Scenario scenario = load_scenario(scenario_file(vm.count("scenario") ? vm["scenario"].as<std::string>() : "workload-c.yaml"));
         QosLevel qos;
         try {
             qos = parse_qos(vm["qos"].as<std::string>());
@@ -93,7 +95,7 @@ int run_command(const std::vector<std::string>& args) {
             }
         const ArchConfig planaria = arch_from_options(vm);
         const std::string baseline_file =
-            vm.count("baseline-arch") ? vm["baseline-arch"].as<std::string>()
+            vm.count("baseline-arch") ? scenario_file(vm["baseline-arch"].as<std::string>())
                                       : (std::filesystem::path(scenario.file).parent_path() / "arch" / "monolithic.yaml").string();
         const std::string fidelity = vm["fidelity"].as<std::string>();
         if (fidelity != "table" && fidelity != "tile" && fidelity != "cycle")

@@ -65,4 +65,17 @@ void show_dmi_window(tlm::tlm_dmi& dmi, std::uint64_t buffer, std::uint64_t show
     dmi.set_write_latency(dmi.get_write_latency() + latency);
 }
 
+const char* response_name(tlm::tlm_response_status status) {
+    switch (status) {
+        case tlm::TLM_OK_RESPONSE: return "TLM_OK_RESPONSE";
+        case tlm::TLM_INCOMPLETE_RESPONSE: return "TLM_INCOMPLETE_RESPONSE";
+        case tlm::TLM_GENERIC_ERROR_RESPONSE: return "TLM_GENERIC_ERROR_RESPONSE";
+        case tlm::TLM_ADDRESS_ERROR_RESPONSE: return "TLM_ADDRESS_ERROR_RESPONSE";
+        case tlm::TLM_COMMAND_ERROR_RESPONSE: return "TLM_COMMAND_ERROR_RESPONSE";
+        case tlm::TLM_BURST_ERROR_RESPONSE: return "TLM_BURST_ERROR_RESPONSE";
+        case tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE: return "TLM_BYTE_ENABLE_ERROR_RESPONSE";
+    }
+    return "an unknown response status";
+}
+
 }  // namespace planaria

@@ -31,6 +31,9 @@ tlm::tlm_response_status execute_on_memory(tlm::tlm_generic_payload& trans, cons
 /// transport_dbg on a window: copies what fits, returns the bytes copied.
 unsigned debug_on_memory(tlm::tlm_generic_payload& trans, const MemoryWindow& window, std::uint64_t offset);
 
+/// The standard's name of a response status ("TLM_ADDRESS_ERROR_RESPONSE"), for reports.
+const char* response_name(tlm::tlm_response_status status);
+
 /// The smallest power of two at least `v`: address maps align their windows to it.
 constexpr std::uint64_t power_of_two_at_least(std::uint64_t v) {
     std::uint64_t p = 1;

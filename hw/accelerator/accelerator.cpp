@@ -2,14 +2,14 @@
 
 #include <algorithm>
 
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 namespace planaria {
 
 namespace rm = regmap;
 
 template <unsigned W>
-Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg, Fidelity fidelity)
+Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg, Fidelity fidelity,
+                            std::optional<sc_core::sc_time> quantum)
     : sc_module(name),
       host("host"),
       memory("memory", cfg.offchip.channels),
@@ -30,7 +30,6 @@ Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg,
       staged_(cfg_.subarray.count),
       issued_(cfg_.subarray.count),
       awaiting_(cfg_.subarray.count, false) {
-    tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(cfg_.host.quantum_ns, sc_core::SC_NS));
     host.register_b_transport(this, &Accelerator::b_transport);
     host.register_transport_dbg(this, &Accelerator::transport_dbg);
     host.register_get_direct_mem_ptr(this, &Accelerator::get_direct_mem_ptr);
@@ -39,10 +38,11 @@ Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg,
         memory[c].register_invalidate_direct_mem_ptr(this, &Accelerator::invalidate_direct_mem_ptr, int(c));
         ports_.push_back(std::make_unique<DmiDataPort<MemorySocket>>(memory[c]));
     }
+    const sc_core::sc_time q = quantum.value_or(sc_core::sc_time(cfg_.host.quantum_ns, sc_core::SC_NS));
     for (unsigned s = 0; s < cfg_.subarray.count; ++s)
         sequencers_.push_back(
             std::make_unique<SubarraySequencer>(("sequencer_" + std::to_string(s)).c_str(), cfg_, s,
-                                                static_cast<SequencerServices&>(*this)));
+                                                static_cast<SequencerServices&>(*this), q));
     build_register_map();
     SC_METHOD(drive_irq);
     sensitive << irq_changed_;

@@ -26,6 +26,7 @@
 // chip is idle).
 
 #include <map>
+#include <optional>
 #include <set>
 #include <memory>
 #include <vector>
@@ -53,7 +54,12 @@ public:
     sc_core::sc_vector<MemorySocket> memory;
     sc_core::sc_out<bool> irq;
 
-    Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg, Fidelity fidelity = Fidelity::Tile);
+    /// `quantum`: how far the sequencers run ahead of simulation time
+    /// (temporal decoupling); by default the architecture's
+    /// host.quantum_ns. The SoC's global quantum, where set, caps it; the
+    /// chip never changes it.
+    Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg, Fidelity fidelity = Fidelity::Tile,
+                std::optional<sc_core::sc_time> quantum = std::nullopt);
 
     const ArchConfig& config() const { return cfg_; }
     Fidelity fidelity() const { return datapath_.fidelity(); }

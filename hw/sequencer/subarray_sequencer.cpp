@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <deque>
+#include <sstream>
 
 #include "hw/timing/tile_timing.h"
+#include "tlm/memory_access.h"
 #include "tlm/register_map.h"
 #include "tlm/tenant_extension.h"
 
@@ -17,11 +19,11 @@ constexpr std::uint32_t kResumeBarrier = 0xFFFF'FFFFu;
 }  // namespace
 
 SubarraySequencer::SubarraySequencer(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned subarray,
-                                     SequencerServices& services)
+                                     SequencerServices& services, const sc_core::sc_time& quantum)
     : sc_module(name), cfg_(cfg), subarray_(subarray), services_(services),
       period_(cfg.clock_period_ns(), sc_core::SC_NS),
       latency_(cfg.offchip.latency_ns, sc_core::SC_NS),
-      buffer_entries_(cfg.instruction_buffer.bytes / kInstructionBytes), floorplan_(cfg) {
+      buffer_entries_(cfg.instruction_buffer.bytes / kInstructionBytes), floorplan_(cfg), keeper_(quantum) {
     SC_THREAD(thread);
 }
 
@@ -77,6 +79,17 @@ void SubarraySequencer::fail(std::uint32_t code) {
     if (!error_) error_ = code;
 }
 
+void SubarraySequencer::fail_memory(const Refusal& r, const char* what) {
+    if (error_) return;
+    fail(rm::kSeqErrorMemory);
+    std::ostringstream os;
+    os << name() << " (tenant " << tenant_ << ", pc " << pc_ << "): " << what << " refused: "
+       << (r.command == tlm::TLM_WRITE_COMMAND ? "write" : "read") << " of " << r.bytes << " bytes at 0x" << std::hex
+       << r.address << std::dec << " answered " << response_name(r.status)
+       << "; the sequencer stops with ERROR " << rm::kSeqErrorMemory << " (memory)";
+    SC_REPORT_WARNING("/planaria/sequencer/memory", os.str().c_str());
+}
+
 sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes,
                                         sc_core::sc_time not_before, unsigned char* data) {
     // A request is dated `not_before`. The sequencer itself moves on at once:
@@ -86,14 +99,14 @@ sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, std::uint64_t addr
     // activation buffer holds up the read queue behind it: the sequencer
     // follows it to within a quantum, so that sequencers sharing a channel
     // reach it in nearly the order of time.
-    const sc_core::sc_time quantum = tlm_utils::tlm_quantumkeeper::get_global_quantum();
+    const sc_core::sc_time quantum = keeper_.effective();
     if (cmd == tlm::TLM_READ_COMMAND && not_before > now() + quantum)
         keeper_.set(not_before - quantum - sc_core::sc_time_stamp());
     if (keeper_.need_sync()) keeper_.sync();
     if (scratch_.size() < cfg_.offchip.burst_bytes) scratch_.resize(cfg_.offchip.burst_bytes);
     const BurstResult r =
         bursts(cmd, address, data ? data : scratch_.data(), data != nullptr, bytes, std::max(not_before, now()));
-    if (!r.ok) fail(rm::kSeqErrorMemory);
+    if (!r.ok) fail_memory(r.refusal, "data transfer");
     bytes_ += r.moved;
     if (layer_bytes_.size() <= layer_) layer_bytes_.resize(std::size_t(layer_) + 1, 0);
     layer_bytes_[layer_] += r.moved;
@@ -105,7 +118,7 @@ SubarraySequencer::BurstResult SubarraySequencer::bursts(tlm::tlm_command cmd, s
                                                          sc_core::sc_time issue) {
     const unsigned burst = cfg_.offchip.burst_bytes;
     TenantExtension tenant(tenant_);
-    BurstResult r{now(), 0, true};
+    BurstResult r{now(), 0, true, {}};
     for (std::uint64_t offset = 0; offset < bytes; offset += burst) {
         const unsigned n = unsigned(std::min<std::uint64_t>(burst, bytes - offset));
         // One payload for all bursts (a new one allocates its extension array), reset to a fresh one's attributes.
@@ -132,6 +145,7 @@ SubarraySequencer::BurstResult SubarraySequencer::bursts(tlm::tlm_command cmd, s
         services_.channel_transport(subarray_, trans, delay);
         if (!trans.is_response_ok()) {
             r.ok = false;
+            r.refusal = {cmd, address + offset, n, trans.get_response_status()};
             break;
         }
         r.done = std::max(r.done, sc_core::sc_time_stamp() + delay);
@@ -160,7 +174,7 @@ Instruction SubarraySequencer::fetch(std::uint64_t index) {
     if (chunks_[0].ready > now()) keeper_.set(chunks_[0].ready - sc_core::sc_time_stamp());
     // Running into what the memory refused to deliver is a memory error, not a bad instruction.
     if ((index % buffer_entries_ + 1) * kInstructionBytes > chunks_[0].valid) {
-        fail(rm::kSeqErrorMemory);
+        fail_memory(chunks_[0].refusal, "instruction fetch");
         return Instruction::of(Opcode::End);
     }
     const std::uint8_t* bytes = chunks_[0].bytes.data() + (index % buffer_entries_) * kInstructionBytes;
@@ -176,6 +190,7 @@ sc_core::sc_time SubarraySequencer::dma_into(Chunk& chunk, std::uint64_t index) 
     bytes_ += r.moved;
     activity_.instruction_bits += r.moved * 8;  // the buffer's fill
     chunk.valid = r.moved;
+    chunk.refusal = r.refusal;
     return r.done;
 }
 

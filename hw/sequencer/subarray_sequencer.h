@@ -17,8 +17,8 @@
 //    sequencer stops at the tile boundary if a reconfiguration is pending.
 //
 // The sequencer is loosely timed: it runs ahead of simulation time in its
-// local time and synchronises with a quantum keeper (quantum from the
-// architecture), at barriers and at the end.
+// local time and synchronises with a quantum keeper (its own quantum, given
+// by the chip: the global quantum is the SoC's), at barriers and at the end.
 
 #include <cstdint>
 #include <functional>
@@ -27,7 +27,6 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "hw/config/arch_config.h"
 #include "hw/fission/fission_topology.h"
@@ -36,6 +35,7 @@
 #include "hw/fission/buffer_reach.h"
 #include "hw/sequencer/sequencer_context.h"
 #include "hw/sequencer/tile_buffers.h"
+#include "tlm/local_quantum_keeper.h"
 
 namespace planaria {
 
@@ -121,8 +121,9 @@ using TileObserver = std::function<void(const TileEvent&)>;
 
 class SubarraySequencer : public sc_core::sc_module {
 public:
+    /// `quantum`: how far it runs ahead of simulation time (at most the SoC's global quantum, where set).
     SubarraySequencer(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned subarray,
-                      SequencerServices& services);
+                      SequencerServices& services, const sc_core::sc_time& quantum);
 
     /// Starts the program at `base`; its data addresses are relative to
     /// `data_base` (ignored while busy: returns false).
@@ -138,6 +139,8 @@ public:
     bool preempted() const { return preempted_; }
     const sc_core::sc_event& preempt_event() const { return preempt_event_; }
 
+    /// How far it runs ahead of simulation time (its own quantum, before the SoC's cap).
+    const sc_core::sc_time& quantum() const { return keeper_.quantum(); }
     bool busy() const { return busy_; }
     bool done() const { return done_; }
     std::uint32_t error() const { return error_; }
@@ -175,11 +178,22 @@ private:
     /// One transfer cut into the channel's bursts, all dated `issue`; `data`
     /// moves along with the bursts when `advance_data`. Stops at the first
     /// error response; returns the last completion and the bytes moved.
+    /// A transaction the memory answered with an error response.
+    struct Refusal {
+        tlm::tlm_command command = tlm::TLM_IGNORE_COMMAND;
+        std::uint64_t address = 0;
+        unsigned bytes = 0;
+        tlm::tlm_response_status status = tlm::TLM_INCOMPLETE_RESPONSE;
+    };
     struct BurstResult {
         sc_core::sc_time done;
         std::uint64_t moved;
         bool ok;
+        Refusal refusal;  ///< when not ok
     };
+    /// Stops on a refused memory access (ERROR 2), with a SystemC report
+    /// naming the access and the response, as a platform engineer needs it.
+    void fail_memory(const Refusal& r, const char* what);
     BurstResult bursts(tlm::tlm_command cmd, std::uint64_t address, unsigned char* data, bool advance_data,
                        std::uint64_t bytes, sc_core::sc_time issue);
     sc_core::sc_time now() const { return sc_core::sc_time_stamp() + keeper_.get_local_time(); }
@@ -234,7 +248,7 @@ private:
     std::optional<LogicalArray> reach_array_;
     std::optional<BufferReach> reach_;
     Floorplan floorplan_;
-    tlm_utils::tlm_quantumkeeper keeper_;
+    LocalQuantumKeeper keeper_;
     sc_core::sc_event start_;
 
     std::uint64_t base_ = 0, data_base_ = 0, context_ = 0;
@@ -261,6 +275,7 @@ private:
         std::uint64_t index = ~0ull;
         sc_core::sc_time ready;
         std::uint64_t valid = 0;  ///< bytes the memory delivered (a buffer-full past the end is cut short)
+        Refusal refusal;          ///< why it was cut short
         std::vector<std::uint8_t> bytes;
     };
     Chunk chunks_[2];

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -15,6 +16,7 @@
 #include "hw/config/arch_yaml.h"
 #include "hw/timing/tile_timing.h"
 #include "support/tlm_test_host.h"
+#include "tlm/local_quantum_keeper.h"
 #include "testbench/replay.h"
 #include "support/zoo.h"
 
@@ -32,7 +34,8 @@ struct Chip {
     std::vector<std::unique_ptr<ChannelMemory<32>>> memories;
     sc_core::sc_signal<bool> irq{"irq"};
 
-    explicit Chip(const ArchConfig& c = ArchConfig{}) : cfg(c), accel("accelerator", cfg) {
+    explicit Chip(const ArchConfig& c = ArchConfig{}, std::optional<sc_core::sc_time> quantum = std::nullopt)
+        : cfg(c), accel("accelerator", cfg, Fidelity::Tile, quantum) {
         host.socket.bind(accel.host);
         accel.irq.bind(irq);
         for (unsigned ch = 0; ch < cfg.offchip.channels; ++ch) {
@@ -54,7 +57,60 @@ struct Chip {
 
 using test::zoo;
 
+/// Elaborates a chip with `quantum` and runs a one-tile program on it.
+void run_one_tile(std::optional<sc_core::sc_time> quantum, sc_core::sc_time expected) {
+    Chip chip(ArchConfig{}, quantum);
+    CHECK(chip.accel.sequencer(0).quantum() == expected);
+    chip.load_program(0, 0x100000,
+                      {Instruction::of(Opcode::LoadWeights, 0x10000, 32 * 32 * 2, 0),
+                       Instruction::of(Opcode::LoadActivations, 0x20000, 20 * 32 * 2, 20),
+                       Instruction::of(Opcode::Compute, 20 | 32ull << 16 | 32ull << 32),
+                       Instruction::of(Opcode::Store, 0x30000, 20 * 32 * 2), Instruction::of(Opcode::End)});
+    REQUIRE(chip.host.write(sequencer(0, kSeqDoorbell), kDoorbellStart) == tlm::TLM_OK_RESPONSE);
+    sc_core::sc_start();
+    CHECK(chip.host.read(sequencer(0, kSeqStatus)) == kSeqStatusDone);
+}
+
 }  // namespace
+
+// Each case elaborates one chip: SystemC elaborates once per process.
+TEST_CASE("accelerator: the chip decouples by the architecture's quantum and leaves the SoC's alone",
+          "[accelerator][quantum]") {
+    const sc_core::sc_time soc_quantum(10, sc_core::SC_US);
+    tlm::tlm_global_quantum::instance().set(soc_quantum);
+    run_one_tile(std::nullopt, sc_core::sc_time(ArchConfig{}.host.quantum_ns, sc_core::SC_NS));
+    CHECK(tlm::tlm_global_quantum::instance().get() == soc_quantum);
+}
+
+TEST_CASE("accelerator: a quantum given to the constructor reaches every sequencer", "[accelerator][quantum]") {
+    tlm::tlm_global_quantum::instance().set(sc_core::SC_ZERO_TIME);
+    run_one_tile(sc_core::sc_time(1, sc_core::SC_US), sc_core::sc_time(1, sc_core::SC_US));
+    CHECK(tlm::tlm_global_quantum::instance().get() == sc_core::SC_ZERO_TIME);
+}
+
+TEST_CASE("quantum keeper: its own quantum, capped by the SoC's global one where set", "[quantum]") {
+    using sc_core::sc_time;
+    using sc_core::SC_NS;
+    tlm::tlm_global_quantum::instance().set(sc_core::SC_ZERO_TIME);
+    LocalQuantumKeeper keeper(sc_time(100, SC_NS));
+    keeper.reset();
+    keeper.inc(sc_time(99, SC_NS));
+    CHECK_FALSE(keeper.need_sync());
+    keeper.inc(sc_time(1, SC_NS));
+    CHECK(keeper.need_sync());
+    // A SoC that decouples more finely than the chip would: its quantum holds.
+    tlm::tlm_global_quantum::instance().set(sc_time(10, SC_NS));
+    CHECK(keeper.effective() == sc_time(10, SC_NS));
+    keeper.reset();
+    keeper.inc(sc_time(9, SC_NS));
+    CHECK_FALSE(keeper.need_sync());
+    keeper.inc(sc_time(1, SC_NS));
+    CHECK(keeper.need_sync());
+    // A coarser one does not stretch the chip's.
+    tlm::tlm_global_quantum::instance().set(sc_time(10, sc_core::SC_US));
+    CHECK(keeper.effective() == sc_time(100, SC_NS));
+    CHECK(tlm::tlm_global_quantum::instance().get() == sc_time(10, sc_core::SC_US));
+}
 
 TEST_CASE("accelerator: a program of one tile runs, counts and interrupts", "[accelerator]") {
     Chip chip;
@@ -123,14 +179,34 @@ TEST_CASE("accelerator: bad programs stop with an error, not a crash", "[acceler
     garbage[0] = 0xEE;
     chip.memories[chip.accel.channel_of(4)]->load(0x200000, garbage.data(), garbage.size());
     chip.host.write(sequencer(4, kSeqProgramLo), 0x200000);
+    // Subarray 8: a load beyond the 4 GiB its memory holds.
+    chip.load_program(8, 0x300000, {Instruction::of(Opcode::LoadWeights, 0x1'2345'0000ull, 64, 0), Instruction::of(Opcode::End)});
+    chip.host.write(sequencer(8, kSeqTenant), 9);
+    static std::vector<std::pair<sc_core::sc_severity, std::string>> reports;
+    sc_core::sc_report_handler::set_handler([](const sc_core::sc_report& r, const sc_core::sc_actions& actions) {
+        if (std::string(r.get_msg_type()) == "/planaria/sequencer/memory") reports.emplace_back(r.get_severity(), r.get_msg());
+        else sc_core::sc_report_handler::default_handler(r, actions);
+    });
     chip.host.write(sequencer(0, kSeqDoorbell), 1);
     chip.host.write(sequencer(4, kSeqDoorbell), 1);
+    chip.host.write(sequencer(8, kSeqDoorbell), 1);
     sc_core::sc_start();
     CHECK(chip.irq.read());
     CHECK(chip.host.read(kIrqStatus) & kIrqError);
     CHECK(chip.host.read(sequencer(0, kSeqError)) == kSeqErrorTile);
     CHECK(chip.host.read(sequencer(4, kSeqError)) == kSeqErrorBadInstruction);
     CHECK(chip.host.read(sequencer(0, kSeqStatus)) & kSeqStatusError);
+    // A refused access is a memory error, reported with what was refused and how.
+    CHECK(chip.host.read(sequencer(8, kSeqError)) == kSeqErrorMemory);
+    sc_core::sc_report_handler::set_handler(sc_core::sc_report_handler::default_handler);
+    REQUIRE(reports.size() == 1);
+    const std::string message = reports[0].second;
+    CHECK(reports[0].first == sc_core::SC_WARNING);
+    CHECK(message.find("sequencer_8") != std::string::npos);
+    CHECK(message.find("tenant 9") != std::string::npos);
+    CHECK(message.find("read of 64 bytes at 0x123450000") != std::string::npos);
+    CHECK(message.find("TLM_ADDRESS_ERROR_RESPONSE") != std::string::npos);
+    CHECK(message.find("ERROR 2") != std::string::npos);
 }
 
 TEST_CASE("accelerator: register interface errors use the standard responses", "[accelerator]") {

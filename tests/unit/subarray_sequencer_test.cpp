@@ -20,7 +20,6 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "hw/config/arch_config.h"
 #include "hw/isa/instruction.h"
@@ -186,8 +185,7 @@ struct Rig {
     std::vector<TileEvent> tiles;
 
     Rig(const char* name, unsigned subarray, LogicalArray array, const ArchConfig& c = config())
-        : cfg(c), chip(std::move(array)), seq(name, cfg, subarray, chip) {
-        tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_time(cfg.host.quantum_ns, SC_NS));
+        : cfg(c), chip(std::move(array)), seq(name, cfg, subarray, chip, sc_time(cfg.host.quantum_ns, SC_NS)) {
         seq.observe([this](const TileEvent& e) { tiles.push_back(e); });
     }
     /// Puts `program` at kProgram and starts it (the simulation runs it).
