@@ -14,9 +14,11 @@ endif()
 file(RENAME ${WORK_DIR}/installed ${WORK_DIR}/moved)
 file(MAKE_DIRECTORY ${WORK_DIR}/elsewhere)
 set(planaria ${WORK_DIR}/moved/bin/planaria)
-foreach(shipped IN ITEMS workload-c.yaml arch/planaria.yaml arch/monolithic.yaml models/resnet50.yaml)
-  if(NOT EXISTS ${WORK_DIR}/moved/share/planaria/scenarios/${shipped})
-    message(FATAL_ERROR "the installation lacks scenarios/${shipped}")
+foreach(shipped IN ITEMS share/planaria/scenarios/workload-c.yaml share/planaria/scenarios/arch/planaria.yaml
+                         share/planaria/scenarios/arch/monolithic.yaml share/planaria/scenarios/models/resnet50.yaml
+                         share/planaria/planaria_regs.json include/planaria/planaria_regs.h)
+  if(NOT EXISTS ${WORK_DIR}/moved/${shipped})
+    message(FATAL_ERROR "the installation lacks ${shipped}")
   endif()
 endforeach()
 
