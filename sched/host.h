@@ -4,7 +4,7 @@
 // (a task arrives, a task finishes, a preempted task has left the chip) it
 // runs a policy (sched/policy.h), places the counts on subarrays the
 // hardware can connect (sched/placement.h), and programs the accelerator
-// through its target socket (sched/accelerator_driver.h):
+// through its target socket (hw/driver/accelerator_driver.h):
 //
 //  - a waiting task starts: program bases (its compiled streams for the
 //    granted count, entered at the layer it has reached), tenant, data base,
@@ -38,7 +38,7 @@
 #include "compiler/bundle.h"
 #include "hw/config/arch_config.h"
 #include "hw/fission/floorplan.h"
-#include "sched/accelerator_driver.h"
+#include "hw/driver/accelerator_driver.h"
 #include "sched/placement.h"
 #include "sched/policy.h"
 #include "sched/scheduling_event.h"

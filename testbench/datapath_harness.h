@@ -16,7 +16,7 @@
 #include "hw/fission/fission_configurations.h"
 #include "hw/fission/fission_encoder.h"
 #include "hw/trace/signal_trace.h"
-#include "sched/reconfiguration_driver.h"
+#include "hw/driver/reconfiguration_driver.h"
 
 namespace planaria {
 

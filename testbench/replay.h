@@ -18,7 +18,7 @@
 #include "hw/accelerator/accelerator.h"
 #include <optional>
 
-#include "sched/accelerator_driver.h"
+#include "hw/driver/accelerator_driver.h"
 #include "sched/placement.h"  // job_region
 #include "testbench/functional_image.h"
 #include "tlm/channel_memory.h"

@@ -1,4 +1,4 @@
-#include "sched/accelerator_driver.h"
+#include "hw/driver/accelerator_driver.h"
 
 #include <sstream>
 
@@ -88,6 +88,46 @@ void AcceleratorDriver::acknowledge() { write(rm::kIrqStatus, rm::kIrqCompletion
 
 bool AcceleratorDriver::preempted(unsigned subarray) {
     return read(rm::sequencer(subarray, rm::kSeqStatus)) & rm::kSeqStatusPreempted;
+}
+
+bool AcceleratorDriver::SequencerCounters::stopped() const {
+    return (status & (rm::kSeqStatusDone | rm::kSeqStatusError | rm::kSeqStatusPreempted)) != 0;
+}
+
+AcceleratorDriver::SequencerCounters AcceleratorDriver::counters(unsigned subarray) {
+    const auto reg = [&](std::uint64_t r) { return read(rm::sequencer(subarray, r)); };
+    const auto wide = [&](std::uint64_t lo, std::uint64_t hi) { return reg(lo) | std::uint64_t(reg(hi)) << 32; };
+    SequencerCounters c;
+    c.status = reg(rm::kSeqStatus);
+    c.error = reg(rm::kSeqError);
+    c.pc = reg(rm::kSeqPc);
+    c.layer = reg(rm::kSeqLayer);
+    c.tiles = reg(rm::kSeqTiles);
+    c.busy_cycles = wide(rm::kSeqBusyLo, rm::kSeqBusyHi);
+    c.bytes = wide(rm::kSeqBytesLo, rm::kSeqBytesHi);
+    return c;
+}
+
+std::uint64_t AcceleratorDriver::poll(const std::vector<unsigned>& subarrays, const sc_core::sc_time& interval,
+                                      const sc_core::sc_time& timeout) {
+    std::uint64_t wanted = 0;
+    for (unsigned s : subarrays) wanted |= std::uint64_t(1) << s;
+    const sc_core::sc_time give_up =
+        timeout == sc_core::sc_max_time() ? timeout : sc_core::sc_time_stamp() + delay_ + timeout;
+    for (;;) {
+        const std::uint64_t mask = done_mask() & wanted;
+        sync();
+        if (mask == wanted || sc_core::sc_time_stamp() >= give_up) return mask;
+        sc_core::wait(interval);
+    }
+}
+
+bool AcceleratorDriver::wait_for_interrupt(const sc_core::sc_signal_in_if<bool>& irq, const sc_core::sc_time& timeout) {
+    sync();
+    if (irq.read()) return true;
+    if (timeout == sc_core::sc_max_time()) sc_core::wait(irq.posedge_event());
+    else sc_core::wait(timeout, irq.posedge_event());
+    return irq.read();
 }
 
 }  // namespace planaria

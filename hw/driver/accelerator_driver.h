@@ -3,10 +3,13 @@
 // over whatever TLM-2.0 initiator socket the host owns: start a tenant's
 // programs on its subarrays, preempt it (each sequencer stops at its next tile
 // boundary and saves its context), resume it from those contexts on the same
-// or other subarrays, and read which sequencers have stopped. Accesses are
-// b_transport calls with annotated delays; the caller decides when to wait
-// for them (sync()). A refused access throws RegisterAccessError naming the
-// address and the response.
+// or other subarrays, learn that they stopped (interrupt or polling) and read
+// their performance counters. Accesses are b_transport calls with annotated
+// delays; the caller decides when to wait for them (sync()), except in the
+// calls that wait by nature (poll, wait_for_interrupt). A refused access
+// throws RegisterAccessError naming the address and the response.
+//
+// Needs only the hw and tlm layers: a SoC links planaria::hw.
 
 #include <cstdint>
 #include <functional>
@@ -15,7 +18,8 @@
 #include <systemc>
 #include <tlm>
 
-#include "sched/reconfiguration_driver.h"
+#include "hw/driver/reconfiguration_driver.h"
+#include "tlm/register_map.h"
 
 namespace planaria {
 
@@ -47,6 +51,25 @@ public:
     /// Clears the interrupt status.
     void acknowledge();
     bool preempted(unsigned subarray);
+
+    /// A sequencer's state and performance counters, as its registers hold them.
+    struct SequencerCounters {
+        std::uint32_t status = 0;  ///< kSeqStatus* bits
+        std::uint32_t error = 0;   ///< kSeqError* code
+        std::uint32_t pc = 0, layer = 0, tiles = 0;
+        std::uint64_t busy_cycles = 0, bytes = 0;
+        bool stopped() const;  ///< done, failed or preempted
+    };
+    SequencerCounters counters(unsigned subarray);
+
+    /// Polling, for hosts without the interrupt: reads DONE_MASK every
+    /// `interval` of simulation time until all of `subarrays` have stopped or
+    /// `timeout` has passed; returns the mask of those that stopped.
+    std::uint64_t poll(const std::vector<unsigned>& subarrays, const sc_core::sc_time& interval,
+                       const sc_core::sc_time& timeout = sc_core::sc_max_time());
+    /// Waits (after sync()) until the interrupt line is high; false if `timeout` passed first.
+    bool wait_for_interrupt(const sc_core::sc_signal_in_if<bool>& irq,
+                            const sc_core::sc_time& timeout = sc_core::sc_max_time());
 
     std::uint32_t read(std::uint64_t offset);
     void write(std::uint64_t offset, std::uint32_t value);

@@ -1,4 +1,4 @@
-#include "sched/reconfiguration_driver.h"
+#include "hw/driver/reconfiguration_driver.h"
 
 #include <sstream>
 
