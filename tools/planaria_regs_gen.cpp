@@ -3,14 +3,18 @@
 //   planaria_regs_gen --c planaria_regs.h --json planaria_regs.json [--arch FILE]
 // Without --arch: the built-in design point. The build runs it to make the
 // installed planaria_regs.h and planaria_regs.json.
+#include <cstdlib>
 #include <iostream>
 #include <string>
+
+#include <systemc>
 
 #include "hw/config/arch_yaml.h"
 #include "hw/config/output_file.h"
 #include "hw/regfile/register_description.h"
 
-int main(int argc, char** argv) {
+// A SystemC program (libsystemc wants its sc_main at link time), though it simulates nothing.
+int sc_main(int argc, char** argv) {
     std::string c_file, json_file, arch_file;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -32,4 +36,10 @@ int main(int argc, char** argv) {
         return 1;
     }
     return 0;
+}
+
+// As the planaria command does: our main() silences the kernel's banner first.
+int main(int argc, char** argv) {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    return sc_core::sc_elab_and_sim(argc, argv);
 }
