@@ -99,9 +99,9 @@ Compilation Compiler::plan(const Model& model, const std::vector<LayerWork>& wor
 
 namespace {
 
-// Off-chip memory layout the loader prepares for a compiled DNN: every
-// layer's weights and output tensor in tiled order, one after the other.
-constexpr std::uint64_t kWeightsBase = 0x1000'0000ull;
+// Off-chip memory the activation and output transfers address: every
+// layer's activation and output tiles in tiled order, one after the other
+// (the weights are read where compiler/data_layout.h puts them).
 constexpr std::uint64_t kTensorsBase = 0x8000'0000ull;
 
 
@@ -130,7 +130,6 @@ LayerDescriptor describe(const Model& model, const std::vector<LayerWork>& work,
     d.output = data.outputs[i];
     d.out_shape[0] = std::uint32_t(l.out.c), d.out_shape[1] = std::uint32_t(l.out.h), d.out_shape[2] = std::uint32_t(l.out.w);
     if (data.weights[i]) d.weights = data.weights[i];
-    if (data.bias[i]) d.bias = data.bias[i];
     d.kh = l.kh, d.kw = l.kw, d.sh = l.sh, d.sw = l.sw, d.dh = l.dh, d.dw = l.dw;
     if (!l.in.empty()) {
         const numerics::WindowOrigin o = numerics::window_origin(l);
@@ -149,9 +148,9 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
     const unsigned me = region.at(position);
     const unsigned rows = cfg_.subarray.rows, cols = cfg_.subarray.cols;
     const unsigned slots = unsigned(cost_.weight_slots());
-    const DataLayout data = layout_data(model, work);
+    const DataLayout data = layout_data(model, work, rows, cols);
     bool produced = false;  // a layer before this one stored a tensor
-    std::uint64_t weight_base = kWeightsBase, tensor_base = kTensorsBase;
+    std::uint64_t tensor_base = kTensorsBase;
     std::uint32_t barrier = 0;
     unsigned slot = 0;
     int configured = -1;
@@ -227,12 +226,16 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
         const bool simd = fused_ops_after(work, i) > 0;
         const PlacementReach reach = cost_.reach(config);
         const std::uint64_t max_vectors = reach.max_tile_vectors;
-        for (const GemmWork& g : w.gemms) {
+        for (std::size_t gi = 0; gi < w.gemms.size(); ++gi) {
+            const GemmWork& g = w.gemms[gi];
+            const WeightLayout weights = weight_layout(w, gi, rows, cols);
+            const std::uint64_t weights_at = data.weights[i] + weight_offset(w, gi, rows, cols);
+            desc.weights = weights_at;
+            desc.bias = g.bias ? 1 : 0;
             const std::uint64_t nk = ceil_div(g.k, R), nn = ceil_div(g.n, C), nm = ceil_div(g.m, max_vectors);
             const std::uint64_t units = nm * nn * g.instances;
             const std::uint64_t clusters = std::min<std::uint64_t>(config.clusters, units);
             desc.tiled_activations = tensor_base, desc.tiled_outputs = tensor_base + g.m * g.k * 2 * g.instances;
-            desc.tiled_weights = weight_base;
             desc.m = std::uint32_t(g.m), desc.k = std::uint32_t(g.k), desc.n = std::uint32_t(g.n);
             desc.instances = std::uint32_t(g.instances);
             desc.m_chunks = std::uint32_t(nm), desc.n_tiles = std::uint32_t(nn), desc.k_tiles = std::uint32_t(nk);
@@ -274,9 +277,11 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                     const std::uint64_t kt = std::min(R, g.k - kt_i * R);
                     const std::uint64_t my_rows = block_extent(kt, my_r, rows);
                     kslot[kt_i] = slot;
-                    weight_loads[kt_i] = Instruction::of(Opcode::LoadWeights,
-                                                         weight_base + ((inst * nn + n) * nk + kt_i) * R * C * 2,
-                                                         clamp32(my_rows * my_cols * 2), std::uint16_t(slot));
+                    // The member's block of the weights, read where they lie (hw/isa/weight_layout.h).
+                    const WeightLayout::Load load =
+                        weights.load(inst, kt_i * R + std::uint64_t(my_r) * rows, n * C + std::uint64_t(my_c) * cols);
+                    weight_loads[kt_i] = Instruction::of(Opcode::LoadWeights, weights_at + load.offset,
+                                                         clamp32(my_rows && my_cols ? load.bytes : 0), std::uint16_t(slot));
                     if (resident) out.push_back(weight_loads[kt_i]);
                     slot = (slot + 1) % slots;
                 }
@@ -328,7 +333,6 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                            Instruction::of(Opcode::Loop, (step_bytes & 0xFFFF'FFFFull) | step_bytes << 32, body,
                                 std::uint16_t(steps)));
             }
-            weight_base += g.k * g.n * 2 * g.instances;
         }
         flush_barrier();
         tensor_base += w.output_bytes;

@@ -209,7 +209,8 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
                     first && !resident ? block_extent(std::min(R, g.k), r, rows) : fetch.reduction_rows(r);
                 std::uint64_t bytes = 0;
                 if (weights) {
-                    const std::uint64_t w = kr * ncols(c, nt) * 2;
+                    // The top block row's first k tile brings the column's bias.
+                    const std::uint64_t w = (kr + (g.bias && r == 0 ? 1 : 0)) * ncols(c, nt) * 2;
                     bytes += w;
                     if (!first) weight_bytes += w;
                 }
@@ -324,11 +325,11 @@ LayerCost CostModel::gemm_layer(const LayerWork& work, const FissionConfiguratio
         total.weights_resident = total.weights_resident && one.weights_resident;
         total.energy += one.energy.scaled(double(reps));
     }
-    // Parameters outside the GEMM operands (biases, batch-norm scale and
-    // shift) are fetched once, for the SIMD segments.
+    // Parameters outside the GEMM operands (batch-norm scale and shift) are
+    // fetched once, for the SIMD segments; a bias comes with the weights.
     std::uint64_t gemm_weight_bytes = 0;
     for (const GemmWork& g : work.gemms)
-        if (!g.weights_are_activations) gemm_weight_bytes += g.k * g.n * 2 * g.instances;
+        if (!g.weights_are_activations) gemm_weight_bytes += (g.k + (g.bias ? 1 : 0)) * g.n * 2 * g.instances;
     if (work.weight_bytes > gemm_weight_bytes) {
         const std::uint64_t extra = work.weight_bytes - gemm_weight_bytes;
         total.dram_bytes += extra;

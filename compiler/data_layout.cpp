@@ -11,22 +11,27 @@ std::uint64_t take(std::uint64_t& at, std::uint64_t bytes) {
 }
 }  // namespace
 
-DataLayout layout_data(const Model& model, const std::vector<LayerWork>& work) {
+WeightLayout weight_layout(const LayerWork& w, std::size_t gemm, unsigned rows, unsigned cols) {
+    const GemmWork& g = w.gemms.at(gemm);
+    return WeightLayout(g.k, g.n, g.instances, rows, cols, g.bias);
+}
+
+std::uint64_t weight_offset(const LayerWork& w, std::size_t gemm, unsigned rows, unsigned cols) {
+    std::uint64_t at = 0;
+    for (std::size_t j = 0; j < gemm; ++j) at += weight_layout(w, j, rows, cols).bytes();
+    return at;
+}
+
+DataLayout layout_data(const Model& model, const std::vector<LayerWork>& work, unsigned rows, unsigned cols) {
     DataLayout d;
     std::uint64_t at = DataLayout::kDataBase;
     for (const auto& in : model.inputs) d.inputs.push_back(take(at, in.shape.elements() * 2));
     const std::size_t n = model.layers.size();
     d.outputs.assign(n, 0);
     d.weights.assign(n, 0);
-    d.bias.assign(n, 0);
-    for (std::size_t i = 0; i < n; ++i) {
-        const Layer& l = model.layers[i];
-        if (!work[i].gemms.empty()) {
-            const GemmWork& g = work[i].gemms.front();
-            d.weights[i] = take(at, g.k * g.n * g.instances * 2);
-            if (l.bias) d.bias[i] = take(at, l.out.c * 2);
-        }
-    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (!work[i].gemms.empty())
+            d.weights[i] = take(at, weight_offset(work[i], work[i].gemms.size(), rows, cols));
     for (std::size_t i = n; i-- > 0;) {
         // A chain shares its last layer's tensor: walk back from each chain end.
         if (i + 1 < n && work[i + 1].fused) {

@@ -1,21 +1,22 @@
 #pragma once
 // Where a compiled DNN's real data sits in its tenant's memory (relative to
-// the tenant's data base), as functional runs use it: every model input and
-// every stored layer output as an int16 HWC tensor (hw/isa/number_format.h), and
-// for every GEMM layer its weights as one K x N row-major matrix per GEMM
-// instance (group, channel) and its bias per output channel. A fused chain
-// (a GEMM layer and the element-wise layers in its write-back) stores one
+// the tenant's data base): every model input and every stored layer output as
+// an int16 HWC tensor (hw/isa/number_format.h), and for every GEMM layer its
+// weights and bias in the blocked layout of hw/isa/weight_layout.h (which the
+// weight loads of the instruction streams read directly). A fused chain (a
+// GEMM layer and the element-wise layers in its write-back) stores one
 // tensor, the chain's last output: all its layers map to it.
 //
-// The timed transfers of the instruction streams use the compiler's tiled
-// address ranges below kDataBase; this region lies above them, so the two
-// never overlap.
+// The activation and output transfers of the instruction streams still use
+// the compiler's tiled address ranges below kDataBase; this region lies above
+// them, so the two never overlap.
 
 #include <cstdint>
 #include <vector>
 
 #include "compiler/lowering.h"
 #include "compiler/model.h"
+#include "hw/isa/weight_layout.h"
 
 namespace planaria {
 
@@ -23,12 +24,17 @@ struct DataLayout {
     static constexpr std::uint64_t kDataBase = 0x10'0000'0000ull;
     std::vector<std::uint64_t> inputs;   ///< per model input
     std::vector<std::uint64_t> outputs;  ///< per layer: the tensor holding its output
-    std::vector<std::uint64_t> weights;  ///< per layer (GEMM layers; else 0)
-    std::vector<std::uint64_t> bias;     ///< per layer with a bias (else 0)
+    std::vector<std::uint64_t> weights;  ///< per layer (GEMM layers; else 0): its GEMMs' weights and bias, blocked
     std::uint64_t end = kDataBase;       ///< first byte after the data
 };
 
-DataLayout layout_data(const Model& model, const std::vector<LayerWork>& work);
+/// `rows` x `cols`: a subarray's PEs (the weights' block size).
+DataLayout layout_data(const Model& model, const std::vector<LayerWork>& work, unsigned rows, unsigned cols);
+
+/// The layout of the weights of GEMM `gemm` of a layer, and where they start
+/// among the layer's weights (its GEMMs' one after the other).
+WeightLayout weight_layout(const LayerWork& w, std::size_t gemm, unsigned rows, unsigned cols);
+std::uint64_t weight_offset(const LayerWork& w, std::size_t gemm, unsigned rows, unsigned cols);
 
 /// Address of the tensor a layer input refers to (Layer::inputs convention).
 inline std::uint64_t input_address(const DataLayout& d, int input) {

@@ -102,6 +102,9 @@ std::vector<LayerWork> lower(const Model& model, const LoweringOptions& options)
             default:
                 break;
         }
+        // A layer's bias comes with its (first) GEMM's weights; an attention
+        // layer's parameters beyond its projections stay with the SIMD segments.
+        if (l.bias && l.type != LayerType::Attention && !w.gemms.empty()) w.gemms.front().bias = true;
         // Fusion: element-wise work straight after a GEMM layer (or a chain of
         // fused layers) that nobody else reads.
         if (is_fusable(l.type) && i > 0 && l.inputs.size() == 1 && l.inputs.front() == int(i - 1) &&

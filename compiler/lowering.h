@@ -59,6 +59,7 @@ struct GemmWork {
     ActivationWindow window;            ///< convolutions: the input windows A's rows read
     std::uint64_t packed = 1;           ///< channels packed block-diagonally per pass (1: none)
     std::uint64_t useful_macs = 0;      ///< packed: the MACs that are not multiplications by zero (0: all are)
+    bool bias = false;                  ///< a bias per output column, loaded with the weights (hw/isa/weight_layout.h)
     std::uint64_t macs() const { return m * k * n * instances * sequential; }
 };
 

@@ -113,7 +113,7 @@ struct Dnn {
         : model(load_model_file(file, {InputOverride::parse("image=3x32x32")})), bundle(compiler.compile(model)) {
         const ModelParameters params = random_parameters(model, seed);
         const std::vector<Tensor> inputs = random_inputs(model, seed + 1);
-        image = functional_image(model, params, inputs);
+        image = functional_image(model, params, inputs, compiler.config());
         reference = run_reference(model, params, inputs);
     }
 };

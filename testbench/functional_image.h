@@ -4,12 +4,14 @@
 // biases at the addresses of compiler/data_layout.h (relative to the tenant's
 // data base), the weights rearranged from their conceptual layout
 // (testbench/reference_inference.h) to one K x N matrix per GEMM instance in
-// the lowering's row order (kernel tap major, input channel minor).
+// the lowering's row order (kernel tap major, input channel minor), stored
+// in the blocked layout the weight loads read (hw/isa/weight_layout.h).
 
 #include <cstdint>
 #include <vector>
 
 #include "compiler/data_layout.h"
+#include "hw/config/arch_config.h"
 #include "testbench/reference_inference.h"
 
 namespace planaria {
@@ -24,8 +26,10 @@ struct FunctionalImage {
     std::vector<MemoryBlock> blocks;
 };
 
-/// Throws std::invalid_argument naming the layer when the model cannot run
+/// For the chip `cfg` (its subarrays' size blocks the weights). Throws
+/// std::invalid_argument naming the layer when the model cannot run
 /// functionally (numerics::supported) or the parameters do not fit it.
-FunctionalImage functional_image(const Model& model, const ModelParameters& params, const std::vector<Tensor>& inputs);
+FunctionalImage functional_image(const Model& model, const ModelParameters& params, const std::vector<Tensor>& inputs,
+                                 const ArchConfig& cfg);
 
 }  // namespace planaria

@@ -59,7 +59,7 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
     for (std::size_t i = 0; i < models.size() && data.functional; ++i) {
         const ModelParameters params = random_parameters(models[i], data.seed + i);
         const std::vector<Tensor> inputs = random_inputs(models[i], data.seed + i + 1000);
-        images.push_back(functional_image(models[i], params, inputs));
+        images.push_back(functional_image(models[i], params, inputs, cfg));
         references.push_back(run_reference(models[i], params, inputs, numerics::NumberFormat{cfg.data.activation_bits}));
     }
 

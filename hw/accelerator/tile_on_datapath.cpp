@@ -44,16 +44,17 @@ std::uint64_t run_on_datapath(SystolicDatapath& datapath, const LogicalArray& ar
     bool last_k_tile = false;
     if (functional) {
         if (members.size() != array.subarrays.size()) throw DatapathError("staging: a TileBuffers per member expected");
-        const std::size_t e = std::size_t(BR - 1) * BC;
-        const TileBuffers& exit = *members[e];
-        const unsigned exit_slot = issued[e].slot;
-        if (!exit.described || exit_slot >= exit.slots.size())
-            throw DatapathError("staging: no weights in slot " + std::to_string(exit_slot) + " of subarray " +
-                                std::to_string(array.at(BR - 1, 0)));
-        last_k_tile = exit.slots[exit_slot].k_tile + 1 == exit.layer.k_tiles;
+        // The top-left subarray always holds weights of the tile (rows below
+        // may hold none where the reduction is short): its block says which k tile this is.
+        const TileBuffers& first = *members[0];
+        const unsigned first_slot = issued[0].slot;
+        if (!first.described || first_slot >= first.slots.size())
+            throw DatapathError("staging: no weights in slot " + std::to_string(first_slot) + " of subarray " +
+                                std::to_string(array.at(0, 0)));
+        last_k_tile = first.slots[first_slot].k_tile + 1 == first.layer.k_tiles;
         if (tile.simd && !last_k_tile)
             throw DatapathError("the SIMD segment is asked to requantise before the layer's last k tile");
-        if (tile.simd) std::copy(std::begin(exit.layer.fused), std::end(exit.layer.fused), cmd.simd.fused);
+        if (tile.simd) std::copy(std::begin(first.layer.fused), std::end(first.layer.fused), cmd.simd.fused);
         for (unsigned r = 0; r < BR; ++r)
             for (unsigned c = 0; c < BC; ++c) {
                 const std::size_t i = std::size_t(r) * BC + c;
@@ -86,12 +87,14 @@ std::uint64_t run_on_datapath(SystolicDatapath& datapath, const LogicalArray& ar
                 // The partial sums of the k tiles before (restored after a preemption, too).
                 start = fitted<Accumulator>(exit_c.outputs, exit_c.out_vectors, exit_c.out_cols, M, want_cols);
             } else {
-                // A new output tile: the accumulators start at the bias, at accumulator scale.
+                // A new output tile: the accumulators start at the bias, at accumulator
+                // scale, which the column's top subarray loaded with its weights.
                 start.assign(std::size_t(M) * want_cols, 0);
-                if (issued[e].slot >= exit_c.slots.size())
-                    throw DatapathError("staging: no bias in slot " + std::to_string(issued[e].slot) +
-                                        " of subarray " + std::to_string(array.at(BR - 1, c)));
-                const std::vector<std::int16_t>& bias = exit_c.slots[issued[e].slot].bias;
+                const TileBuffers& top = *members[c];
+                if (issued[c].slot >= top.slots.size())
+                    throw DatapathError("staging: no weights in slot " + std::to_string(issued[c].slot) +
+                                        " of subarray " + std::to_string(array.at(0, c)));
+                const std::vector<std::int16_t>& bias = top.slots[issued[c].slot].bias;
                 for (unsigned v = 0; v < M; ++v)
                     for (unsigned j = 0; j < std::min<std::size_t>(want_cols, bias.size()); ++j)
                         start[std::size_t(v) * want_cols + j] = Accumulator(bias[j]) * numerics::kOne;

@@ -24,7 +24,9 @@ struct LayerDescriptor {
     std::uint32_t type = 0;                 ///< LayerType
     std::uint32_t position = 0, subarrays = 0;  ///< this subarray's place among the tenant's k
     std::uint32_t fused[4] = {0, 0, 0, 0};  ///< LayerType + 1 of the fused element-wise chain, 0: none
-    // Tensors, relative to the tenant's data base.
+    // Tensors, relative to the tenant's data base; the weights of this GEMM
+    // in the blocked layout of hw/isa/weight_layout.h, with a bias per output
+    // channel where `bias` is non-zero.
     std::uint64_t input[4] = {0, 0, 0, 0}, output = 0, weights = 0, bias = 0;
     std::uint32_t inputs = 1;  ///< layer inputs (only the first four are described)
     static constexpr unsigned kMaxInputs = 4;
@@ -34,8 +36,8 @@ struct LayerDescriptor {
     std::uint32_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
     std::int32_t top = 0, left = 0;
     std::uint32_t groups = 1, multiplier = 1, per_position = 0, scale = 1;
-    // The GEMM and its tiling: tiled addresses of the timed transfers.
-    std::uint64_t tiled_activations = 0, tiled_outputs = 0, tiled_weights = 0;
+    // The GEMM and its tiling: tiled addresses of the activation and output transfers.
+    std::uint64_t tiled_activations = 0, tiled_outputs = 0;
     std::uint32_t m = 0, k = 0, n = 0, instances = 0;
     std::uint32_t m_chunks = 0, n_tiles = 0, k_tiles = 0, max_vectors = 0, tile_rows = 0, tile_cols = 0;
 
@@ -59,7 +61,7 @@ struct LayerDescriptor {
             for (auto& x : s) f(x);
         for (auto& x : out_shape) f(x);
         f(kh), f(kw), f(sh), f(sw), f(dh), f(dw), f(top), f(left), f(groups), f(multiplier), f(per_position), f(scale);
-        f(tiled_activations), f(tiled_outputs), f(tiled_weights);
+        f(tiled_activations), f(tiled_outputs);
         f(m), f(k), f(n), f(instances), f(m_chunks), f(n_tiles), f(k_tiles), f(max_vectors), f(tile_rows), f(tile_cols);
     }
 };

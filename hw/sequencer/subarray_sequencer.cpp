@@ -274,7 +274,6 @@ void SubarraySequencer::restore(Horizon& h) {
         return;
     }
     h.operands = std::max(h.operands, read);
-    DataPort& port = services_.data_port(subarray_);
     pc_ = c.pc, layer_ = std::uint32_t(c.layer), tiles_ = c.tiles, busy_cycles_ = c.busy_cycles;
     for (std::size_t i = 0; i < Activity::kCounters; ++i) activity_.*Activity::counters()[i] = c.activity[i];
     bytes_ += c.bytes;  // the restore's own traffic is already counted
@@ -310,10 +309,7 @@ void SubarraySequencer::restore(Horizon& h) {
     for (unsigned slot = 0; slot < slots; ++slot) {
         const SequencerContext::WeightLoad& w = weights_[slot];
         if (!w.valid) continue;
-        read_operands(h, data_base_ + w.address, w.bytes);
-        if (b && b->described && b->layer.k_tiles > 0 &&
-            !functional::load_weights(*b, port, data_base_, w.address, slot, block()))
-            fail(rm::kSeqErrorFunctional);
+        fetch_weights(h, w.address, w.bytes, slot);
     }
     if (b) {
         b->out_vectors = unsigned(c.held_vectors), b->out_cols = unsigned(c.held_cols);
@@ -398,9 +394,9 @@ void SubarraySequencer::loop_end() {
 // (the channel queues them); a tile waits for its data.
 
 void SubarraySequencer::read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes,
-                                      sc_core::sc_time not_before) {
+                                      sc_core::sc_time not_before, unsigned char* data) {
     const sc_core::sc_time issue = std::max({h.read_free, now(), not_before});
-    const sc_core::sc_time done = dma(tlm::TLM_READ_COMMAND, address, bytes, issue);
+    const sc_core::sc_time done = dma(tlm::TLM_READ_COMMAND, address, bytes, issue, data);
     h.operands = std::max(h.operands, done);
     // The read queue issues its next request when this one's last byte has
     // left the channel (its data is then on the way back): an engine keeps
@@ -416,10 +412,21 @@ void SubarraySequencer::load_weights(const Instruction& in, Horizon& h) {
     weights_after_tile_ = false;
     if (in.a16 < weights_.size()) weights_[in.a16] = {1, in.a64, in.a32};
     activity_.weight_buffer_bits += std::uint64_t(in.a32) * 8;
-    read_operands(h, data_base_ + in.a64, in.a32);
-    if (TileBuffers* b = services_.buffers(subarray_))
-        if (!functional::load_weights(*b, services_.data_port(subarray_), data_base_, in.a64, in.a16, block()))
-            fail(rm::kSeqErrorFunctional);
+    fetch_weights(h, in.a64, in.a32, in.a16);
+}
+
+void SubarraySequencer::fetch_weights(Horizon& h, std::uint64_t offset, std::uint64_t bytes, unsigned slot) {
+    TileBuffers* b = services_.buffers(subarray_);
+    if (!b || !b->described || b->layer.k_tiles == 0) {
+        read_operands(h, data_base_ + offset, bytes);
+        return;
+    }
+    // The weights ride in the load's own transactions (hw/isa/weight_layout.h).
+    staging_.assign(bytes, 0);
+    const std::uint32_t before = error_;
+    read_operands(h, data_base_ + offset, bytes, sc_core::SC_ZERO_TIME, staging_.data());
+    if (error_ != before) return;  // the memory refused it: ERROR 2 already
+    if (!functional::load_weights(*b, staging_.data(), offset, bytes, slot, block())) fail(rm::kSeqErrorFunctional);
 }
 
 const BufferReach& SubarraySequencer::reach() {

@@ -216,8 +216,12 @@ private:
 
     /// A read on the DMA engine's read queue, issued when the queue is free
     /// and not before `not_before`: the tile after it waits for its data.
+    /// `data`: where the bytes go (else the read only times the traffic).
     void read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes,
-                       sc_core::sc_time not_before = sc_core::SC_ZERO_TIME);
+                       sc_core::sc_time not_before = sc_core::SC_ZERO_TIME, unsigned char* data = nullptr);
+    /// A weight load of `bytes` at `offset` (data-relative) into `slot`: timed,
+    /// and in a functional run the bytes it carries fill the slot.
+    void fetch_weights(Horizon& h, std::uint64_t offset, std::uint64_t bytes, unsigned slot);
     // One handler per opcode (hw/isa/instruction.h).
     void load_weights(const Instruction& in, Horizon& h);
     void load_activations(const Instruction& in, Horizon& h, ActivationBuffer& act);
@@ -282,6 +286,7 @@ private:
     /// Reads buffer-full `index` of the program into `chunk`; returns when it is there.
     sc_core::sc_time dma_into(Chunk& chunk, std::uint64_t index);
     std::vector<unsigned char> scratch_;  ///< DMA data in timing-only runs
+    std::vector<unsigned char> staging_;  ///< functional runs: the bytes of the transfer in flight
     tlm::tlm_generic_payload payload_;    ///< the DMA engine's, reused burst after burst
     TileObserver observer_;
     TileTiming timing_;

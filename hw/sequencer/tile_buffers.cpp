@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hw/isa/number_format.h"
+#include "hw/isa/weight_layout.h"
 #include "hw/timing/tile_timing.h"
 
 namespace planaria::functional {
@@ -67,31 +68,29 @@ bool gather(DataPort& port, std::uint64_t tensor, const std::vector<std::int64_t
 
 }  // namespace
 
-bool load_weights(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, unsigned slot,
+bool load_weights(TileBuffers& b, const unsigned char* bytes, std::uint64_t offset, std::uint64_t length, unsigned slot,
                   const BlockPosition& at) {
     const LayerDescriptor& d = b.layer;
-    if (!b.described || !is_gemm(d) || tiled < d.tiled_weights) return false;
-    std::uint64_t tile = (tiled - d.tiled_weights) / (std::uint64_t(d.tile_rows) * d.tile_cols * kValue);
+    if (!b.described || !is_gemm(d)) return false;
     TileBuffers::WeightBlock w;
-    w.k_tile = std::uint32_t(tile % d.k_tiles), tile /= d.k_tiles;
-    w.n_tile = std::uint32_t(tile % d.n_tiles), w.instance = std::uint32_t(tile / d.n_tiles);
-    if (w.instance >= d.instances) return false;
-    const std::uint64_t k0 = std::uint64_t(w.k_tile) * d.tile_rows + std::uint64_t(at.row) * at.rows;
-    const std::uint64_t n0 = std::uint64_t(w.n_tile) * d.tile_cols + std::uint64_t(at.col) * at.cols;
-    const std::uint64_t kt = min_u(d.tile_rows, d.k - std::uint64_t(w.k_tile) * d.tile_rows);
-    const std::uint64_t nt = min_u(d.tile_cols, d.n - std::uint64_t(w.n_tile) * d.tile_cols);
-    w.rows = block_extent(kt, at.row, at.rows), w.cols = block_extent(nt, at.col, at.cols);
-    w.values.assign(std::size_t(w.rows) * w.cols, 0);
-    const std::uint64_t matrix = base + d.weights + std::uint64_t(w.instance) * d.k * d.n * kValue;
-    for (unsigned r = 0; r < w.rows && w.cols; ++r)
-        if (!port.read(matrix + ((k0 + r) * d.n + n0) * kValue, w.values.data() + std::size_t(r) * w.cols, w.cols * kValue))
+    if (length) {
+        // The transfer must be exactly the load of this subarray's block in some tile.
+        const WeightLayout layout(d.k, d.n, d.instances, at.rows, at.cols, d.bias != 0);
+        if (offset < d.weights) return false;
+        const auto block = layout.locate(offset - d.weights, length);
+        if (!block || block->k0 % d.tile_rows != std::uint64_t(at.row) * at.rows ||
+            block->n0 % d.tile_cols != std::uint64_t(at.col) * at.cols)
             return false;
-    // The output channels' bias comes with the weights that start them.
-    w.bias.assign(w.cols, 0);
-    if (d.bias && w.cols) {
-        for (unsigned j = 0; j < w.cols; ++j)
-            if (!port.read(base + d.bias + output_channel(d, w.instance, n0 + j) * kValue, w.bias.data() + j, kValue))
-                return false;
+        w.instance = std::uint32_t(block->instance);
+        w.k_tile = std::uint32_t(block->k0 / d.tile_rows), w.n_tile = std::uint32_t(block->n0 / d.tile_cols);
+        w.rows = unsigned(block->rows), w.cols = unsigned(block->cols);
+        const std::int16_t* values = reinterpret_cast<const std::int16_t*>(bytes);
+        if (block->with_bias) {
+            // The column block's bias came first: it starts the accumulators of a new output tile.
+            w.bias.assign(values, values + w.cols);
+            values += w.cols;
+        }
+        w.values.assign(values, values + std::size_t(w.rows) * w.cols);
     }
     if (b.slots.size() <= slot) b.slots.resize(slot + 1);
     b.slots[slot] = std::move(w);
@@ -120,19 +119,30 @@ bool load_activations(TileBuffers& b, DataPort& port, std::uint64_t base, std::u
     return true;
 }
 
+const std::vector<std::int16_t>& column_bias(const TileBuffers& top) {
+    static const std::vector<std::int16_t> none;
+    if (!top.pending.valid || top.pending.slot >= top.slots.size()) return none;
+    return top.slots[top.pending.slot].bias;
+}
+
 void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members, const numerics::NumberFormat& format) {
     for (unsigned c = 0; c < array.block_cols; ++c) {
         TileBuffers& last = *members[(array.block_rows - 1) * array.block_cols + c];
-        if (!last.pending.valid || last.pending.slot >= last.slots.size()) continue;
-        const TileBuffers::WeightBlock& head = last.slots[last.pending.slot];
+        // The column's top subarray always holds weights of the tile (its k
+        // tile, its width, the bias of a first k tile); the rows below may
+        // have none where the reduction is short.
+        const TileBuffers& top = *members[c];
+        if (!last.pending.valid || !top.pending.valid || top.pending.slot >= top.slots.size()) continue;
+        const TileBuffers::WeightBlock& head = top.slots[top.pending.slot];
         const unsigned vectors = last.pending.vectors, cols = head.cols;
         if (!last.pending.accumulate) {
             // A new output tile: the accumulators start at the bias, at accumulator scale.
+            const std::vector<std::int16_t>& bias = column_bias(top);
             last.out_vectors = vectors, last.out_cols = cols;
             last.outputs.assign(std::size_t(vectors) * cols, 0);
             for (unsigned v = 0; v < vectors; ++v)
-                for (unsigned j = 0; j < cols; ++j)
-                    last.outputs[std::size_t(v) * cols + j] = std::int64_t(head.bias[j]) * numerics::kOne;
+                for (unsigned j = 0; j < std::min<std::size_t>(cols, bias.size()); ++j)
+                    last.outputs[std::size_t(v) * cols + j] = std::int64_t(bias[j]) * numerics::kOne;
         }
         for (unsigned r = 0; r < array.block_rows; ++r) {
             const TileBuffers& feeder = *members[r * array.block_cols];  // its activations flow along the row

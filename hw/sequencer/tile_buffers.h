@@ -32,7 +32,7 @@ struct TileBuffers {
         std::uint32_t instance = 0, n_tile = 0, k_tile = 0;
         unsigned rows = 0, cols = 0;        ///< of this subarray's block
         std::vector<std::int16_t> values;   ///< rows x cols, row-major
-        std::vector<std::int16_t> bias;     ///< cols: the bias of its output channels (0 without bias)
+        std::vector<std::int16_t> bias;     ///< cols: the bias of its output channels, where the load carried it (else empty)
     };
     LayerDescriptor layer;
     bool described = false;
@@ -53,16 +53,23 @@ struct TileBuffers {
 
 namespace functional {
 
-/// A LoadWeights of the tiled weight address `tiled` into `slot`.
-bool load_weights(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, unsigned slot,
+/// A LoadWeights into `slot` of the `length` bytes it transferred from
+/// `offset` (relative to the data base): the subarray's weight block of one
+/// tile (hw/isa/weight_layout.h), after its bias where it carries one. False
+/// when the transfer is not the load of a block of this subarray's.
+bool load_weights(TileBuffers& b, const unsigned char* bytes, std::uint64_t offset, std::uint64_t length, unsigned slot,
                   const BlockPosition& at);
+/// The bias the top subarray of a column loaded with the weights of the tile
+/// it issued (empty for a k tile after the first, or a layer without bias).
+const std::vector<std::int16_t>& column_bias(const TileBuffers& top);
 /// A LoadActivations of `vectors` vectors at the tiled address `tiled`.
 bool load_activations(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, unsigned vectors,
                       const BlockPosition& at);
 /// The tile of one logical array, once all its members have issued it:
 /// member (r, c) multiplies the activations of member (r, 0) by its weight
 /// block, the partial sums add up along each block column into the output
-/// buffer of its last member, which requantises after the last k tile.
+/// buffer of its last member (starting, in a tile's first k tile, from the
+/// bias its top member loaded), which requantises after the last k tile.
 /// Values saturate to `format` (the chip's activation width).
 void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members, const numerics::NumberFormat& format);
 /// A Store of this subarray's output buffer to the tiled address `tiled`.

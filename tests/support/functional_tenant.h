@@ -51,7 +51,7 @@ struct Tenant {
         const ModelParameters params = random_parameters(model, seed);
         const std::vector<Tensor> inputs = random_inputs(model, seed + 1);
         reference = run_reference(model, params, inputs);
-        image = functional_image(model, params, inputs);
+        image = functional_image(model, params, inputs, cfg);
     }
 };
 

@@ -222,7 +222,7 @@ struct TinyJob {
     };
     Data data(std::uint64_t seed) const {
         const std::vector<Tensor> inputs = random_inputs(model, seed);
-        return {run_reference(model, params, inputs), functional_image(model, params, inputs)};
+        return {run_reference(model, params, inputs), functional_image(model, params, inputs, ArchConfig{})};
     }
     bool stored(std::size_t layer) const { return !(layer + 1 < work.size() && work[layer + 1].fused); }
 };

@@ -58,7 +58,7 @@ TEST_CASE("a model functional mode cannot run is refused naming the layer", "[fu
     params.layers.resize(gnmt.layers.size());
     std::vector<Tensor> inputs;
     for (const auto& in : gnmt.inputs) inputs.push_back({in.shape, std::vector<std::int16_t>(in.shape.elements(), 0)});
-    CHECK_THROWS_WITH(functional_image(gnmt, params, inputs), Catch::Matchers::Contains("cannot run functionally"));
+    CHECK_THROWS_WITH(functional_image(gnmt, params, inputs, ArchConfig{}), Catch::Matchers::Contains("cannot run functionally"));
 }
 
 namespace {
