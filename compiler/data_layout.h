@@ -1,7 +1,7 @@
 #pragma once
 // Where a compiled DNN's real data sits in its tenant's memory (relative to
 // the tenant's data base): every model input and every stored layer output as
-// an int16 HWC tensor (hw/isa/number_format.h), and for every GEMM layer its
+// an int16 planar (CHW) tensor (hw/isa/number_format.h), and for every GEMM layer its
 // weights and bias in the blocked layout of hw/isa/weight_layout.h (which the
 // weight loads of the instruction streams read directly). A fused chain (a
 // GEMM layer and the element-wise layers in its write-back) stores one

@@ -146,19 +146,22 @@ Tensor convolve(const numerics::NumberFormat& f, const Layer& l, const Tensor& i
     return out;
 }
 
-// In HWC memory both forms are one matrix-vector product per position over K
-// consecutive values: the whole tensor once (flattened) or every C-vector.
+// Flattened: one matrix-vector product over the whole tensor in memory order
+// (CHW, as PyTorch flattens NCHW). Per position: over the C values of every
+// position, into the C outputs of that position.
 Tensor fully_connected(const numerics::NumberFormat& f, const Layer& l, const Tensor& in, const LayerParameters& p) {
     Tensor out = zeros(l.out);
     const std::uint64_t k = l.per_position ? in.shape.c : in.shape.elements();
     const std::uint64_t positions = in.shape.elements() / k;
+    std::vector<std::int16_t> x(k);
     for (std::uint64_t pos = 0; pos < positions; ++pos) {
-        const std::int16_t* x = &in.data[pos * k];
+        const std::uint64_t y = l.per_position ? pos / in.shape.w : 0, xw = l.per_position ? pos % in.shape.w : 0;
+        for (std::uint64_t i = 0; i < k; ++i) x[i] = l.per_position ? in.data[index(in.shape, i, y, xw)] : in.data[i];
         for (std::uint64_t o = 0; o < l.out_channels; ++o) {
             const std::int16_t* w = &p.weights[o * k];
             std::int64_t acc = bias_start(l, p, o);
             for (std::uint64_t i = 0; i < k; ++i) acc += std::int64_t(x[i]) * w[i];
-            out.data[pos * l.out_channels + o] = f.requantize(acc);
+            out.data[l.per_position ? index(l.out, o, y, xw) : o] = f.requantize(acc);
         }
     }
     return out;
@@ -196,7 +199,8 @@ Tensor global_average(const numerics::NumberFormat& f, const Layer& l, const Ten
     const std::uint64_t positions = in.shape.h * in.shape.w;
     for (std::uint64_t c = 0; c < in.shape.c; ++c) {
         std::int64_t sum = 0;
-        for (std::uint64_t pos = 0; pos < positions; ++pos) sum += in.data[pos * in.shape.c + c];
+        for (std::uint64_t pos = 0; pos < positions; ++pos)
+            sum += in.data[index(in.shape, c, pos / in.shape.w, pos % in.shape.w)];
         out.data[c] = f.average(sum, std::int64_t(positions));
     }
     return out;
@@ -209,28 +213,28 @@ Tensor add(const numerics::NumberFormat& f, const Layer& l, const Tensor& a, con
     return out;
 }
 
-// b is a's shape or [C, 1, 1] (squeeze-and-excitation); in HWC memory the
-// channel of element i is i % C, so the broadcast reads b[i % C].
+// b is a's shape or [C, 1, 1] (squeeze-and-excitation): the broadcast reads
+// b at the channel of element i.
 Tensor multiply(const numerics::NumberFormat& f, const Layer& l, const Tensor& a, const Tensor& b) {
     Tensor out = zeros(l.out);
     const bool broadcast = !(b.shape == a.shape);
     for (std::size_t i = 0; i < out.data.size(); ++i) {
-        const std::int16_t y = b.data[broadcast ? i % a.shape.c : i];
+        const std::int16_t y = b.data[broadcast ? numerics::coordinates(a.shape, i).c : i];
         out.data[i] = f.requantize(std::int64_t(a.data[i]) * y);
     }
     return out;
 }
 
-// Along channels: at every position the operands' C-vectors one after another.
+// Along channels: the operands' channels one after another.
 Tensor concat(const Layer& l, const std::vector<const Tensor*>& parts) {
     Tensor out = zeros(l.out);
-    const std::uint64_t positions = l.out.h * l.out.w;
-    for (std::uint64_t pos = 0; pos < positions; ++pos) {
-        std::int16_t* dst = &out.data[pos * l.out.c];
-        for (const Tensor* t : parts) {
-            const std::int16_t* src = &t->data[pos * t->shape.c];
-            dst = std::copy(src, src + t->shape.c, dst);
-        }
+    std::uint64_t first = 0;
+    for (const Tensor* t : parts) {
+        for (std::uint64_t c = 0; c < t->shape.c; ++c)
+            for (std::uint64_t y = 0; y < l.out.h; ++y)
+                for (std::uint64_t x = 0; x < l.out.w; ++x)
+                    out.data[index(l.out, first + c, y, x)] = t->data[index(t->shape, c, y, x)];
+        first += t->shape.c;
     }
     return out;
 }
@@ -244,12 +248,11 @@ Tensor upsample(const Layer& l, const Tensor& in) {
     return out;
 }
 
-// Over the C channel values of every position (contiguous in HWC).
+// Over the C channel values of every position (a plane apart in memory).
 Tensor softmax(const numerics::NumberFormat& f, const Layer& l, const Tensor& in) {
     Tensor out = zeros(l.out);
-    const std::uint64_t c = in.shape.c;
-    for (std::uint64_t pos = 0; pos < in.shape.h * in.shape.w; ++pos)
-        f.softmax(&in.data[pos * c], &out.data[pos * c], c, 1);
+    const std::uint64_t plane = in.shape.h * in.shape.w;
+    for (std::uint64_t pos = 0; pos < plane; ++pos) f.softmax(&in.data[pos], &out.data[pos], in.shape.c, plane);
     return out;
 }
 

@@ -15,7 +15,7 @@
 
 namespace planaria {
 
-/// A tensor in memory: int16, HWC order (numerics::index(shape, c, h, w)).
+/// A tensor in memory: int16, planar CHW order (numerics::index(shape, c, h, w)).
 struct Tensor {
     TensorShape shape;
     std::vector<std::int16_t> data;
@@ -28,9 +28,9 @@ struct Tensor {
 ///    co / (out_channels / groups) and reads input channels group * cin_per_group + ci.
 ///  - DepthwiseConv: weights[((c * multiplier + j) * kh + ky) * kw + kx]; output
 ///    channel c * multiplier + j reads input channel c.
-///  - FullyConnected: weights[o * K + i], K = in.elements() and i the HWC memory
-///    index of the input element; per_position: K = in.c, the same matrix at
-///    every position.
+///  - FullyConnected: weights[o * K + i], K = in.elements() and i the (CHW)
+///    memory index of the input element, as PyTorch flattens; per_position:
+///    K = in.c, the same matrix at every position.
 ///  - bias[co] (only if layer.bias) enters the accumulator at its scale:
 ///    the accumulator starts at bias << kFractionBits.
 /// Both are empty for layers without weights (batch norm is folded into the

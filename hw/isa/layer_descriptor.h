@@ -3,7 +3,7 @@
 // tile-level hardware needs, beyond the timed transfers of its instruction
 // stream, to move real data (functional mode): where the layer's tensors and
 // weights sit in the tenant's memory and in which order (hw/isa/number_format.h:
-// int16, HWC), the window geometry of the im2col gather, the GEMM's tiling
+// int16, planar CHW), the window geometry of the im2col gather, the GEMM's tiling
 // (to map the tiled addresses of loads and stores back to tensor elements)
 // and the element-wise work fused into the write-back.
 //
@@ -44,6 +44,11 @@ struct LayerDescriptor {
     LayerType layer_type() const { return static_cast<LayerType>(type); }
     TensorShape in(unsigned i) const { return {in_shape[i][0], in_shape[i][1], in_shape[i][2]}; }
     TensorShape out() const { return {out_shape[0], out_shape[1], out_shape[2]}; }
+    /// The output channel of GEMM column `nn` of instance `inst` (a depth-wise
+    /// channel's multiplier outputs; a group's output channels).
+    std::uint64_t output_channel(std::uint64_t inst, std::uint64_t nn) const {
+        return layer_type() == LayerType::DepthwiseConv ? inst * multiplier + nn : inst * n + nn;
+    }
 
     /// A Describe instruction and the Data instructions carrying the bytes.
     std::vector<Instruction> encode() const;

@@ -59,9 +59,21 @@ struct NumberFormat {
     void softmax(const std::int16_t* in, std::int16_t* out, std::uint64_t n, std::uint64_t stride) const;
 };
 
-/// Index of element (c, h, w) in a tensor of `shape` (HWC order).
+/// Index of element (c, h, w) in a tensor of `shape`. Tensors are planar
+/// (CHW, as PyTorch and ONNX hold NCHW data): each channel's H x W plane is
+/// contiguous, so a channel's pixels along a row, a row after another, and a
+/// channel after another are runs of consecutive addresses for the DMA.
 inline std::uint64_t index(const TensorShape& shape, std::uint64_t c, std::uint64_t h, std::uint64_t w) {
-    return (h * shape.w + w) * shape.c + c;
+    return (c * shape.h + h) * shape.w + w;
+}
+
+/// The element at memory index `e` of a tensor of `shape`: the inverse of index().
+struct Coordinates {
+    std::uint64_t c, h, w;
+};
+inline Coordinates coordinates(const TensorShape& shape, std::uint64_t e) {
+    const std::uint64_t plane = shape.h * shape.w;
+    return {e / plane, e % plane / shape.w, e % shape.w};
 }
 
 

@@ -41,6 +41,7 @@ bool SubarraySequencer::start(std::uint64_t base, std::uint32_t tenant, std::uin
     preempt_requested_ = preempted_ = resuming_ = false;
     loops_.clear();
     act_shift_ = store_shift_ = 0;
+    described_ = false;
     weights_.assign(cfg_.subarray.weight_buffer_bytes / 2, {});
     weights_after_tile_ = false;
     held_vectors_ = held_cols_ = 0;
@@ -92,6 +93,11 @@ void SubarraySequencer::fail_memory(const Refusal& r, const char* what) {
 
 sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes,
                                         sc_core::sc_time not_before, unsigned char* data) {
+    return dma(cmd, std::vector<DmaRun>{{address - data_base_, bytes}}, not_before, data);
+}
+
+sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, const std::vector<DmaRun>& runs,
+                                        sc_core::sc_time not_before, unsigned char* data) {
     // A request is dated `not_before`. The sequencer itself moves on at once:
     // a store waiting for its tile is posted with its date (the write queue
     // is the DMA engine's, apart from the reads, so it holds up neither the
@@ -104,8 +110,18 @@ sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, std::uint64_t addr
         keeper_.set(not_before - quantum - sc_core::sc_time_stamp());
     if (keeper_.need_sync()) keeper_.sync();
     if (scratch_.size() < cfg_.offchip.burst_bytes) scratch_.resize(cfg_.offchip.burst_bytes);
-    const BurstResult r =
-        bursts(cmd, address, data ? data : scratch_.data(), data != nullptr, bytes, std::max(not_before, now()));
+    const sc_core::sc_time issue = std::max(not_before, now());
+    BurstResult r{now(), 0, true, {}};
+    for (const DmaRun& run : runs) {
+        const BurstResult part = bursts(cmd, data_base_ + run.offset, data ? data + r.moved : scratch_.data(),
+                                        data != nullptr, run.bytes, issue);
+        r.done = std::max(r.done, part.done);
+        r.moved += part.moved;
+        if (!part.ok) {
+            r.ok = false, r.refusal = part.refusal;
+            break;
+        }
+    }
     if (!r.ok) fail_memory(r.refusal, "data transfer");
     bytes_ += r.moved;
     if (layer_bytes_.size() <= layer_) layer_bytes_.resize(std::size_t(layer_) + 1, 0);
@@ -206,13 +222,18 @@ void SubarraySequencer::describe(std::uint32_t bytes, unsigned slots) {
     // functional and timing-only runs take the same time.
     std::vector<Instruction> data;
     for (unsigned i = 0; i < slots && !error_; ++i) data.push_back(fetch(pc_++));
-    TileBuffers* b = services_.buffers(subarray_);
-    if (!b || error_) return;
+    if (error_) return;
+    // Decoded in both modes: the address generators need it to place the transfers.
     try {
-        b->layer = LayerDescriptor::decode(data, bytes);
-        b->described = true;
+        desc_ = LayerDescriptor::decode(data, bytes);
+        described_ = true;
     } catch (const std::invalid_argument&) {
         fail(rm::kSeqErrorBadInstruction);
+        return;
+    }
+    if (TileBuffers* b = services_.buffers(subarray_)) {
+        b->layer = desc_;
+        b->described = true;
     }
 }
 
@@ -233,9 +254,9 @@ void SubarraySequencer::checkpoint(const Horizon& h) {
         c.staged = 1, c.staged_state = staged, c.staged_selector = staged_selector;
     c.weights = weights_;
     c.held_vectors = held_vectors_, c.held_cols = held_cols_;
+    c.described = described_;
+    c.descriptor = desc_;
     if (const TileBuffers* b = services_.buffers(subarray_)) {
-        c.described = b->described;
-        c.descriptor = b->layer;
         if (b->out_vectors * b->out_cols == held_vectors_ * held_cols_) c.outputs = b->outputs;
     }
     const unsigned slots = unsigned(weights_.size());
@@ -301,10 +322,12 @@ void SubarraySequencer::restore(Horizon& h) {
     }
     if (c.staged) services_.stage_configuration(subarray_, std::uint32_t(c.staged_state), unsigned(c.staged_selector));
     // The PE weight buffers were lost to the subarrays' other users: reload the resident set.
+    desc_ = c.descriptor;
+    described_ = c.described != 0;
     TileBuffers* b = services_.buffers(subarray_);
     if (b) {
-        b->layer = c.descriptor;
-        b->described = c.described != 0;
+        b->layer = desc_;
+        b->described = described_;
     }
     for (unsigned slot = 0; slot < slots; ++slot) {
         const SequencerContext::WeightLoad& w = weights_[slot];
@@ -536,16 +559,36 @@ SubarraySequencer::Flow SubarraySequencer::simd(const Instruction& in, Horizon& 
 
 void SubarraySequencer::store(const Instruction& in, Horizon& h) {
     const sc_core::sc_time issue = std::max({h.write_free, now(), h.compute_free});
-    h.stores_done =
-        std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_ + in.a64 + store_shift_, in.a32, issue));
+    const std::uint64_t tiled = in.a64 + store_shift_;
+    TileBuffers* b = services_.buffers(subarray_);
+    if (described_ && stores_generated(desc_)) {
+        // A GEMM layer's output block goes where the tensor lies, column by column (dma_runs.h).
+        const std::vector<DmaRun> runs = store_runs(desc_, tiled, in.a32, block());
+        if (runs.empty()) {
+            fail(rm::kSeqErrorFunctional);
+            return;
+        }
+        unsigned char* data = nullptr;
+        if (b) {
+            // In a functional run the output buffer's values ride in the store, column major.
+            const std::uint64_t cols = std::uint64_t(b->out_cols), vectors = b->out_vectors;
+            if (cols * vectors * 2 != in.a32) {
+                fail(rm::kSeqErrorFunctional);
+                return;
+            }
+            staging_.assign(in.a32, 0);
+            std::int16_t* out = reinterpret_cast<std::int16_t*>(staging_.data());
+            for (std::uint64_t j = 0; j < cols; ++j)
+                for (std::uint64_t v = 0; v < vectors; ++v) out[j * vectors + v] = std::int16_t(b->outputs[v * cols + j]);
+            data = staging_.data();
+        }
+        h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, runs, issue, data));
+    } else {
+        h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_ + tiled, in.a32, issue));
+    }
     h.write_free = issue;
     held_vectors_ = held_cols_ = 0;
     activity_.output_buffer_bits += std::uint64_t(in.a32) * 8;
-    if (TileBuffers* b = services_.buffers(subarray_)) {
-        const bool gemm = b->described && b->layer.k_tiles > 0;
-        if (gemm && !functional::store(*b, services_.data_port(subarray_), data_base_, in.a64 + store_shift_, block()))
-            fail(rm::kSeqErrorFunctional);
-    }
 }
 
 SubarraySequencer::Flow SubarraySequencer::sync(const Instruction& in, Horizon& h) {

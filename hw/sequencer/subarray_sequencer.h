@@ -34,6 +34,7 @@
 #include "hw/timing/tile_activity.h"
 #include "hw/fission/buffer_reach.h"
 #include "hw/sequencer/sequencer_context.h"
+#include "hw/sequencer/dma_runs.h"
 #include "hw/sequencer/tile_buffers.h"
 #include "tlm/local_quantum_keeper.h"
 
@@ -175,6 +176,10 @@ private:
     /// `data`: the bytes the transfer carries (else it only times the traffic).
     sc_core::sc_time dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time not_before,
                          unsigned char* data = nullptr);
+    /// The same for a transfer in runs (hw/sequencer/dma_runs.h, offsets from the data base), all dated alike;
+    /// `data` holds the runs' bytes one after the other.
+    sc_core::sc_time dma(tlm::tlm_command cmd, const std::vector<DmaRun>& runs, sc_core::sc_time not_before,
+                         unsigned char* data = nullptr);
     /// One transfer cut into the channel's bursts, all dated `issue`; `data`
     /// moves along with the bursts when `advance_data`. Stops at the first
     /// error response; returns the last completion and the bytes moved.
@@ -262,6 +267,8 @@ private:
     // Architectural state a context holds.
     std::vector<SequencerContext::Loop> loops_;
     std::uint64_t act_shift_ = 0, store_shift_ = 0;
+    LayerDescriptor desc_;  ///< the current layer's, for the address generators
+    bool described_ = false;
     std::vector<SequencerContext::WeightLoad> weights_;  ///< resident weights: those loaded since the last tile run began
     bool weights_after_tile_ = false;                     ///< a tile ran since the last weight load
     std::uint64_t held_vectors_ = 0, held_cols_ = 0;      ///< intermediate results in the output buffer

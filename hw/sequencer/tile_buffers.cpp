@@ -17,13 +17,14 @@ std::uint64_t min_u(std::uint64_t a, std::uint64_t b) { return a < b ? a : b; }
 /// Rows of M (output positions) in chunk `chunk`: the compiler's even split.
 std::uint64_t chunk_begin(const LayerDescriptor& d, std::uint64_t chunk) { return std::uint64_t(d.m) * chunk / d.m_chunks; }
 
-/// Memory index (HWC) of the input element feeding GEMM row `p`, column `kk`
-/// of instance `inst`; -1 for padding.
+/// Memory index (numerics::index) of the input element feeding GEMM row `p`,
+/// column `kk` of instance `inst`; -1 for padding.
 std::int64_t im2col(const LayerDescriptor& d, std::uint64_t inst, std::uint64_t p, std::uint64_t kk) {
     const TensorShape in = d.in(0), out = d.out();
     switch (d.layer_type()) {
         case LayerType::FullyConnected:
-            return d.per_position ? std::int64_t(p * in.c + kk) : std::int64_t(kk);
+            // Per position: the C values of input position p; else the whole tensor, flattened.
+            return d.per_position ? std::int64_t(numerics::index(in, kk, p / in.w, p % in.w)) : std::int64_t(kk);
         case LayerType::Conv:
         case LayerType::DepthwiseConv: {
             const bool depthwise = d.layer_type() == LayerType::DepthwiseConv;
@@ -38,11 +39,6 @@ std::int64_t im2col(const LayerDescriptor& d, std::uint64_t inst, std::uint64_t 
         default:
             return -1;
     }
-}
-
-/// Output channel of GEMM column `nn` of instance `inst`.
-std::uint64_t output_channel(const LayerDescriptor& d, std::uint64_t inst, std::uint64_t nn) {
-    return d.layer_type() == LayerType::DepthwiseConv ? inst * d.multiplier + nn : inst * d.n + nn;
 }
 
 bool is_gemm(const LayerDescriptor& d) {
@@ -168,31 +164,6 @@ void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members
     for (TileBuffers* m : members) m->pending.valid = false;
 }
 
-bool store(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, const BlockPosition& at) {
-    const LayerDescriptor& d = b.layer;
-    if (!b.described || !is_gemm(d) || tiled < d.tiled_outputs) return false;
-    std::uint64_t tile = (tiled - d.tiled_outputs) / (std::uint64_t(d.max_vectors) * d.tile_cols * kValue);
-    const std::uint64_t chunk = tile % d.m_chunks;
-    tile /= d.m_chunks;
-    const std::uint64_t n_tile = tile % d.n_tiles, inst = tile / d.n_tiles;
-    if (inst >= d.instances) return false;
-    const std::uint64_t p0 = chunk_begin(d, chunk), n0 = n_tile * d.tile_cols + std::uint64_t(at.col) * at.cols;
-    const std::uint64_t out_c = d.out_shape[0];
-    std::vector<std::int16_t> row(b.out_cols);
-    for (unsigned v = 0; v < b.out_vectors; ++v) {
-        for (unsigned j = 0; j < b.out_cols; ++j) row[j] = std::int16_t(b.outputs[std::size_t(v) * b.out_cols + j]);
-        // Consecutive GEMM columns are consecutive channels except in depth-wise layers.
-        for (unsigned j = 0; j < b.out_cols;) {
-            unsigned e = j + 1;
-            while (e < b.out_cols && output_channel(d, inst, n0 + e) == output_channel(d, inst, n0 + j) + (e - j)) ++e;
-            const std::uint64_t index = (p0 + v) * out_c + output_channel(d, inst, n0 + j);
-            if (!port.write(base + d.output + index * kValue, row.data() + j, (e - j) * kValue)) return false;
-            j = e;
-        }
-    }
-    return true;
-}
-
 namespace {
 
 bool read_tensor(DataPort& port, std::uint64_t address, const TensorShape& s, std::vector<std::int16_t>& out) {
@@ -200,11 +171,12 @@ bool read_tensor(DataPort& port, std::uint64_t address, const TensorShape& s, st
     return port.read(address, out.data(), out.size() * kValue);
 }
 
-/// Output element `e` (HWC index) of a one- or two-input element-wise or window layer.
+/// Output element `e` (memory index) of a one- or two-input element-wise or window layer.
 std::int16_t element(const numerics::NumberFormat& format, const LayerDescriptor& d, const std::vector<std::vector<std::int16_t>>& in,
                      std::uint64_t e) {
     const TensorShape o = d.out(), i0 = d.in(0);
-    const std::uint64_t c = e % o.c, pos = e / o.c, y = pos / o.w, x = pos % o.w;
+    const numerics::Coordinates at = numerics::coordinates(o, e);
+    const std::uint64_t c = at.c, y = at.h, x = at.w;
     switch (d.layer_type()) {
         case LayerType::Add: return format.saturate(std::int64_t(in[0][e]) + in[1][e]);
         case LayerType::Mul: {
@@ -223,7 +195,7 @@ std::int16_t element(const numerics::NumberFormat& format, const LayerDescriptor
         case LayerType::Upsample: return in[0][numerics::index(i0, c, y / d.scale, x / d.scale)];
         case LayerType::GlobalAvgPool: {
             std::int64_t sum = 0;
-            for (std::uint64_t p = 0; p < i0.h * i0.w; ++p) sum += in[0][p * i0.c + c];
+            for (std::uint64_t p = 0; p < i0.h * i0.w; ++p) sum += in[0][numerics::index(i0, c, p / i0.w, p % i0.w)];
             return format.average(sum, std::int64_t(i0.h * i0.w));
         }
         case LayerType::MaxPool:
@@ -254,22 +226,23 @@ bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base, const numeri
     for (unsigned j = 0; j < d.inputs; ++j)
         if (!read_tensor(port, base + d.input[j], d.in(j), in[j])) return false;
     const TensorShape o = d.out();
-    std::vector<std::int16_t> out;
-    std::uint64_t first = 0;
     if (d.layer_type() == LayerType::Softmax) {
-        // Softmax normalises over the channels of a position: shares are whole positions.
-        const std::uint64_t positions = o.h * o.w;
-        const std::uint64_t p0 = positions * d.position / d.subarrays, p1 = positions * (d.position + 1) / d.subarrays;
-        first = p0 * o.c;
-        out.assign((p1 - p0) * o.c, 0);
-        for (std::uint64_t p = p0; p < p1; ++p) format.softmax(in[0].data() + p * o.c, out.data() + (p - p0) * o.c, o.c, 1);
-    } else {
-        const std::uint64_t e0 = o.elements() * d.position / d.subarrays, e1 = o.elements() * (d.position + 1) / d.subarrays;
-        first = e0;
-        out.resize(e1 - e0);
-        for (std::uint64_t e = e0; e < e1; ++e) out[e - e0] = element(format, d, in, e);
+        // Softmax normalises over the channels of a position (a plane apart):
+        // shares are whole positions, written channel by channel.
+        const std::uint64_t plane = o.h * o.w;
+        const std::uint64_t p0 = plane * d.position / d.subarrays, p1 = plane * (d.position + 1) / d.subarrays;
+        if (p1 == p0) return true;
+        std::vector<std::int16_t> out(o.elements(), 0);
+        for (std::uint64_t p = p0; p < p1; ++p) format.softmax(in[0].data() + p, out.data() + p, o.c, plane);
+        for (std::uint64_t c = 0; c < o.c; ++c)
+            if (!port.write(base + d.output + (c * plane + p0) * kValue, out.data() + c * plane + p0, (p1 - p0) * kValue))
+                return false;
+        return true;
     }
-    return out.empty() || port.write(base + d.output + first * kValue, out.data(), out.size() * kValue);
+    const std::uint64_t e0 = o.elements() * d.position / d.subarrays, e1 = o.elements() * (d.position + 1) / d.subarrays;
+    std::vector<std::int16_t> out(e1 - e0);
+    for (std::uint64_t e = e0; e < e1; ++e) out[e - e0] = element(format, d, in, e);
+    return out.empty() || port.write(base + d.output + e0 * kValue, out.data(), out.size() * kValue);
 }
 
 }  // namespace planaria::functional

@@ -6,10 +6,13 @@
 // requantised values the next store writes out). Timing-only runs leave it
 // empty.
 //
-// The functions below are the address generators and the arithmetic of a
-// tile: they map the tiled addresses of the instruction stream back to
-// tensor elements through the layer's descriptor (hw/isa/layer_descriptor.h)
-// and move the elements through a DataPort (the subarray's off-chip channel).
+// The functions below are the arithmetic of a tile and the address
+// generators of the transfers whose data does not ride in them yet: they map
+// the tiled addresses of the instruction stream back to tensor elements
+// through the layer's descriptor (hw/isa/layer_descriptor.h) and move the
+// elements through a DataPort (the subarray's off-chip channel). Weights and
+// a GEMM layer's stores carry their data in their own transactions
+// (hw/sequencer/dma_runs.h, hw/isa/weight_layout.h).
 
 #include <cstdint>
 #include <vector>
@@ -72,8 +75,6 @@ bool load_activations(TileBuffers& b, DataPort& port, std::uint64_t base, std::u
 /// bias its top member loaded), which requantises after the last k tile.
 /// Values saturate to `format` (the chip's activation width).
 void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members, const numerics::NumberFormat& format);
-/// A Store of this subarray's output buffer to the tiled address `tiled`.
-bool store(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, const BlockPosition& at);
 /// The share of an element-wise layer that falls to this subarray.
 bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base, const numerics::NumberFormat& format);
 

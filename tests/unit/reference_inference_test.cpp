@@ -87,12 +87,12 @@ TEST_CASE("reference conv: groups select their own input channels", "[reference]
     // Two groups of two input channels; outputs 0 and 1 read channels 0 and 1,
     // outputs 2 and 3 read channels 2 and 3. Weights [co][ci] raw.
     const Values w = {1, 0, /**/ 0, 1, /**/ 1, 1, /**/ 2, -1};
-    // HWC: position 0 holds channels (1, 2, 3, 4), position 1 (10, 20, 30, 40).
-    const Tensor x{{4, 1, 2}, real({1, 2, 3, 4, 10, 20, 30, 40})};
+    // Planar: position 0 holds channels (1, 2, 3, 4), position 1 (10, 20, 30, 40).
+    const Tensor x{{4, 1, 2}, real({1, 10, 2, 20, 3, 30, 4, 40})};
     const Tensor y = run_last(m, {{w, {}}}, {x});
     REQUIRE(y.shape == TensorShape{4, 1, 2});
-    // Position 0: 1, 2, 3 + 4 = 7, 2*3 - 4 = 2; position 1: 10, 20, 70, 20.
-    CHECK(y.data == Values{1, 2, 7, 2, 10, 20, 70, 20});
+    // Position 0: 1, 2, 3 + 4 = 7, 2*3 - 4 = 2; position 1: 10, 20, 70, 20 (channel by channel).
+    CHECK(y.data == Values{1, 10, 2, 20, 7, 70, 2, 20});
 }
 
 TEST_CASE("reference conv: dilation 2 with rounding of the accumulator", "[reference]") {
@@ -115,18 +115,18 @@ TEST_CASE("reference depthwise conv with multiplier 2", "[reference]") {
                              "  - {name: d, type: depthwise_conv, kernel: [1, 2], multiplier: 2}\n");
     // Weights [c][j][kx]: channel 0 -> (1, 2) and (3, -1); channel 1 -> (0, 1) and (2, 2).
     const Values w = {1, 2, 3, -1, 0, 1, 2, 2};
-    // Channel 0 along w: 1 2 3; channel 1: 10 20 30 (HWC interleaved).
-    const Tensor x{{2, 1, 3}, real({1, 10, 2, 20, 3, 30})};
+    // Channel 0 along w: 1 2 3; channel 1: 10 20 30 (planar: one channel after the other).
+    const Tensor x{{2, 1, 3}, real({1, 2, 3, 10, 20, 30})};
     const Tensor y = run_last(m, {{w, {}}}, {x});
     REQUIRE(y.shape == TensorShape{4, 1, 2});
     // Output channel 2c + j. Position 0: 1+4 = 5, 3-2 = 1, 20, 20+40 = 60.
     // Position 1: 2+6 = 8, 6-3 = 3, 30, 40+60 = 100.
-    CHECK(y.data == Values{5, 1, 20, 60, 8, 3, 30, 100});
+    CHECK(y.data == Values{5, 8, 1, 3, 20, 30, 60, 100});
 }
 
-TEST_CASE("reference fc with bias reads the input in HWC memory order", "[reference]") {
+TEST_CASE("reference fc with bias reads the input in planar memory order, as PyTorch flattens", "[reference]") {
     const Model m = model_of("  - {name: x, shape: [2, 1, 2]}\n", "  - {name: f, type: fc, out_features: 2}\n");
-    // Memory order (c0w0, c1w0, c0w1, c1w1) = (1, 2, 3, 4) as reals.
+    // Memory order (c0w0, c0w1, c1w0, c1w1) = (1, 2, 3, 4) as reals.
     const Tensor x{{2, 1, 2}, real({1, 2, 3, 4})};
     const Values w = {0, 256, 0, 128, /**/ 10, 20, 30, 40};
     const Tensor y = run_last(m, {{w, {-100, 5}}}, {x});
@@ -139,12 +139,12 @@ TEST_CASE("reference fc with bias reads the input in HWC memory order", "[refere
 TEST_CASE("reference per-position fc applies one matrix at every position", "[reference]") {
     const Model m = model_of("  - {name: x, shape: [2, 1, 2]}\n",
                              "  - {name: f, type: fc, out_features: 3, per_position: true, bias: false}\n");
-    const Tensor x{{2, 1, 2}, real({1, 2, 3, 4})};  // position 0: (1, 2), position 1: (3, 4)
+    const Tensor x{{2, 1, 2}, real({1, 3, 2, 4})};  // position 0: (1, 2), position 1: (3, 4)
     const Values w = {1, 0, /**/ 0, 1, /**/ 2, -1};
     const Tensor y = run_last(m, {{w, {}}}, {x});
     REQUIRE(y.shape == TensorShape{3, 1, 2});
-    // Position 0: 1, 2, 2 - 2 = 0; position 1: 3, 4, 6 - 4 = 2.
-    CHECK(y.data == Values{1, 2, 0, 3, 4, 2});
+    // Position 0: 1, 2, 2 - 2 = 0; position 1: 3, 4, 6 - 4 = 2 (channel by channel).
+    CHECK(y.data == Values{1, 3, 2, 4, 0, 2});
 }
 
 TEST_CASE("reference max and average pooling exclude the padding", "[reference]") {
@@ -164,7 +164,7 @@ TEST_CASE("reference max and average pooling exclude the padding", "[reference]"
 TEST_CASE("reference global average pooling rounds half up for negative sums", "[reference]") {
     const Model m = model_of("  - {name: x, shape: [3, 2, 2]}\n", "  - {name: g, type: global_avgpool}\n");
     // Channel 0: -1 -1 -1 -3 (sum -6); channel 1: 1 2 3 4 (10); channel 2: -1 -2 -2 -2 (-7).
-    const Tensor x{{3, 2, 2}, {-1, 1, -1, /**/ -1, 2, -2, /**/ -1, 3, -2, /**/ -3, 4, -2}};
+    const Tensor x{{3, 2, 2}, {-1, -1, -1, -3, /**/ 1, 2, 3, 4, /**/ -1, -2, -2, -2}};
     const Tensor y = run_last(m, {}, {x});
     REQUIRE(y.shape == TensorShape{3, 1, 1});
     // -1.5 -> -1 (not -2: half up, not away from zero); 2.5 -> 3 (not truncated); -1.75 -> -2.
@@ -179,29 +179,30 @@ TEST_CASE("reference add saturates and mul broadcasts a channel vector", "[refer
 
     const Model se = model_of("  - {name: a, shape: [2, 1, 2]}\n  - {name: b, shape: [2, 1, 1]}\n",
                               "  - {name: p, type: mul, inputs: [a, b]}\n");
-    // a: position 0 (1.0, 2.0), position 1 (-1.0, 100 raw); b: (0.5, 2.0).
-    const Tensor z = run_last(se, {}, {Tensor{{2, 1, 2}, {256, 512, -256, 100}}, Tensor{{2, 1, 1}, {128, 512}}});
+    // a: channel 0 (1.0, -1.0), channel 1 (2.0, 100 raw); b: (0.5, 2.0), one per channel.
+    const Tensor z = run_last(se, {}, {Tensor{{2, 1, 2}, {256, -256, 512, 100}}, Tensor{{2, 1, 1}, {128, 512}}});
     REQUIRE(z.shape == TensorShape{2, 1, 2});
-    // 1.0*0.5 = 128; 2.0*2.0 = 1024; -1.0*0.5 = -128; 100 raw * 2.0 = 200.
-    CHECK(z.data == Values{128, 1024, -128, 200});
+    // 1.0*0.5 = 128; -1.0*0.5 = -128; 2.0*2.0 = 1024; 100 raw * 2.0 = 200.
+    CHECK(z.data == Values{128, -128, 1024, 200});
 }
 
 TEST_CASE("reference concat joins channels at every position", "[reference]") {
     const Model m = model_of("  - {name: a, shape: [1, 1, 2]}\n  - {name: b, shape: [2, 1, 2]}\n",
                              "  - {name: c, type: concat, inputs: [a, b]}\n");
-    const Tensor y = run_last(m, {}, {Tensor{{1, 1, 2}, {1, 2}}, Tensor{{2, 1, 2}, {10, 20, 30, 40}}});
+    // b: channel 0 (10, 30), channel 1 (20, 40).
+    const Tensor y = run_last(m, {}, {Tensor{{1, 1, 2}, {1, 2}}, Tensor{{2, 1, 2}, {10, 30, 20, 40}}});
     REQUIRE(y.shape == TensorShape{3, 1, 2});
-    CHECK(y.data == Values{1, 10, 20, 2, 30, 40});
+    // Position 0: (1, 10, 20), position 1: (2, 30, 40); planes one after the other.
+    CHECK(y.data == Values{1, 2, 10, 30, 20, 40});
 }
 
 TEST_CASE("reference upsample repeats each pixel scale by scale", "[reference]") {
     const Model m = model_of("  - {name: x, shape: [2, 1, 2]}\n", "  - {name: u, type: upsample, scale: 2}\n");
+    // Channel 0 (1, 2), channel 1 (3, 4) along w.
     const Tensor y = run_last(m, {}, {Tensor{{2, 1, 2}, {1, 2, 3, 4}}});
     REQUIRE(y.shape == TensorShape{2, 2, 4});
-    const Values row = {1, 2, 1, 2, 3, 4, 3, 4};
-    Values expected = row;
-    expected.insert(expected.end(), row.begin(), row.end());
-    CHECK(y.data == expected);
+    // Each channel's plane: two rows of (p p q q).
+    CHECK(y.data == Values{1, 1, 2, 2, 1, 1, 2, 2, /**/ 3, 3, 4, 4, 3, 3, 4, 4});
 }
 
 TEST_CASE("reference element-wise layers flatten and softmax", "[reference]") {
@@ -211,16 +212,17 @@ TEST_CASE("reference element-wise layers flatten and softmax", "[reference]") {
                              "  - {name: bn, type: batchnorm, input: x}\n"
                              "  - {name: f, type: flatten, input: x}\n"
                              "  - {name: s, type: softmax, input: x}\n");
-    const Tensor x{{2, 1, 2}, {-5, 2000, 7, 7}};
+    // Position 0: channels (-5, 2000); position 1: (7, 7). Planar: channel 0 (-5, 7), channel 1 (2000, 7).
+    const Tensor x{{2, 1, 2}, {-5, 7, 2000, 7}};
     const std::vector<Tensor> y = run_reference(m, ModelParameters{std::vector<LayerParameters>(5)}, {x});
-    CHECK(y[0].data == Values{0, 2000, 7, 7});
-    CHECK(y[1].data == Values{0, 1536, 7, 7});  // 6.0 = 1536
+    CHECK(y[0].data == Values{0, 7, 2000, 7});
+    CHECK(y[1].data == Values{0, 7, 1536, 7});  // 6.0 = 1536
     CHECK(y[2].data == x.data);                 // batch norm is folded: passes through
     CHECK(y[3].shape == TensorShape{4, 1, 1});
     CHECK(y[3].data == x.data);
     // Position 1 has two equal values: 0.5 each = 128. Position 0: exp(-5/256 - 2000/256)
     // relative weight ~ 4e-4 -> 0 raw, the other 1.0 = 256.
-    CHECK(y[4].data == Values{0, 256, 128, 128});
+    CHECK(y[4].data == Values{0, 128, 256, 128});
 }
 
 TEST_CASE("numerics rounding: requantize and average round half up and saturate", "[reference]") {
