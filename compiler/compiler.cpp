@@ -4,7 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "compiler/activation_window.h"
+#include "compiler/activation_fetch.h"
 #include "compiler/data_layout.h"
 #include "compiler/window.h"
 #include "hw/isa/layer_descriptor.h"
@@ -240,6 +240,12 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             desc.instances = std::uint32_t(g.instances);
             desc.m_chunks = std::uint32_t(nm), desc.n_tiles = std::uint32_t(nn), desc.k_tiles = std::uint32_t(nk);
             desc.max_vectors = std::uint32_t(max_vectors), desc.tile_rows = std::uint32_t(R), desc.tile_cols = std::uint32_t(C);
+            // Activation loads: raw pixels expanded on chip where they fit.
+            const ActivationFetch fetch(g.window, g.k, R, rows, config.block_rows, g.m, nm, reach.activation_bytes,
+                                        cfg_.offchip.read_through_bytes / 2, options_.shared_activation_windows);
+            // The chip's address generators fetch per block row: the shared
+            // windows are a what-if of the tables, which the chip refuses.
+            desc.raw = fetch.raw(my_r) ? 1 : 0;
             {
                 const auto d = desc.encode();
                 out.insert(out.end(), d.begin(), d.end());
@@ -253,9 +259,6 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             const auto out_addr = [&](std::uint64_t inst, std::uint64_t n, std::uint64_t m) {
                 return tensor_base + g.m * g.k * 2 * g.instances + ((inst * nn + n) * nm + m) * max_vectors * C * 2;
             };
-            // Activation loads: raw pixels expanded on chip where they fit.
-            const ActivationFetch fetch(g.window, g.k, R, rows, config.block_rows, g.m, nm, reach.activation_bytes,
-                                        options_.shared_activation_windows);
             // Units are dealt round-robin: (instance, n tile, m chunk), m fastest.
             // My units of one (instance, n) group are m = first, first + clusters, ...
             for (std::uint64_t group = 0; cluster < clusters && group < g.instances * nn; ++group) {
@@ -286,13 +289,13 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                     slot = (slot + 1) % slots;
                 }
                 flush_barrier();
-                // My m chunks, in runs of equal size (and equal raw pixels): one loop per run.
+                // My m chunks, in runs of equal loads: one loop per run.
                 for (std::uint64_t m = m_first; m < nm;) {
                     const std::uint64_t size = fetch.chunk_size(m);
                     // Every member of the cluster cuts the same runs: its barriers must line up.
                     std::uint64_t count = 0;
                     for (std::uint64_t x = m;
-                         x < nm && fetch.chunk_size(x) == size && fetch.chunk_pixels(x) == fetch.chunk_pixels(m);
+                         x < nm && fetch.same_loads(x, m);
                          x += clusters)
                         ++count;
                     count = std::min<std::uint64_t>(count, 0xFFFF);
@@ -302,7 +305,7 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                         if (!resident) body.push_back(weight_loads[kt_i]);
                         if (my_c == 0)
                             body.push_back(Instruction::of(Opcode::LoadActivations, act_addr(inst, m, kt_i),
-                                                clamp32(fetch.load_bytes(my_r, kt_i, m)), std::uint16_t(size)));
+                                                clamp32(fetch.load_bytes(my_r, kt_i, m, inst)), std::uint16_t(size)));
                         const std::uint64_t shape = size | kt << 16 | nt << 32 | std::uint64_t(kslot[kt_i]) << 48;
                         const std::uint16_t simd_op = simd && kt_i + 1 == nk ? std::uint16_t(3) : std::uint16_t(0);
                         body.push_back(Instruction::of(Opcode::Compute, shape, 0, simd_op, kt_i > 0 ? 1 : 0));

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "compiler/activation_window.h"
+#include "compiler/activation_fetch.h"
 #include "hw/isa/layer_descriptor.h"
 #include "hw/timing/tile_activity.h"
 #include "hw/timing/tile_timing.h"
@@ -105,7 +105,7 @@ std::uint64_t CostModel::prefetch_stalls(const GemmWork& g, const FissionConfigu
             for (std::uint64_t q = 0; q < clusters && first + q < units; ++q) {
                 const std::uint64_t u = first + q, m = u % nm;
                 for (unsigned r = 0; r < BR; ++r)
-                    channel[member_channel[(q * BR + r) * BC]] += double(fetch.load_bytes(r, kt, m));
+                    channel[member_channel[(q * BR + r) * BC]] += double(fetch.load_bytes(r, kt, m, u / nm / nn));
                 const std::uint64_t in_flight = reach[q].activation_entries() / std::max<std::uint64_t>(chunk(m), 1) - 1;
                 const std::uint64_t prev = kt ? tile_time(q, chunk(m), k_size(kt - 1), n_size(u))
                                               : tile_time(q, chunk((u - clusters) % nm), k_size(nk - 1), n_size(u - clusters));
@@ -143,7 +143,8 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
 
     // Activations: raw pixels expanded on chip where they fit (activation_window.h).
     // It also knows the reduction rows each block row holds over all k tiles.
-    const ActivationFetch fetch(g.window, g.k, R, rows, BR, g.m, nm, placed.activation_bytes, shared_windows_);
+    const ActivationFetch fetch(g.window, g.k, R, rows, BR, g.m, nm, placed.activation_bytes,
+                                cfg_.offchip.read_through_bytes / 2, shared_windows_);
     // The columns each block column holds of an n tile of `nt`.
     const auto ncols = [&](unsigned c, std::uint64_t nt) { return std::uint64_t(block_extent(nt, c, cols)); };
 
@@ -199,7 +200,8 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     std::vector<unsigned> member_channel;
     for (std::uint64_t q = 0; q < clusters; ++q)
         for (unsigned s : config.placement.at(std::size_t(q)).subarrays) member_channel.push_back(channel_of(s));
-    const auto member_bytes = [&](std::uint64_t q, bool weights, bool first, std::uint64_t m, std::uint64_t nt) {
+    const auto member_bytes = [&](std::uint64_t q, bool weights, bool first, std::uint64_t m, std::uint64_t nt,
+                                  std::uint64_t instance) {
         const std::uint64_t mt = chunk_size(m);
         for (unsigned r = 0; r < BR; ++r)
             for (unsigned c = 0; c < BC; ++c) {
@@ -215,7 +217,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
                     if (!first) weight_bytes += w;
                 }
                 if (c == 0) {
-                    const std::uint64_t a_b = first ? fetch.load_bytes(r, 0, m) : fetch.chunk_bytes(r, m);
+                    const std::uint64_t a_b = first ? fetch.load_bytes(r, 0, m, instance) : fetch.chunk_bytes(r, m, instance);
                     bytes += a_b;
                     if (!first) act_bytes += a_b;
                 }
@@ -244,8 +246,8 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
         fetched += per_unit + (new_weights ? nk * members : 0);
         for (unsigned c = 0; c < BC; ++c) fetched += ncols(c, nt) ? 1 : 0;
         last_fetched_weights = new_weights;
-        if (last_group[q] == ~0ull) member_bytes(q, true, true, m, nt);  // what its first tile waits for
-        member_bytes(q, new_weights, false, m, nt);
+        if (last_group[q] == ~0ull) member_bytes(q, true, true, m, nt, group / nn);  // what its first tile waits for
+        member_bytes(q, new_weights, false, m, nt, group / nn);
         last_group[q] = group;
     }
     const std::uint64_t busiest = *std::max_element(cluster_cycles.begin(), cluster_cycles.end());
@@ -264,7 +266,7 @@ LayerCost CostModel::gemm(const GemmWork& g, const FissionConfiguration& config,
     if (resident && last_fetched_weights) {
         std::vector<double> act(cfg_.offchip.channels, 0.0);
         for (unsigned r = 0; r < BR; ++r)
-            act[member_channel[(last_u % clusters * BR + r) * BC]] += double(fetch.chunk_bytes(r, last_u % nm));
+            act[member_channel[(last_u % clusters * BR + r) * BC]] += double(fetch.chunk_bytes(r, last_u % nm, last_u / nm / nn));
         const double hidden = *std::max_element(act.begin(), act.end()) / channel_bytes_per_cycle();
         last_tile = std::max(last_tile, std::uint64_t(std::max(0.0, double(last.cycles) - hidden)));
     }

@@ -35,7 +35,7 @@
 #include <cstdint>
 #include <string>
 
-#include "compiler/activation_window.h"
+#include "compiler/activation_fetch.h"
 #include "compiler/lowering.h"
 #include "hw/config/arch_config.h"
 #include "hw/fission/fission_configurations.h"

@@ -78,6 +78,7 @@ std::vector<LayerWork> lower(const Model& model, const LoweringOptions& options)
                                                              options.array_cols / std::uint64_t(l.multiplier)}));
                 GemmWork g{l.out.h * l.out.w, taps * p, std::uint64_t(l.multiplier) * p, (in.c + p - 1) / p, 1, false,
                            window_of(l, p)};
+                if (in.c % p) g.window.input_channels = in.c;  // the last pass packs fewer channels
                 g.packed = p;
                 if (p > 1) g.useful_macs = g.m * taps * l.multiplier * in.c;
                 w.gemms.push_back(g);

@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/activation_window.h"
+#include "hw/isa/activation_window.h"
 #include "compiler/model.h"
 
 namespace planaria {

@@ -197,6 +197,7 @@ std::vector<ConfigIssue> check(const ArchConfig& c) {
     if (!is_power_of_two(c.offchip.burst_bytes))
         r.fail("offchip.burst_bytes", "must be a power of two");
     r.at_most("offchip.burst_bytes", c.offchip.burst_bytes, 1u << 20, "1 MiB per transaction at most");
+    r.at_most("offchip.read_through_bytes", c.offchip.read_through_bytes, c.offchip.burst_bytes, "offchip.burst_bytes");
 
     // Instruction buffers.
     // The instruction format (hw/isa/instruction.h) fixes an instruction's size.

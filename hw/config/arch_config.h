@@ -75,6 +75,10 @@ struct OffchipConfig {
     double bandwidth_gbps = 62.5;         ///< per channel (GB/s, 10^9 bytes per second)
     double latency_ns = 100.0;            ///< first-word latency of a request
     unsigned burst_bytes = 4096;          ///< largest single TLM transaction on a channel (DMA transfers are cut into these)
+    /// A gap of at most this many bytes between two pieces of a transfer
+    /// (an activation load's row segments) is read through, one transaction
+    /// instead of two: a DRAM burst's worth costs less than a new request.
+    unsigned read_through_bytes = 64;
 };
 
 struct InstructionBufferConfig {

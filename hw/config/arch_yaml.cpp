@@ -48,6 +48,7 @@ void for_each_field(ArchConfig& c, Visitor&& v) {
     v("offchip.bandwidth_gbps", c.offchip.bandwidth_gbps);
     v("offchip.latency_ns", c.offchip.latency_ns);
     v("offchip.burst_bytes", c.offchip.burst_bytes);
+    v("offchip.read_through_bytes", c.offchip.read_through_bytes);
     v("instruction_buffer.bytes", c.instruction_buffer.bytes);
     v("energy.mac_pj", c.energy.mac_pj);
     v("energy.pe_gating", c.energy.pe_gating);

@@ -26,6 +26,22 @@ std::vector<Instruction> LayerDescriptor::encode() const {
     return out;
 }
 
+ActivationWindow LayerDescriptor::window() const {
+    ActivationWindow w;
+    const LayerType t = layer_type();
+    if (t != LayerType::Conv && t != LayerType::DepthwiseConv) return w;
+    const TensorShape i = in(0);
+    w.present = true;
+    w.in_h = i.h, w.in_w = i.w, w.out_w = out_shape[2];
+    // A depth-wise GEMM instance holds the channels packed into it (one, unless packed block-diagonally).
+    const std::uint64_t taps = std::uint64_t(kh) * kw;
+    w.channels = t == LayerType::Conv ? (groups ? i.c / groups : 0) : (taps ? k / taps : 0);
+    if (w.channels && i.c % w.channels) w.input_channels = i.c;
+    w.kh = kh, w.kw = kw, w.sh = sh, w.sw = sw, w.dh = dh, w.dw = dw;
+    w.top = top, w.left = left;
+    return w;
+}
+
 LayerDescriptor LayerDescriptor::decode(const std::vector<Instruction>& data, std::uint32_t size) {
     std::vector<std::uint8_t> bytes;
     for (const Instruction& in : data) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "hw/isa/activation_window.h"
 #include "hw/isa/instruction.h"
 #include "hw/isa/layer_type.h"
 
@@ -28,6 +29,10 @@ struct LayerDescriptor {
     // in the blocked layout of hw/isa/weight_layout.h, with a bias per output
     // channel where `bias` is non-zero.
     std::uint64_t input[4] = {0, 0, 0, 0}, output = 0, weights = 0, bias = 0;
+    /// Non-zero: this subarray's block row fetches each channel's raw pixels
+    /// once per M chunk and expands them for every k tile
+    /// (compiler/activation_fetch.h); zero: every k tile fetches its own.
+    std::uint32_t raw = 0;
     std::uint32_t inputs = 1;  ///< layer inputs (only the first four are described)
     static constexpr unsigned kMaxInputs = 4;
     std::uint32_t in_shape[4][3] = {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}};  ///< C, H, W
@@ -44,6 +49,8 @@ struct LayerDescriptor {
     LayerType layer_type() const { return static_cast<LayerType>(type); }
     TensorShape in(unsigned i) const { return {in_shape[i][0], in_shape[i][1], in_shape[i][2]}; }
     TensorShape out() const { return {out_shape[0], out_shape[1], out_shape[2]}; }
+    /// The windows a conv or depth-wise conv GEMM's rows read (not present for other layers).
+    ActivationWindow window() const;
     /// The output channel of GEMM column `nn` of instance `inst` (a depth-wise
     /// channel's multiplier outputs; a group's output channels).
     std::uint64_t output_channel(std::uint64_t inst, std::uint64_t nn) const {
@@ -61,7 +68,7 @@ struct LayerDescriptor {
         f(layer), f(type), f(position), f(subarrays);
         for (auto& x : fused) f(x);
         for (auto& x : input) f(x);
-        f(output), f(weights), f(bias), f(inputs);
+        f(output), f(weights), f(bias), f(raw), f(inputs);
         for (auto& s : in_shape)
             for (auto& x : s) f(x);
         for (auto& x : out_shape) f(x);

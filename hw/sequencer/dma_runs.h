@@ -5,26 +5,58 @@
 // (functional or timing only, so both take the same time on any memory);
 // in a functional run they carry the data.
 //
-// So far: a GEMM layer's stores (its output tiles into the planar output
-// tensor). Transfers without a generator (loads of activations, SIMD layers'
-// operands) still address the compiler's tiled ranges; their data moves
-// beside them (hw/sequencer/tile_buffers.h).
+// So far: a GEMM layer's activation loads (the input pixels of its tiles)
+// and stores (its output tiles into the planar output tensor). The SIMD
+// layers' transfers still address the compiler's tiled ranges; their data
+// moves beside them (hw/sequencer/tile_buffers.h).
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "hw/isa/layer_descriptor.h"
-#include "hw/sequencer/tile_buffers.h"
 
 namespace planaria {
+
+/// This subarray's block in its logical array, and the subarray's size.
+struct BlockPosition {
+    unsigned row = 0, col = 0;    ///< block row and column in the logical array
+    unsigned rows = 0, cols = 0;  ///< PE rows and columns of one subarray
+};
 
 struct DmaRun {
     std::uint64_t offset = 0;  ///< relative to the data base
     std::uint64_t bytes = 0;
 };
 
-/// Whether the layer's stores go through store_runs (the GEMM layers computed functionally).
-bool stores_generated(const LayerDescriptor& d);
+/// Whether the layer's activation loads and stores go through the generators
+/// below (the GEMM layers computed functionally: conv, depth-wise conv, FC).
+bool transfers_generated(const LayerDescriptor& d);
+
+/// `count` consecutive elements of one channel's plane of the input tensor
+/// (a flattened FC input is one plane), from element `first` of the plane.
+struct PixelSpan {
+    std::uint64_t channel = 0;  ///< within the GEMM instance: the activation buffer's plane
+    std::uint64_t first = 0, count = 0;
+};
+
+/// The tile an activation load's tiled address names.
+struct ActivationTile {
+    std::uint64_t instance = 0, chunk = 0, k_tile = 0;
+};
+std::optional<ActivationTile> activation_tile(const LayerDescriptor& d, std::uint64_t tiled);
+
+/// The elements the LoadActivations of tile `t` by the subarray at `at`
+/// fetches, in memory order (compiler/activation_fetch.h): per channel, the
+/// pixels its windows touch, in runs that read through gaps of at most `gap`
+/// pixels (raw: the channels its block row meets first in this k tile, under
+/// all taps; else every channel of the tile's rows, under the taps the rows
+/// hold of it); an FC layer's rows over the chunk's positions. Appended to
+/// `spans`.
+void activation_spans(const LayerDescriptor& d, const BlockPosition& at, const ActivationTile& t, std::uint64_t gap,
+                      std::vector<PixelSpan>& spans);
+/// Where the spans lie in memory, adjacent ones merged.
+std::vector<DmaRun> activation_runs(const LayerDescriptor& d, const ActivationTile& t, const std::vector<PixelSpan>& spans);
 
 /// The Store of `bytes` at the tiled output address `tiled` by the subarray
 /// at `at`: its output block (vectors x columns) written column by column,

@@ -37,7 +37,7 @@ private:
 }  // namespace
 
 std::uint64_t SequencerContext::header_bytes(unsigned slots) {
-    return 8 * (1 + 7 + Activity::kCounters + 1 + 6 * kMaxLoops + 5 + 3 * std::uint64_t(slots) + 1 + 2 * descriptor_slots() + 2);
+    return 8 * (1 + 7 + Activity::kCounters + 1 + 6 * kMaxLoops + 5 + 3 * std::uint64_t(slots) + 1 + 1 + 2 * descriptor_slots() + 2);
 }
 
 std::uint64_t SequencerContext::results_bytes(const std::vector<std::uint8_t>& header, unsigned slots) {
@@ -68,6 +68,7 @@ std::vector<std::uint8_t> SequencerContext::serialize(unsigned slots) const {
         const WeightLoad l = i < weights.size() ? weights[i] : WeightLoad{};
         for (std::uint64_t v : {l.valid, l.address, l.bytes}) w.u64(v);
     }
+    w.u64(raw_load);
     w.u64(described);
     // The descriptor as the Data instructions that carry it, two words each.
     const std::vector<Instruction> d = descriptor.encode();
@@ -100,6 +101,7 @@ SequencerContext SequencerContext::deserialize(const std::vector<std::uint8_t>& 
     c.weights.resize(slots);
     for (auto& l : c.weights)
         for (std::uint64_t* v : {&l.valid, &l.address, &l.bytes}) *v = r.u64();
+    c.raw_load = r.u64();
     c.described = r.u64();
     std::vector<Instruction> data;
     for (std::uint64_t i = 0; i < descriptor_slots(); ++i) {

@@ -6,6 +6,8 @@
 // staged for the coming barrier, which weights its PE buffers held (they are
 // reloaded from their DRAM copies, not saved), the layer descriptor, and the
 // one tile of intermediate results in its output buffer (accumulators).
+// Raw activation pixels a chunk's later k tiles still expand are not saved
+// either: the last load of the chunk says which to fetch again.
 //
 // The layout is fixed: every field at the same offset whatever the data mode,
 // so a functional and a timing-only run move the same bytes.
@@ -20,7 +22,7 @@
 namespace planaria {
 
 struct SequencerContext {
-    static constexpr std::uint64_t kMagic = 0x32585443524E4C50ull;  // "PLNRCTX2"
+    static constexpr std::uint64_t kMagic = 0x33585443524E4C50ull;  // "PLNRCTX3"
     static constexpr unsigned kMaxLoops = 8;
     static constexpr unsigned kAccumulatorBytes = 8;
 
@@ -38,6 +40,7 @@ struct SequencerContext {
     std::uint64_t state = 0, selector = 0;                    ///< the subarray's fission state when it stopped
     std::uint64_t staged = 0, staged_state = 0, staged_selector = 0;  ///< a configuration staged for the next barrier
     std::vector<WeightLoad> weights;                          ///< one per weight slot
+    std::uint64_t raw_load = 0;  ///< 1 + the tiled address of the last activation load of raw pixels, 0: none
     std::uint64_t described = 0;
     LayerDescriptor descriptor;
     std::uint64_t held_vectors = 0, held_cols = 0;            ///< the output buffer's tile of intermediate results

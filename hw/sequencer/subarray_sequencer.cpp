@@ -93,10 +93,11 @@ void SubarraySequencer::fail_memory(const Refusal& r, const char* what) {
 
 sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes,
                                         sc_core::sc_time not_before, unsigned char* data) {
-    return dma(cmd, std::vector<DmaRun>{{address - data_base_, bytes}}, not_before, data);
+    const DmaRun run{address - data_base_, bytes};
+    return dma(cmd, &run, 1, not_before, data);
 }
 
-sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, const std::vector<DmaRun>& runs,
+sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, const DmaRun* runs, std::size_t count,
                                         sc_core::sc_time not_before, unsigned char* data) {
     // A request is dated `not_before`. The sequencer itself moves on at once:
     // a store waiting for its tile is posted with its date (the write queue
@@ -112,7 +113,8 @@ sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, const std::vector<
     if (scratch_.size() < cfg_.offchip.burst_bytes) scratch_.resize(cfg_.offchip.burst_bytes);
     const sc_core::sc_time issue = std::max(not_before, now());
     BurstResult r{now(), 0, true, {}};
-    for (const DmaRun& run : runs) {
+    for (std::size_t i = 0; i < count; ++i) {
+        const DmaRun& run = runs[i];
         const BurstResult part = bursts(cmd, data_base_ + run.offset, data ? data + r.moved : scratch_.data(),
                                         data != nullptr, run.bytes, issue);
         r.done = std::max(r.done, part.done);
@@ -227,6 +229,7 @@ void SubarraySequencer::describe(std::uint32_t bytes, unsigned slots) {
     try {
         desc_ = LayerDescriptor::decode(data, bytes);
         described_ = true;
+        raw_load_ = 0;
     } catch (const std::invalid_argument&) {
         fail(rm::kSeqErrorBadInstruction);
         return;
@@ -253,6 +256,7 @@ void SubarraySequencer::checkpoint(const Horizon& h) {
     if (services_.staged_configuration(subarray_, staged, staged_selector))
         c.staged = 1, c.staged_state = staged, c.staged_selector = staged_selector;
     c.weights = weights_;
+    c.raw_load = raw_load_;
     c.held_vectors = held_vectors_, c.held_cols = held_cols_;
     c.described = described_;
     c.descriptor = desc_;
@@ -333,6 +337,19 @@ void SubarraySequencer::restore(Horizon& h) {
         const SequencerContext::WeightLoad& w = weights_[slot];
         if (!w.valid) continue;
         fetch_weights(h, w.address, w.bytes, slot);
+    }
+    // So were the raw pixels of a chunk whose later k tiles are still to
+    // come (it stopped after a tile, so the last load's tile is done): its
+    // loads so far come again.
+    if (c.raw_load && described_ && transfers_generated(desc_)) {
+        const std::optional<ActivationTile> last = activation_tile(desc_, c.raw_load - 1);
+        if (last && last->k_tile + 1 < desc_.k_tiles) {
+            const std::uint64_t unit = std::uint64_t(desc_.max_vectors) * desc_.tile_rows * 2;
+            const unsigned vectors = unsigned(std::uint64_t(desc_.m) * (last->chunk + 1) / desc_.m_chunks -
+                                              std::uint64_t(desc_.m) * last->chunk / desc_.m_chunks);
+            for (std::uint64_t kt = 0; kt <= last->k_tile && !error_; ++kt)
+                fetch_activations(h, c.raw_load - 1 - (last->k_tile - kt) * unit, kAnyBytes, vectors, now());
+        }
     }
     if (b) {
         b->out_vectors = unsigned(c.held_vectors), b->out_cols = unsigned(c.held_cols);
@@ -418,8 +435,14 @@ void SubarraySequencer::loop_end() {
 
 void SubarraySequencer::read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes,
                                       sc_core::sc_time not_before, unsigned char* data) {
+    const DmaRun run{address - data_base_, bytes};
+    read_operands(h, &run, 1, not_before, data);
+}
+
+void SubarraySequencer::read_operands(Horizon& h, const DmaRun* runs, std::size_t count, sc_core::sc_time not_before,
+                                      unsigned char* data) {
     const sc_core::sc_time issue = std::max({h.read_free, now(), not_before});
-    const sc_core::sc_time done = dma(tlm::TLM_READ_COMMAND, address, bytes, issue, data);
+    const sc_core::sc_time done = dma(tlm::TLM_READ_COMMAND, runs, count, issue, data);
     h.operands = std::max(h.operands, done);
     // The read queue issues its next request when this one's last byte has
     // left the channel (its data is then on the way back): an engine keeps
@@ -473,15 +496,40 @@ void SubarraySequencer::load_activations(const Instruction& in, Horizon& h, Acti
     act.rooms.push_back({entries, sc_core::SC_ZERO_TIME, false});
     activity_.activation_buffer_bits += std::uint64_t(in.a32) * 8;
     act.in_use += entries;
-    read_operands(h, data_base_ + in.a64 + act_shift_, in.a32, room);
-    if (TileBuffers* b = services_.buffers(subarray_)) {
-        // A SIMD layer's loads only time its traffic: the SIMD
-        // instruction reads its operands itself.
-        const bool gemm = b->described && b->layer.k_tiles > 0;
-        if (gemm && !functional::load_activations(*b, services_.data_port(subarray_), data_base_, in.a64 + act_shift_,
-                                                  std::max<unsigned>(in.a16, 1), block()))
-            fail(rm::kSeqErrorFunctional);
+    const std::uint64_t tiled = in.a64 + act_shift_;
+    // A SIMD layer's loads only time its traffic: the SIMD instruction
+    // reads its operands itself.
+    if (described_ && transfers_generated(desc_))
+        fetch_activations(h, tiled, in.a32, std::max<unsigned>(in.a16, 1), room);
+    else
+        read_operands(h, data_base_ + tiled, in.a32, room);
+}
+
+void SubarraySequencer::fetch_activations(Horizon& h, std::uint64_t tiled, std::uint64_t bytes, unsigned vectors,
+                                          sc_core::sc_time not_before) {
+    const std::optional<ActivationTile> tile = activation_tile(desc_, tiled);
+    if (!tile) {
+        fail(rm::kSeqErrorFunctional);
+        return;
     }
+    // Raw pixels serve the chunk's later k tiles: a preempted run fetches them again when it resumes.
+    raw_load_ = desc_.raw ? tiled + 1 : 0;
+    spans_.clear();
+    activation_spans(desc_, block(), *tile, cfg_.offchip.read_through_bytes / 2, spans_);
+    const std::vector<DmaRun> runs = activation_runs(desc_, *tile, spans_);
+    std::uint64_t generated = 0;
+    for (const DmaRun& r : runs) generated += r.bytes;
+    if (bytes != kAnyBytes && generated != bytes) {  // the program and its descriptor disagree
+        fail(rm::kSeqErrorFunctional);
+        return;
+    }
+    TileBuffers* b = services_.buffers(subarray_);
+    if (b) staging_.assign(generated, 0);
+    const std::uint32_t before = error_;
+    read_operands(h, runs.data(), runs.size(), not_before, b ? staging_.data() : nullptr);
+    if (!b || error_ != before) return;  // timing only, or the memory refused it: ERROR 2 already
+    if (!functional::load_activations(*b, desc_, *tile, spans_, staging_.data(), vectors, block()))
+        fail(rm::kSeqErrorFunctional);
 }
 
 SubarraySequencer::Flow SubarraySequencer::compute(const Instruction& in, Horizon& h, ActivationBuffer& act) {
@@ -561,7 +609,7 @@ void SubarraySequencer::store(const Instruction& in, Horizon& h) {
     const sc_core::sc_time issue = std::max({h.write_free, now(), h.compute_free});
     const std::uint64_t tiled = in.a64 + store_shift_;
     TileBuffers* b = services_.buffers(subarray_);
-    if (described_ && stores_generated(desc_)) {
+    if (described_ && transfers_generated(desc_)) {
         // A GEMM layer's output block goes where the tensor lies, column by column (dma_runs.h).
         const std::vector<DmaRun> runs = store_runs(desc_, tiled, in.a32, block());
         if (runs.empty()) {
@@ -582,7 +630,7 @@ void SubarraySequencer::store(const Instruction& in, Horizon& h) {
                 for (std::uint64_t v = 0; v < vectors; ++v) out[j * vectors + v] = std::int16_t(b->outputs[v * cols + j]);
             data = staging_.data();
         }
-        h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, runs, issue, data));
+        h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, runs.data(), runs.size(), issue, data));
     } else {
         h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_ + tiled, in.a32, issue));
     }

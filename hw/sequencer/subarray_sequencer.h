@@ -176,9 +176,10 @@ private:
     /// `data`: the bytes the transfer carries (else it only times the traffic).
     sc_core::sc_time dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time not_before,
                          unsigned char* data = nullptr);
-    /// The same for a transfer in runs (hw/sequencer/dma_runs.h, offsets from the data base), all dated alike;
-    /// `data` holds the runs' bytes one after the other.
-    sc_core::sc_time dma(tlm::tlm_command cmd, const std::vector<DmaRun>& runs, sc_core::sc_time not_before,
+    /// The same for a transfer in `count` runs (hw/sequencer/dma_runs.h,
+    /// offsets from the data base), all dated alike; `data` holds the runs'
+    /// bytes one after the other.
+    sc_core::sc_time dma(tlm::tlm_command cmd, const DmaRun* runs, std::size_t count, sc_core::sc_time not_before,
                          unsigned char* data = nullptr);
     /// One transfer cut into the channel's bursts, all dated `issue`; `data`
     /// moves along with the bursts when `advance_data`. Stops at the first
@@ -224,6 +225,18 @@ private:
     /// `data`: where the bytes go (else the read only times the traffic).
     void read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes,
                        sc_core::sc_time not_before = sc_core::SC_ZERO_TIME, unsigned char* data = nullptr);
+    /// The same for a read in runs.
+    void read_operands(Horizon& h, const DmaRun* runs, std::size_t count, sc_core::sc_time not_before,
+                       unsigned char* data);
+    /// The LoadActivations of `bytes` (as the program says) at the tiled
+    /// address `tiled` of a GEMM layer: its transactions go where the pixels
+    /// lie (dma_runs.h), and in a functional run they fill the activation
+    /// buffer. A load the descriptor cannot place, or whose bytes are not
+    /// the program's, stops with ERROR 5.
+    void fetch_activations(Horizon& h, std::uint64_t tiled, std::uint64_t bytes, unsigned vectors,
+                           sc_core::sc_time not_before);
+    /// `bytes` of a reload after a preemption: whatever the generator says.
+    static constexpr std::uint64_t kAnyBytes = ~0ull;
     /// A weight load of `bytes` at `offset` (data-relative) into `slot`: timed,
     /// and in a functional run the bytes it carries fill the slot.
     void fetch_weights(Horizon& h, std::uint64_t offset, std::uint64_t bytes, unsigned slot);
@@ -270,6 +283,8 @@ private:
     LayerDescriptor desc_;  ///< the current layer's, for the address generators
     bool described_ = false;
     std::vector<SequencerContext::WeightLoad> weights_;  ///< resident weights: those loaded since the last tile run began
+    std::uint64_t raw_load_ = 0;             ///< 1 + the tiled address of the last load of raw pixels (SequencerContext)
+    std::vector<PixelSpan> spans_;           ///< the activation load in flight
     bool weights_after_tile_ = false;                     ///< a tile ran since the last weight load
     std::uint64_t held_vectors_ = 0, held_cols_ = 0;      ///< intermediate results in the output buffer
     Activity activity_;

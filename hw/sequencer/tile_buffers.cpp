@@ -6,6 +6,40 @@
 #include "hw/isa/weight_layout.h"
 #include "hw/timing/tile_timing.h"
 
+namespace planaria {
+
+void PixelStore::reset(std::uint64_t instance, std::uint64_t chunk) {
+    valid_ = true, instance_ = instance, chunk_ = chunk;
+    for (Plane& p : planes_) p.values.clear(), p.held.clear();
+}
+
+void PixelStore::put(const PixelSpan& span, const std::int16_t* values) {
+    if (span.count == 0) return;
+    if (planes_.size() <= span.channel) planes_.resize(span.channel + 1);
+    Plane& p = planes_[span.channel];
+    if (p.values.empty()) p.first = span.first;
+    if (span.first < p.first) {  // grow downwards
+        const std::size_t grow = std::size_t(p.first - span.first);
+        p.values.insert(p.values.begin(), grow, 0);
+        p.held.insert(p.held.begin(), grow, 0);
+        p.first = span.first;
+    }
+    const std::size_t at = std::size_t(span.first - p.first), end = at + std::size_t(span.count);
+    if (p.values.size() < end) p.values.resize(end, 0), p.held.resize(end, 0);
+    std::copy(values, values + span.count, p.values.begin() + std::ptrdiff_t(at));
+    std::fill(p.held.begin() + std::ptrdiff_t(at), p.held.begin() + std::ptrdiff_t(end), std::uint8_t(1));
+}
+
+bool PixelStore::get(std::uint64_t channel, std::uint64_t index, std::int16_t& value) const {
+    if (channel >= planes_.size()) return false;
+    const Plane& p = planes_[channel];
+    if (index < p.first || index - p.first >= p.held.size() || !p.held[std::size_t(index - p.first)]) return false;
+    value = p.values[std::size_t(index - p.first)];
+    return true;
+}
+
+}  // namespace planaria
+
 namespace planaria::functional {
 
 namespace {
@@ -17,49 +51,31 @@ std::uint64_t min_u(std::uint64_t a, std::uint64_t b) { return a < b ? a : b; }
 /// Rows of M (output positions) in chunk `chunk`: the compiler's even split.
 std::uint64_t chunk_begin(const LayerDescriptor& d, std::uint64_t chunk) { return std::uint64_t(d.m) * chunk / d.m_chunks; }
 
-/// Memory index (numerics::index) of the input element feeding GEMM row `p`,
-/// column `kk` of instance `inst`; -1 for padding.
-std::int64_t im2col(const LayerDescriptor& d, std::uint64_t inst, std::uint64_t p, std::uint64_t kk) {
+/// The activation buffer's element feeding GEMM row `p`, column `kk` of
+/// instance `inst`: its plane and index there (dma_runs.h). False for
+/// padding (and the missing channels of a packed depth-wise layer's last instance).
+bool element_of(const LayerDescriptor& d, const ActivationWindow& w, std::uint64_t inst, std::uint64_t p,
+                std::uint64_t kk, std::uint64_t& channel, std::uint64_t& index) {
     const TensorShape in = d.in(0), out = d.out();
-    switch (d.layer_type()) {
-        case LayerType::FullyConnected:
-            // Per position: the C values of input position p; else the whole tensor, flattened.
-            return d.per_position ? std::int64_t(numerics::index(in, kk, p / in.w, p % in.w)) : std::int64_t(kk);
-        case LayerType::Conv:
-        case LayerType::DepthwiseConv: {
-            const bool depthwise = d.layer_type() == LayerType::DepthwiseConv;
-            const std::uint64_t cin = depthwise ? 1 : in.c / d.groups;
-            const std::uint64_t tap = kk / cin, ci = depthwise ? inst : inst * cin + kk % cin;
-            const std::int64_t oy = std::int64_t(p / out.w), ox = std::int64_t(p % out.w);
-            const std::int64_t iy = oy * d.sh - d.top + std::int64_t(tap / d.kw) * d.dh;
-            const std::int64_t ix = ox * d.sw - d.left + std::int64_t(tap % d.kw) * d.dw;
-            if (iy < 0 || ix < 0 || iy >= std::int64_t(in.h) || ix >= std::int64_t(in.w)) return -1;
-            return std::int64_t(numerics::index(in, ci, std::uint64_t(iy), std::uint64_t(ix)));
-        }
-        default:
-            return -1;
+    if (d.layer_type() == LayerType::FullyConnected) {
+        // Per position: the C values of input position p; else the whole tensor, flattened.
+        if (d.per_position) channel = kk, index = p;
+        else channel = 0, index = kk;
+        return true;
     }
+    const std::uint64_t tap = kk / w.channels;
+    const std::int64_t oy = std::int64_t(p / out.w), ox = std::int64_t(p % out.w);
+    const std::int64_t iy = oy * d.sh - d.top + std::int64_t(tap / d.kw) * d.dh;
+    const std::int64_t ix = ox * d.sw - d.left + std::int64_t(tap % d.kw) * d.dw;
+    if (iy < 0 || ix < 0 || iy >= std::int64_t(in.h) || ix >= std::int64_t(in.w)) return false;
+    if (inst * w.channels + kk % w.channels >= in.c) return false;  // beyond the last packed depth-wise channel
+    channel = kk % w.channels, index = std::uint64_t(iy) * in.w + std::uint64_t(ix);
+    return true;
 }
 
 bool is_gemm(const LayerDescriptor& d) {
     const LayerType t = d.layer_type();
     return t == LayerType::Conv || t == LayerType::DepthwiseConv || t == LayerType::FullyConnected;
-}
-
-/// Reads the elements at memory indices `src` (-1: zero) of the tensor at
-/// `tensor`, one transfer per run of consecutive indices.
-bool gather(DataPort& port, std::uint64_t tensor, const std::vector<std::int64_t>& src, std::int16_t* out) {
-    for (std::size_t i = 0; i < src.size();) {
-        if (src[i] < 0) {
-            out[i++] = 0;
-            continue;
-        }
-        std::size_t j = i + 1;
-        while (j < src.size() && src[j] == src[j - 1] + 1) ++j;
-        if (!port.read(tensor + std::uint64_t(src[i]) * kValue, out + i, (j - i) * kValue)) return false;
-        i = j;
-    }
-    return true;
 }
 
 }  // namespace
@@ -93,25 +109,32 @@ bool load_weights(TileBuffers& b, const unsigned char* bytes, std::uint64_t offs
     return true;
 }
 
-bool load_activations(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, unsigned vectors,
+bool load_activations(TileBuffers& b, const LayerDescriptor& d, const ActivationTile& t,
+                      const std::vector<PixelSpan>& spans, const unsigned char* bytes, unsigned vectors,
                       const BlockPosition& at) {
-    const LayerDescriptor& d = b.layer;
-    if (!b.described || !is_gemm(d) || tiled < d.tiled_activations) return false;
-    std::uint64_t tile = (tiled - d.tiled_activations) / (std::uint64_t(d.max_vectors) * d.tile_rows * kValue);
-    b.act_k_tile = std::uint32_t(tile % d.k_tiles), tile /= d.k_tiles;
-    b.act_chunk = std::uint32_t(tile % d.m_chunks), b.act_instance = std::uint32_t(tile / d.m_chunks);
-    if (b.act_instance >= d.instances) return false;
-    const std::uint64_t p0 = chunk_begin(d, b.act_chunk);
-    const std::uint64_t kt = min_u(d.tile_rows, d.k - std::uint64_t(b.act_k_tile) * d.tile_rows);
-    const std::uint64_t k0 = std::uint64_t(b.act_k_tile) * d.tile_rows + std::uint64_t(at.row) * at.rows;
+    if (!is_gemm(d) || d.m_chunks == 0) return false;
+    // A chunk's first k tile starts the buffer afresh; without raw pixels every tile does.
+    if (!d.raw || t.k_tile == 0 || !b.pixels.holds(t.instance, t.chunk)) b.pixels.reset(t.instance, t.chunk);
+    const std::int16_t* values = reinterpret_cast<const std::int16_t*>(bytes);
+    for (const PixelSpan& s : spans) {
+        b.pixels.put(s, values);
+        values += s.count;
+    }
+    b.act_instance = std::uint32_t(t.instance), b.act_chunk = std::uint32_t(t.chunk), b.act_k_tile = std::uint32_t(t.k_tile);
+    const std::uint64_t p0 = chunk_begin(d, t.chunk);
+    const std::uint64_t kt = min_u(d.tile_rows, d.k - t.k_tile * d.tile_rows);
+    const std::uint64_t k0 = t.k_tile * d.tile_rows + std::uint64_t(at.row) * at.rows;
     b.act_vectors = vectors;
     b.act_rows = block_extent(kt, at.row, at.rows);
     b.activations.assign(std::size_t(vectors) * b.act_rows, 0);
-    std::vector<std::int64_t> src(b.act_rows);
-    for (unsigned v = 0; v < vectors; ++v) {
-        for (unsigned i = 0; i < b.act_rows; ++i) src[i] = im2col(d, b.act_instance, p0 + v, k0 + i);
-        if (!gather(port, base + d.input[0], src, b.activations.data() + std::size_t(v) * b.act_rows)) return false;
-    }
+    // The Pod Memory's address generator expands the pixels into the tile's im2col vectors.
+    const ActivationWindow w = d.window();
+    for (unsigned v = 0; v < vectors; ++v)
+        for (unsigned i = 0; i < b.act_rows; ++i) {
+            std::uint64_t channel = 0, index = 0;
+            if (!element_of(d, w, t.instance, p0 + v, k0 + i, channel, index)) continue;  // padding
+            if (!b.pixels.get(channel, index, b.activations[std::size_t(v) * b.act_rows + i])) return false;
+        }
     return true;
 }
 

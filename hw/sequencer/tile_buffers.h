@@ -6,13 +6,12 @@
 // requantised values the next store writes out). Timing-only runs leave it
 // empty.
 //
-// The functions below are the arithmetic of a tile and the address
-// generators of the transfers whose data does not ride in them yet: they map
-// the tiled addresses of the instruction stream back to tensor elements
-// through the layer's descriptor (hw/isa/layer_descriptor.h) and move the
-// elements through a DataPort (the subarray's off-chip channel). Weights and
-// a GEMM layer's stores carry their data in their own transactions
-// (hw/sequencer/dma_runs.h, hw/isa/weight_layout.h).
+// The functions below are the arithmetic of a tile: they place the bytes a
+// GEMM layer's transfers carry (hw/sequencer/dma_runs.h,
+// hw/isa/weight_layout.h) into the buffers and expand the activation
+// buffer's raw pixels into the tile's im2col vectors. The SIMD layers' data
+// does not ride in their transfers yet: `simd` moves it through a DataPort
+// (the subarray's off-chip channel).
 
 #include <cstdint>
 #include <vector>
@@ -20,14 +19,34 @@
 #include "hw/fission/fission_topology.h"
 #include "hw/isa/layer_descriptor.h"
 #include "hw/isa/number_format.h"
+#include "hw/sequencer/dma_runs.h"
 #include "tlm/data_port.h"
 
 namespace planaria {
 
-/// This subarray's block in its logical array, and the subarray's size.
-struct BlockPosition {
-    unsigned row = 0, col = 0;    ///< block row and column in the logical array
-    unsigned rows = 0, cols = 0;  ///< PE rows and columns of one subarray
+/// The activation buffer's pixels: per channel plane of the GEMM instance,
+/// the elements the loads of the current M chunk brought (raw mode: all the
+/// chunk's k tiles expand them; else only the tile that loaded them).
+class PixelStore {
+public:
+    /// Empties it for the loads of `instance`'s chunk `chunk`.
+    void reset(std::uint64_t instance, std::uint64_t chunk);
+    bool holds(std::uint64_t instance, std::uint64_t chunk) const {
+        return valid_ && instance_ == instance && chunk_ == chunk;
+    }
+    void put(const PixelSpan& span, const std::int16_t* values);
+    /// Element `index` of plane `channel`; false when no load brought it.
+    bool get(std::uint64_t channel, std::uint64_t index, std::int16_t& value) const;
+
+private:
+    struct Plane {
+        std::uint64_t first = 0;              ///< plane index of values[0]
+        std::vector<std::int16_t> values;
+        std::vector<std::uint8_t> held;
+    };
+    bool valid_ = false;
+    std::uint64_t instance_ = 0, chunk_ = 0;
+    std::vector<Plane> planes_;
 };
 
 struct TileBuffers {
@@ -44,6 +63,7 @@ struct TileBuffers {
     std::uint32_t act_instance = 0, act_chunk = 0, act_k_tile = 0;
     unsigned act_vectors = 0, act_rows = 0;
     std::vector<std::int16_t> activations;  ///< act_vectors x act_rows
+    PixelStore pixels;                      ///< what the loads brought, before expansion
     // Output buffer.
     unsigned out_vectors = 0, out_cols = 0;
     std::vector<std::int64_t> outputs;      ///< out_vectors x out_cols
@@ -65,8 +85,12 @@ bool load_weights(TileBuffers& b, const unsigned char* bytes, std::uint64_t offs
 /// The bias the top subarray of a column loaded with the weights of the tile
 /// it issued (empty for a k tile after the first, or a layer without bias).
 const std::vector<std::int16_t>& column_bias(const TileBuffers& top);
-/// A LoadActivations of `vectors` vectors at the tiled address `tiled`.
-bool load_activations(TileBuffers& b, DataPort& port, std::uint64_t base, std::uint64_t tiled, unsigned vectors,
+/// A LoadActivations of tile `t` whose transfer brought `bytes`: the
+/// elements of `spans`, in order (dma_runs.h). Keeps them and expands the
+/// tile's `vectors` activation vectors of this subarray's rows. False when
+/// the tile needs an element no load of its chunk brought.
+bool load_activations(TileBuffers& b, const LayerDescriptor& d, const ActivationTile& t,
+                      const std::vector<PixelSpan>& spans, const unsigned char* bytes, unsigned vectors,
                       const BlockPosition& at);
 /// The tile of one logical array, once all its members have issued it:
 /// member (r, c) multiplies the activations of member (r, 0) by its weight

@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "compiler/activation_window.h"
+#include "compiler/activation_fetch.h"
 #include "compiler/compiler.h"
 #include "compiler/cost_model.h"
 #include "hw/fission/fission_configurations.h"
@@ -31,19 +31,26 @@ std::uint64_t out_h(const ActivationWindow& a) {
     return std::uint64_t((std::int64_t(a.in_h) + 2 * a.top - span) / a.sh + 1);
 }
 
-/// Every (row, column) any window of positions [p0, p1) reads, in bounds.
-std::uint64_t brute_force(const ActivationWindow& a, std::uint64_t p0, std::uint64_t p1) {
+/// Every (row, column) any window of positions [p0, p1) reads under taps [t0, t1], in bounds.
+std::set<std::pair<std::int64_t, std::int64_t>> touched(const ActivationWindow& a, std::uint64_t p0, std::uint64_t p1,
+                                                         unsigned t0, unsigned t1) {
     std::set<std::pair<std::int64_t, std::int64_t>> seen;
     for (std::uint64_t p = p0; p < p1; ++p) {
         const std::int64_t oy = std::int64_t(p / a.out_w), ox = std::int64_t(p % a.out_w);
-        for (unsigned ky = 0; ky < a.kh; ++ky)
-            for (unsigned kx = 0; kx < a.kw; ++kx) {
+        for (unsigned tap = t0; tap <= t1; ++tap) {
+            const unsigned ky = tap / a.kw, kx = tap % a.kw;
+            {
                 const std::int64_t iy = oy * a.sh - a.top + std::int64_t(ky) * a.dh;
                 const std::int64_t ix = ox * a.sw - a.left + std::int64_t(kx) * a.dw;
                 if (iy >= 0 && ix >= 0 && iy < std::int64_t(a.in_h) && ix < std::int64_t(a.in_w)) seen.insert({iy, ix});
             }
+        }
     }
-    return seen.size();
+    return seen;
+}
+
+std::uint64_t brute_force(const ActivationWindow& a, std::uint64_t p0, std::uint64_t p1) {
+    return touched(a, p0, p1, 0, a.kh * a.kw - 1).size();
 }
 
 }  // namespace
@@ -64,9 +71,54 @@ TEST_CASE("window pixels equal a brute-force count for every chunk of several ge
                 const std::uint64_t p0 = m * c / chunks, p1 = m * (c + 1) / chunks;
                 INFO("window " << a.kh << "x" << a.kw << " s" << a.sh << " d" << a.dh << " chunk " << p0 << ".." << p1);
                 CHECK(window_pixels(a, p0, p1) == brute_force(a, p0, p1));
+                // The footprint under a range of taps: the rows and columns themselves, in memory order.
+                for (unsigned t0 = 0; t0 < a.taps(); t0 += 2)
+                    for (unsigned t1 = t0; t1 < a.taps(); t1 += 3) {
+                        std::vector<std::pair<std::int64_t, std::int64_t>> listed;
+                        for (const FootprintRow& row : window_footprint(a, p0, p1, {t0, t1}))
+                            for (const auto& [x0, x1] : row.columns)
+                                for (std::int64_t x = x0; x <= x1; ++x) listed.emplace_back(row.iy, x);
+                        const auto want = touched(a, p0, p1, t0, t1);
+                        CHECK(listed == std::vector<std::pair<std::int64_t, std::int64_t>>(want.begin(), want.end()));
+                        CHECK(window_pixels(a, p0, p1, {t0, t1}) == want.size());
+                        // The DMA's runs: the pixels in plane order, a gap of at most `gap` read through.
+                        for (std::uint64_t gap : {0u, 1u, 3u}) {
+                            std::vector<PlaneRun> want_runs;
+                            for (const auto& [iy, ix] : want) {
+                                const std::uint64_t at = std::uint64_t(iy) * a.in_w + std::uint64_t(ix);
+                                if (!want_runs.empty() && at <= want_runs.back().first + want_runs.back().count + gap)
+                                    want_runs.back().count = at + 1 - want_runs.back().first;
+                                else
+                                    want_runs.push_back({at, 1});
+                            }
+                            const std::vector<PlaneRun> runs = window_runs(a, p0, p1, {t0, t1}, gap);
+                            REQUIRE(runs.size() == want_runs.size());
+                            std::uint64_t total = 0;
+                            for (std::size_t i = 0; i < runs.size(); ++i) {
+                                CHECK((runs[i].first == want_runs[i].first && runs[i].count == want_runs[i].count));
+                                total += runs[i].count;
+                            }
+                            CHECK(window_fetch(a, p0, p1, {t0, t1}, gap) == total);
+                        }
+                    }
             }
         }
     }
+}
+
+TEST_CASE("channel taps: the taps of a channel among a range of tap-major reduction rows", "[compiler][window]") {
+    for (std::uint64_t channels : {1u, 3u, 8u})
+        for (std::uint64_t k0 = 0; k0 < 30; k0 += 7)
+            for (std::uint64_t rows = 1; rows < 20; rows += 4)
+                for (std::uint64_t c = 0; c < channels; ++c) {
+                    std::uint64_t lo = ~0ull, hi = 0;
+                    for (std::uint64_t kk = k0; kk < k0 + rows; ++kk)
+                        if (kk % channels == c) lo = std::min(lo, kk / channels), hi = std::max(hi, kk / channels);
+                    TapRange taps;
+                    INFO(channels << " channels, rows " << k0 << "+" << rows << ", channel " << c);
+                    REQUIRE(channel_taps(channels, c, k0, rows, taps) == (lo != ~0ull));
+                    if (lo != ~0ull) CHECK((taps.first == lo && taps.last == hi));
+                }
 }
 
 TEST_CASE("a block row fetches each channel's pixels once and expands the taps on chip", "[compiler][window]") {
@@ -74,7 +126,7 @@ TEST_CASE("a block row fetches each channel's pixels once and expands the taps o
     // array (2 block rows of 32) a k tile holds 64 reduction rows.
     const ActivationWindow a = window(20, 20, 3, 1, 1, 1, 48);
     const std::uint64_t m = 400, k = 432, chunks = 3;
-    const ActivationFetch fetch(a, k, 64, 32, 2, m, chunks, 1u << 20);
+    const ActivationFetch fetch(a, k, 64, 32, 2, m, chunks, 1u << 20, 0);
     for (unsigned r = 0; r < 2; ++r) {
         REQUIRE(fetch.raw(r));
         // Block row r holds reduction rows 64 t + 32 r .. +31 of every k tile t; their channels:
@@ -89,12 +141,22 @@ TEST_CASE("a block row fetches each channel's pixels once and expands the taps o
             CHECK(sum == fetch.chunk_bytes(r, c));
         }
     }
-    // Without room for the pixels, every k tile fetches its im2col rows.
-    const ActivationFetch small(a, k, 64, 32, 2, m, chunks, 1024);
+    // Without room for the pixels, every k tile fetches the input rows of its
+    // own reduction rows' pixels: k tile 0's block row 0 holds tap 0 of
+    // channels 0..31.
+    const ActivationFetch small(a, k, 64, 32, 2, m, chunks, 1024, 0);
     CHECK_FALSE(small.raw(0));
-    CHECK(small.load_bytes(0, 0, 0) == small.chunk_size(0) * 32 * 2);
+    const std::uint64_t p1 = small.chunk_size(0);
+    CHECK(small.load_bytes(0, 0, 0) == 32 * touched(a, 0, p1, 0, 0).size() * 2);
+    CHECK(small.load_bytes(0, 0, 0) < p1 * 32 * 2);  // padding is not fetched
+    // Block row 1 of k tile 1: reduction rows 96..127, channels 0..31 of tap 2.
+    CHECK(small.load_bytes(1, 1, 0) == 32 * touched(a, 0, p1, 2, 2).size() * 2);
+    // Reading through the gaps between row segments (the DMA's runs) costs their pixels too.
+    const ActivationFetch through(a, k, 64, 32, 2, m, chunks, 1024, 2);
+    CHECK(through.load_bytes(0, 0, 0) == 32 * window_fetch(a, 0, p1, {0, 0}, 2) * 2);
+    CHECK(through.load_bytes(0, 0, 0) > small.load_bytes(0, 0, 0));
     // A 1x1 convolution gains nothing: its im2col rows are the pixels.
-    const ActivationFetch pointwise(window(20, 20, 1, 1, 1, 0, 64), 64, 32, 32, 1, m, chunks, 1u << 20);
+    const ActivationFetch pointwise(window(20, 20, 1, 1, 1, 0, 64), 64, 32, 32, 1, m, chunks, 1u << 20, 0);
     CHECK_FALSE(pointwise.raw(0));
 }
 

@@ -82,6 +82,6 @@ TEST_CASE("dma runs: a store that is not one of the layer's blocks has no runs",
     CHECK(store_runs(d, tiled + 4ull * 8 * 4 * 2, 6 * 2 * 2, {0, 0, 2, 2}).empty());  // beyond its instances
     LayerDescriptor simd = d;
     simd.type = std::uint32_t(LayerType::Add);
-    CHECK_FALSE(stores_generated(simd));
+    CHECK_FALSE(transfers_generated(simd));
     CHECK(store_runs(simd, tiled, 6 * 2 * 2, {0, 0, 2, 2}).empty());
 }
