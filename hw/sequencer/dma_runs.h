@@ -67,3 +67,30 @@ std::vector<DmaRun> activation_runs(const LayerDescriptor& d, const ActivationTi
 std::vector<DmaRun> store_runs(const LayerDescriptor& d, std::uint64_t tiled, std::uint64_t bytes, const BlockPosition& at);
 
 }  // namespace planaria
+
+namespace planaria {
+
+/// Whether a SIMD layer's loads and stores go through the generators below
+/// (every layer without a GEMM the chip computes functionally).
+bool simd_generated(const LayerDescriptor& d);
+
+/// This subarray's share of a SIMD layer (`d.position` of `d.subarrays`):
+/// elements [first, end) of the flattened output; for softmax, which
+/// normalises a position over its channels, positions [first, end) of every
+/// channel.
+struct SimdShare {
+    std::uint64_t first = 0, end = 0;
+};
+SimdShare simd_share(const LayerDescriptor& d);
+
+/// The operands the share reads, in memory order: spans of input j's
+/// flattened elements (PixelSpan::channel = j), joined through gaps of at
+/// most `gap` elements. Appended to `spans`.
+void simd_operand_spans(const LayerDescriptor& d, std::uint64_t gap, std::vector<PixelSpan>& spans);
+/// Where those spans lie in memory, adjacent ones merged.
+std::vector<DmaRun> simd_operand_runs(const LayerDescriptor& d, const std::vector<PixelSpan>& spans);
+/// Where the share's results go, in the order the SIMD segment produces
+/// them (element order; softmax: channel by channel).
+std::vector<DmaRun> simd_result_runs(const LayerDescriptor& d);
+
+}  // namespace planaria
