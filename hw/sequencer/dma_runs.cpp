@@ -12,6 +12,12 @@ namespace {
 
 constexpr std::uint64_t kValue = 2;  // bytes of an int16 element
 
+/// Appends `bytes` at `offset` to `runs`, as part of the last run where they follow it.
+void add_run(std::vector<DmaRun>& runs, std::uint64_t offset, std::uint64_t bytes) {
+    if (!runs.empty() && runs.back().offset + runs.back().bytes == offset) runs.back().bytes += bytes;
+    else runs.push_back({offset, bytes});
+}
+
 /// Offset of element `first` of plane `channel` of GEMM instance `instance`'s input.
 std::uint64_t plane_offset(const LayerDescriptor& d, std::uint64_t instance, std::uint64_t channel, std::uint64_t first) {
     const TensorShape in = d.in(0);
@@ -96,8 +102,7 @@ std::vector<DmaRun> activation_runs(const LayerDescriptor& d, const ActivationTi
     std::vector<DmaRun> runs;
     for (const PixelSpan& s : spans) {
         const std::uint64_t offset = plane_offset(d, t.instance, s.channel, s.first);
-        if (!runs.empty() && runs.back().offset + runs.back().bytes == offset) runs.back().bytes += s.count * kValue;
-        else runs.push_back({offset, s.count * kValue});
+        add_run(runs, offset, s.count * kValue);
     }
     return runs;
 }
@@ -127,8 +132,7 @@ std::vector<DmaRun> store_runs(const LayerDescriptor& d, std::uint64_t tiled, st
         const std::uint64_t channel = d.output_channel(inst, n0 + j);
         if (channel >= out.c) return {};
         const std::uint64_t offset = d.output + numerics::index(out, channel, p0 / out.w, p0 % out.w) * kValue;
-        if (!runs.empty() && runs.back().offset + runs.back().bytes == offset) runs.back().bytes += vectors * kValue;
-        else runs.push_back({offset, vectors * kValue});
+        add_run(runs, offset, vectors * kValue);
     }
     return runs;
 }
@@ -244,8 +248,7 @@ std::vector<DmaRun> simd_operand_runs(const LayerDescriptor& d, const std::vecto
     std::vector<DmaRun> runs;
     for (const PixelSpan& s : spans) {
         const std::uint64_t offset = d.input[s.channel] + s.first * kValue;
-        if (!runs.empty() && runs.back().offset + runs.back().bytes == offset) runs.back().bytes += s.count * kValue;
-        else runs.push_back({offset, s.count * kValue});
+        add_run(runs, offset, s.count * kValue);
     }
     return runs;
 }
@@ -259,8 +262,7 @@ std::vector<DmaRun> simd_result_runs(const LayerDescriptor& d) {
     std::vector<DmaRun> runs;
     for (std::uint64_t c = 0; c < o.c; ++c) {
         const std::uint64_t offset = d.output + (c * plane + s.first) * kValue, bytes = (s.end - s.first) * kValue;
-        if (!runs.empty() && runs.back().offset + runs.back().bytes == offset) runs.back().bytes += bytes;
-        else runs.push_back({offset, bytes});
+        add_run(runs, offset, bytes);
     }
     return runs;
 }
