@@ -75,7 +75,7 @@ Compilation Compiler::plan(const Model& model, const std::vector<LayerWork>& wor
         if (w.fused) {
             // Its cycles, traffic and SIMD energy are charged to the producing GEMM layer.
         } else if (!w.has_gemm()) {
-            choice.cost = cost_.simd_layer(w, k);
+            choice.cost = cost_.simd_layer(w, simd_traffic(model, work, i, k));
         } else {
             const std::uint64_t fused = fused_ops_after(work, i);
             for (std::size_t f = 0; f < c.configurations.size(); ++f) {
@@ -89,7 +89,6 @@ Compilation Compiler::plan(const Model& model, const std::vector<LayerWork>& wor
         }
         c.layers.push_back(choice);
     }
-    (void)model;
     return c;
 }
 
@@ -110,8 +109,10 @@ std::uint32_t clamp32(std::uint64_t v) { return std::uint32_t(std::min<std::uint
 constexpr std::uint8_t kSyncTenant = 1;  // Sync flags bit 0: all the tenant's subarrays, not one cluster
 constexpr std::uint8_t kSyncData = 2;    // Sync flags bit 1: later loads wait for the members' stores
 
-/// The descriptor fields every layer has: identity, tensors, window geometry.
-LayerDescriptor describe(const Model& model, const std::vector<LayerWork>& work, const DataLayout& data, std::size_t i,
+/// The descriptor fields every layer has: identity, tensors, window
+/// geometry; the tensors' addresses where `data` places them (without it,
+/// the shapes alone, as counting a transfer's bytes needs).
+LayerDescriptor describe(const Model& model, const std::vector<LayerWork>& work, const DataLayout* data, std::size_t i,
                          unsigned position, unsigned k) {
     const Layer& l = model.layers[i];
     LayerDescriptor d;
@@ -123,13 +124,13 @@ LayerDescriptor describe(const Model& model, const std::vector<LayerWork>& work,
         d.fused[f] = std::uint32_t(model.layers[j].type) + 1;
     d.inputs = std::uint32_t(l.inputs.size());
     for (unsigned j = 0; j < std::min<unsigned>(d.inputs, LayerDescriptor::kMaxInputs); ++j) {
-        d.input[j] = input_address(data, l.inputs[j]);
+        if (data) d.input[j] = input_address(*data, l.inputs[j]);
         d.in_shape[j][0] = std::uint32_t(l.in[j].c), d.in_shape[j][1] = std::uint32_t(l.in[j].h),
         d.in_shape[j][2] = std::uint32_t(l.in[j].w);
     }
-    d.output = data.outputs[i];
+    if (data) d.output = data->outputs[i];
     d.out_shape[0] = std::uint32_t(l.out.c), d.out_shape[1] = std::uint32_t(l.out.h), d.out_shape[2] = std::uint32_t(l.out.w);
-    if (data.weights[i]) d.weights = data.weights[i];
+    if (data && data->weights[i]) d.weights = data->weights[i];
     d.kh = l.kh, d.kw = l.kw, d.sh = l.sh, d.sw = l.sw, d.dh = l.dh, d.dw = l.dw;
     if (!l.in.empty()) {
         const numerics::WindowOrigin o = numerics::window_origin(l);
@@ -140,6 +141,19 @@ LayerDescriptor describe(const Model& model, const std::vector<LayerWork>& work,
 }
 
 }  // namespace
+
+SimdTraffic Compiler::share_traffic(const LayerDescriptor& share, const LayerWork& work) const {
+    if (simd_generated(share)) return planaria::simd_traffic(share, cfg_.offchip.read_through_bytes / 2, work.simd_ops);
+    return {ceil_div(work.input_bytes + work.weight_bytes, share.subarrays), ceil_div(work.output_bytes, share.subarrays),
+            ceil_div(work.simd_ops, share.subarrays)};
+}
+
+std::vector<SimdTraffic> Compiler::simd_traffic(const Model& model, const std::vector<LayerWork>& work, std::size_t i,
+                                                unsigned k) const {
+    std::vector<SimdTraffic> shares;
+    for (unsigned p = 0; p < k; ++p) shares.push_back(share_traffic(describe(model, work, nullptr, i, p, k), work[i]));
+    return shares;
+}
 
 std::vector<Instruction> Compiler::program(const Model& model, const std::vector<LayerWork>& work,
                                            const Compilation& c, unsigned position) const {
@@ -163,7 +177,7 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
         // the same tiles of a layer, whatever clusters they were in before.
         barrier = std::uint32_t(i) << 20;
         if (w.fused) continue;
-        LayerDescriptor desc = describe(model, work, data, i, position, c.k);
+        LayerDescriptor desc = describe(model, work, &data, i, position, c.k);
         // Layers exchange tensors through memory, across subarrays: a layer
         // starts when the tenant's previous stores are done.
         const auto data_barrier = [&] {
@@ -174,12 +188,20 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             data_barrier();
             const auto d = desc.encode();
             out.insert(out.end(), d.begin(), d.end());
-            // Element-wise work, shared evenly by the k subarrays' SIMD segments.
-            const std::uint64_t in_share = ceil_div(w.input_bytes + w.weight_bytes, c.k);
-            const std::uint64_t out_share = ceil_div(w.output_bytes, c.k);
-            if (in_share) out.push_back(Instruction::of(Opcode::LoadActivations, tensor_base + position * in_share, clamp32(in_share)));
-            out.push_back(Instruction::of(Opcode::Simd, ceil_div(w.simd_ops, c.k), 0, 0));
-            if (out_share) out.push_back(Instruction::of(Opcode::Store, tensor_base + position * out_share, clamp32(out_share)));
+            // Element-wise work, shared evenly by the k subarrays' SIMD segments:
+            // each loads its operands and stores its results where the
+            // tensors lie (hw/isa/simd_share.h). A layer the chip only times
+            // addresses its share of the tiled ranges instead.
+            const SimdTraffic share = share_traffic(desc, w);
+            const bool generated = simd_generated(desc);
+            const std::uint64_t load_at = generated ? 0 : tensor_base + position * share.operand_bytes;
+            const std::uint64_t store_at = generated ? 0 : tensor_base + position * share.result_bytes;
+            if (share.operand_bytes) out.push_back(Instruction::of(Opcode::LoadActivations, load_at, clamp32(share.operand_bytes)));
+            out.push_back(Instruction::of(Opcode::Simd, share.ops, 0, 0));
+            // The share's tile ends with its store, also an empty one: a
+            // preempted subarray stops there, its results out.
+            if (share.result_bytes || generated)
+                out.push_back(Instruction::of(Opcode::Store, store_at, clamp32(share.result_bytes)));
             tensor_base += w.output_bytes;
             continue;
         }

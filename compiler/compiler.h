@@ -85,10 +85,16 @@ public:
     /// The whole bundle.
     Bundle compile(const Model& model) const;
 
+    /// What the load and the store of each of the `k` subarrays' shares of
+    /// SIMD-only layer `i` move (hw/isa/simd_share.h), by position.
+    std::vector<SimdTraffic> simd_traffic(const Model& model, const std::vector<LayerWork>& work, std::size_t i,
+                                          unsigned k) const;
+
     const ArchConfig& config() const { return cfg_; }
     const CostModel& cost_model() const { return cost_; }
 
 private:
+    SimdTraffic share_traffic(const LayerDescriptor& share, const LayerWork& work) const;
     std::vector<Instruction> program(const Model& model, const std::vector<LayerWork>& work,
                                      const Compilation& c, unsigned position) const;
 

@@ -343,33 +343,44 @@ LayerCost CostModel::gemm_layer(const LayerWork& work, const FissionConfiguratio
     return total;
 }
 
-LayerCost CostModel::simd_layer(const LayerWork& work, unsigned k) const {
-    // Each of the k subarrays loads its share of the operands, runs its
-    // share of the operations on its SIMD segment, then stores its share of
-    // the result, on its pod's channel; the subarrays of a channel share it.
+LayerCost CostModel::simd_layer(const LayerWork& work, const std::vector<SimdTraffic>& shares) const {
+    // Each of the k subarrays loads the operands of its share of the outputs,
+    // runs its share of the operations on its SIMD segment, then stores its
+    // results, on its pod's channel; the subarrays of a channel share it.
     LayerCost c;
+    const unsigned k = unsigned(shares.size());
     c.tiles = k;
-    const std::uint64_t in_share = ceil_div(work.input_bytes + work.weight_bytes, k);
-    const std::uint64_t out_share = ceil_div(work.output_bytes, k);
-    std::vector<std::uint64_t> per_channel(cfg_.offchip.channels, 0);
-    for (unsigned s : canonical_region(floorplan_, k)) ++per_channel[channel_of(s)];
-    const std::uint64_t sharing = *std::max_element(per_channel.begin(), per_channel.end());
-    c.dram_bytes = work.input_bytes + work.output_bytes + work.weight_bytes;
-    c.simd_cycles = ceil_div(ceil_div(work.simd_ops, k), cfg_.simd.lanes) + cfg_.simd.pipeline_stages;
+    const std::vector<unsigned> region = canonical_region(floorplan_, k);
+    std::vector<std::uint64_t> loads_on(cfg_.offchip.channels, 0), stores_on(cfg_.offchip.channels, 0);
+    std::uint64_t operands = 0, results = 0, last_store = 0, busiest_segment = 0;
+    for (unsigned p = 0; p < k; ++p) {
+        busiest_segment = std::max(busiest_segment, shares[p].ops);
+        loads_on[channel_of(region[p])] += shares[p].operand_bytes;
+        stores_on[channel_of(region[p])] += shares[p].result_bytes;
+        operands += shares[p].operand_bytes, results += shares[p].result_bytes;
+        last_store = std::max(last_store, shares[p].result_bytes);
+    }
+    std::uint64_t busiest_loads = 0, busiest = 0;
+    for (unsigned ch = 0; ch < cfg_.offchip.channels; ++ch) {
+        busiest_loads = std::max(busiest_loads, loads_on[ch]);
+        busiest = std::max(busiest, loads_on[ch] + stores_on[ch]);
+    }
+    c.dram_bytes = operands + results;
+    c.simd_cycles = ceil_div(busiest_segment, cfg_.simd.lanes) + cfg_.simd.pipeline_stages;
     const double bpc = channel_bytes_per_cycle();
     // The subarrays sharing a channel get their loads one after another (a
     // load is one transfer), so each computes while the next loads: the
     // last starts when all loads are in and stores its share after; the
     // channel carries every load and store.
-    const double loads = double(sharing * in_share) / bpc;
-    const double all = double(sharing * (in_share + out_share)) / bpc;
+    const double loads = double(busiest_loads) / bpc;
+    const double all = double(busiest) / bpc;
     c.memory_cycles = std::uint64_t(std::ceil(all));
-    const double path = std::max(all, loads + double(c.simd_cycles) + double(out_share) / bpc);
-    c.cycles = std::uint64_t(std::ceil(path)) + (in_share ? latency_cycles_ : 0) + (out_share ? latency_cycles_ : 0);
+    const double path = std::max(all, loads + double(c.simd_cycles) + double(last_store) / bpc);
+    c.cycles = std::uint64_t(std::ceil(path)) + (operands ? latency_cycles_ : 0) + (results ? latency_cycles_ : 0);
     // The operands pass the activation buffers, the results the output buffers.
     Activity a;
-    a.activation_buffer_bits = (work.input_bytes + work.weight_bytes) * 8;
-    a.output_buffer_bits = work.output_bytes * 8;
+    a.activation_buffer_bits = operands * 8;
+    a.output_buffer_bits = results * 8;
     a.simd_ops = work.simd_ops;
     // Each subarray: the layer's overhead, its load, its SIMD operation, its store.
     a.instruction_bits = instruction_bits((layer_overhead_instructions() + 3) * k);

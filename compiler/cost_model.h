@@ -42,6 +42,7 @@
 #include "hw/fission/buffer_reach.h"
 #include "hw/fission/floorplan.h"
 #include "hw/isa/energy_breakdown.h"
+#include "hw/isa/simd_share.h"
 
 namespace planaria {
 
@@ -68,8 +69,9 @@ public:
     /// `fused_simd`: element-wise work of following layers done in write-back.
     LayerCost gemm_layer(const LayerWork& work, const FissionConfiguration& config, unsigned k,
                          std::uint64_t fused_simd_ops) const;
-    /// A SIMD-only layer on the SIMD segments of `k` subarrays.
-    LayerCost simd_layer(const LayerWork& work, unsigned k) const;
+    /// A SIMD-only layer on the SIMD segments of `shares.size()` subarrays,
+    /// position p moving shares[p] (Compiler::simd_traffic).
+    LayerCost simd_layer(const LayerWork& work, const std::vector<SimdTraffic>& shares) const;
 
     /// Bytes one off-chip channel delivers per cycle.
     double channel_bytes_per_cycle() const;

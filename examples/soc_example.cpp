@@ -10,9 +10,9 @@
 // eight subarrays each) and their data (random weights and inputs) into
 // memory, programs the sequencers over the bus (program base, tenant, data
 // base, doorbell) and waits for the completion interrupt. The accelerator
-// runs in functional mode: real int16 values flow through its tiles, read
-// and written by DMI through the router (by debug transport where a memory
-// refuses DMI). The CPU then reads every tensor the DNNs stored back over
+// runs in functional mode: real int16 values flow through its tiles, carried
+// by its timed bursts through the router (it asks for no DMI and uses no
+// debug transport). The CPU then reads every tensor the DNNs stored back over
 // the bus and compares it with a plain C++ reference execution, bit for bit.
 #include <algorithm>
 #include <iostream>

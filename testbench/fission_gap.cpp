@@ -32,8 +32,9 @@ std::vector<std::uint64_t> layer_cycles(const GapStep& step, const std::string& 
     for (const LayerChoice& l : c.layers) {
         const LayerWork& w = work.at(l.layer);
         const bool simd_only = !w.fused && !w.has_gemm();
-        cycles.push_back(step.one_simd_segment && simd_only ? compiler.cost_model().simd_layer(w, 1).cycles
-                                                            : l.cost.cycles);
+        cycles.push_back(step.one_simd_segment && simd_only
+                             ? compiler.cost_model().simd_layer(w, compiler.simd_traffic(model, work, l.layer, 1)).cycles
+                             : l.cost.cycles);
     }
     return cycles;
 }

@@ -34,10 +34,6 @@ Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg,
     host.register_transport_dbg(this, &Accelerator::transport_dbg);
     host.register_get_direct_mem_ptr(this, &Accelerator::get_direct_mem_ptr);
     to_registers_.bind(regs_.socket);
-    for (unsigned c = 0; c < cfg_.offchip.channels; ++c) {
-        memory[c].register_invalidate_direct_mem_ptr(this, &Accelerator::invalidate_direct_mem_ptr, int(c));
-        ports_.push_back(std::make_unique<DmiDataPort<MemorySocket>>(memory[c]));
-    }
     const sc_core::sc_time q = quantum.value_or(sc_core::sc_time(cfg_.host.quantum_ns, sc_core::SC_NS));
     for (unsigned s = 0; s < cfg_.subarray.count; ++s)
         sequencers_.push_back(
@@ -172,11 +168,6 @@ bool Accelerator<W>::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi&
 template <unsigned W>
 void Accelerator<W>::enable_functional_data(bool on) {
     functional_ = on;
-}
-
-template <unsigned W>
-void Accelerator<W>::invalidate_direct_mem_ptr(int channel, sc_dt::uint64 start, sc_dt::uint64 end) {
-    ports_.at(std::size_t(channel))->invalidate(start, end);
 }
 
 template <unsigned W>

@@ -8,7 +8,9 @@
 //    performance counters), interrupt status and enable;
 //  - `memory[c]`: one TLM-2.0 initiator socket per off-chip channel (one per
 //    Fission Pod by default); all traffic, instruction fetch included, goes
-//    through them, tagged with a TenantExtension;
+//    through them as b_transport bursts tagged with a TenantExtension. In a
+//    functional run the bursts carry the data; the chip asks for neither DMI
+//    nor debug transport;
 //  - `irq`: raised while an enabled interrupt (completion, error) is pending.
 //
 // Inside: the datapath modules (hw/datapath/systolic_datapath.h: the
@@ -35,7 +37,6 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "tlm/dmi_data_port.h"
 #include <tlm_utils/simple_target_socket.h>
 
 #include "hw/accelerator/tile_on_datapath.h"
@@ -83,9 +84,9 @@ public:
     void observe_tiles(const TileObserver& observer) {
         for (auto& q : sequencers_) q->observe(observer);
     }
-    /// Functional mode (call before the simulation starts): real data moves
-    /// through the tiles (untimed, by DMI where the memory grants it, else by
-    /// debug transport) next to the timed traffic, which stays the same.
+    /// Functional mode (call before the simulation starts): the timed
+    /// transfers carry real data, which the tiles compute on; the traffic
+    /// and its timing are those of a timing-only run.
     void enable_functional_data(bool on = true);
     bool functional() const { return functional_; }
     /// Fails the tenants of every busy sequencer (kSeqErrorAborted): those
@@ -121,11 +122,9 @@ private:
     void tile_boundary(unsigned subarray) override;
     void finished(unsigned subarray, bool error) override;
     TileBuffers* buffers(unsigned subarray) override { return functional_ ? &buffers_[subarray] : nullptr; }
-    DataPort& data_port(unsigned subarray) override { return *ports_[channel_of(subarray)]; }
     TileOutcome issue_tile(unsigned subarray, const TileIssue& tile) override;
     /// The tile of `subarray`'s logical array, issued by all its members.
     TileOutcome compute_tile(unsigned subarray);
-    void invalidate_direct_mem_ptr(int channel, sc_dt::uint64 start, sc_dt::uint64 end);
 
     struct Barrier {
         unsigned arrived = 0;
@@ -148,7 +147,6 @@ private:
     std::vector<std::uint64_t> program_base_, data_base_, context_;
     bool functional_ = false;
     std::vector<TileBuffers> buffers_;
-    std::vector<std::unique_ptr<DmiDataPort<MemorySocket>>> ports_;
     std::vector<std::uint32_t> tenant_;
     std::vector<bool> parked_;
     /// A program started (or resumed) here and its tenant has not formed its

@@ -5,16 +5,20 @@
 // (functional or timing only, so both take the same time on any memory);
 // in a functional run they carry the data.
 //
-// So far: a GEMM layer's activation loads (the input pixels of its tiles)
-// and stores (its output tiles into the planar output tensor). The SIMD
-// layers' transfers still address the compiler's tiled ranges; their data
-// moves beside them (hw/sequencer/tile_buffers.h).
+// A GEMM layer's activation loads fetch the input pixels of its tiles and
+// its stores put its output tiles into the planar output tensor; a SIMD
+// layer's share loads the operands its outputs read and stores its results
+// where the output tensor holds them. Only the layers the chip does not
+// compute functionally (LSTM, attention, embedding, detection) still address
+// the compiler's tiled ranges, which only time their traffic.
 
 #include <cstdint>
 #include <optional>
 #include <vector>
 
+#include "hw/isa/dma_run.h"
 #include "hw/isa/layer_descriptor.h"
+#include "hw/isa/simd_share.h"
 
 namespace planaria {
 
@@ -24,21 +28,9 @@ struct BlockPosition {
     unsigned rows = 0, cols = 0;  ///< PE rows and columns of one subarray
 };
 
-struct DmaRun {
-    std::uint64_t offset = 0;  ///< relative to the data base
-    std::uint64_t bytes = 0;
-};
-
 /// Whether the layer's activation loads and stores go through the generators
 /// below (the GEMM layers computed functionally: conv, depth-wise conv, FC).
 bool transfers_generated(const LayerDescriptor& d);
-
-/// `count` consecutive elements of one channel's plane of the input tensor
-/// (a flattened FC input is one plane), from element `first` of the plane.
-struct PixelSpan {
-    std::uint64_t channel = 0;  ///< within the GEMM instance: the activation buffer's plane
-    std::uint64_t first = 0, count = 0;
-};
 
 /// The tile an activation load's tiled address names.
 struct ActivationTile {
@@ -65,32 +57,5 @@ std::vector<DmaRun> activation_runs(const LayerDescriptor& d, const ActivationTi
 /// major: element (v, j) at j * vectors + v. Empty when the store is not one
 /// of the layer's output blocks of this subarray.
 std::vector<DmaRun> store_runs(const LayerDescriptor& d, std::uint64_t tiled, std::uint64_t bytes, const BlockPosition& at);
-
-}  // namespace planaria
-
-namespace planaria {
-
-/// Whether a SIMD layer's loads and stores go through the generators below
-/// (every layer without a GEMM the chip computes functionally).
-bool simd_generated(const LayerDescriptor& d);
-
-/// This subarray's share of a SIMD layer (`d.position` of `d.subarrays`):
-/// elements [first, end) of the flattened output; for softmax, which
-/// normalises a position over its channels, positions [first, end) of every
-/// channel.
-struct SimdShare {
-    std::uint64_t first = 0, end = 0;
-};
-SimdShare simd_share(const LayerDescriptor& d);
-
-/// The operands the share reads, in memory order: spans of input j's
-/// flattened elements (PixelSpan::channel = j), joined through gaps of at
-/// most `gap` elements. Appended to `spans`.
-void simd_operand_spans(const LayerDescriptor& d, std::uint64_t gap, std::vector<PixelSpan>& spans);
-/// Where those spans lie in memory, adjacent ones merged.
-std::vector<DmaRun> simd_operand_runs(const LayerDescriptor& d, const std::vector<PixelSpan>& spans);
-/// Where the share's results go, in the order the SIMD segment produces
-/// them (element order; softmax: channel by channel).
-std::vector<DmaRun> simd_result_runs(const LayerDescriptor& d);
 
 }  // namespace planaria

@@ -397,7 +397,7 @@ void SubarraySequencer::execute() {
             case Opcode::LoadActivations: load_activations(in, h, act); break;
             case Opcode::Compute: flow = compute(in, h, act); break;
             case Opcode::Simd: flow = simd(in, h); break;
-            case Opcode::Store: store(in, h); break;
+            case Opcode::Store: flow = store(in, h); break;
             case Opcode::Sync: flow = sync(in, h); break;
             case Opcode::Describe: describe(in.a32, in.a16); break;
             case Opcode::Data: break;  // payload outside a descriptor: nothing to do
@@ -497,10 +497,11 @@ void SubarraySequencer::load_activations(const Instruction& in, Horizon& h, Acti
     activity_.activation_buffer_bits += std::uint64_t(in.a32) * 8;
     act.in_use += entries;
     const std::uint64_t tiled = in.a64 + act_shift_;
-    // A SIMD layer's loads only time its traffic: the SIMD instruction
-    // reads its operands itself.
+    // A layer the chip only times reads its share of the tiled range.
     if (described_ && transfers_generated(desc_))
         fetch_activations(h, tiled, in.a32, std::max<unsigned>(in.a16, 1), room);
+    else if (described_ && simd_generated(desc_))
+        fetch_operands(h, in.a32, room);
     else
         read_operands(h, data_base_ + tiled, in.a32, room);
 }
@@ -517,19 +518,32 @@ void SubarraySequencer::fetch_activations(Horizon& h, std::uint64_t tiled, std::
     spans_.clear();
     activation_spans(desc_, block(), *tile, cfg_.offchip.read_through_bytes / 2, spans_);
     const std::vector<DmaRun> runs = activation_runs(desc_, *tile, spans_);
+    if (!read_generated(h, runs, bytes, not_before)) return;
+    if (!functional::load_activations(*services_.buffers(subarray_), desc_, *tile, spans_, staging_.data(), vectors,
+                                      block()))
+        fail(rm::kSeqErrorFunctional);
+}
+
+void SubarraySequencer::fetch_operands(Horizon& h, std::uint64_t bytes, sc_core::sc_time not_before) {
+    spans_.clear();
+    simd_operand_spans(desc_, cfg_.offchip.read_through_bytes / 2, spans_);
+    if (!read_generated(h, simd_operand_runs(desc_, spans_), bytes, not_before)) return;
+    functional::load_operands(*services_.buffers(subarray_), spans_, staging_.data());
+}
+
+bool SubarraySequencer::read_generated(Horizon& h, const std::vector<DmaRun>& runs, std::uint64_t bytes,
+                                       sc_core::sc_time not_before) {
     std::uint64_t generated = 0;
     for (const DmaRun& r : runs) generated += r.bytes;
     if (bytes != kAnyBytes && generated != bytes) {  // the program and its descriptor disagree
         fail(rm::kSeqErrorFunctional);
-        return;
+        return false;
     }
-    TileBuffers* b = services_.buffers(subarray_);
-    if (b) staging_.assign(generated, 0);
+    const bool functional = services_.buffers(subarray_) != nullptr;
+    if (functional) staging_.assign(generated, 0);
     const std::uint32_t before = error_;
-    read_operands(h, runs.data(), runs.size(), not_before, b ? staging_.data() : nullptr);
-    if (!b || error_ != before) return;  // timing only, or the memory refused it: ERROR 2 already
-    if (!functional::load_activations(*b, desc_, *tile, spans_, staging_.data(), vectors, block()))
-        fail(rm::kSeqErrorFunctional);
+    read_operands(h, runs.data(), runs.size(), not_before, functional ? staging_.data() : nullptr);
+    return functional && error_ == before;  // timing only, or the memory refused it: ERROR 2 already
 }
 
 SubarraySequencer::Flow SubarraySequencer::compute(const Instruction& in, Horizon& h, ActivationBuffer& act) {
@@ -594,27 +608,28 @@ SubarraySequencer::Flow SubarraySequencer::simd(const Instruction& in, Horizon& 
     activity_.simd_ops += in.a64;
     ++tiles_;  // a SIMD layer is one tile on each of the tenant's subarrays, as the table counts it
     if (observer_) observer_({subarray_, tenant_, layer_, start, h.compute_free});
+    const bool generated = described_ && simd_generated(desc_);
     if (TileBuffers* b = services_.buffers(subarray_))
-        if (!functional::simd(*b, services_.data_port(subarray_), data_base_,
-                              numerics::NumberFormat{cfg_.data.activation_bits}))
-            fail(rm::kSeqErrorFunctional);
-    if (preempt_requested_ && !error_) {
+        if (!functional::simd(*b, numerics::NumberFormat{cfg_.data.activation_bits})) fail(rm::kSeqErrorFunctional);
+    // The share's tile ends with its store (the results are not saved in a context).
+    if (preempt_requested_ && !error_ && !generated) {
         checkpoint(h);
         return Flow::Stopped;
     }
     return Flow::Continue;
 }
 
-void SubarraySequencer::store(const Instruction& in, Horizon& h) {
+SubarraySequencer::Flow SubarraySequencer::store(const Instruction& in, Horizon& h) {
     const sc_core::sc_time issue = std::max({h.write_free, now(), h.compute_free});
     const std::uint64_t tiled = in.a64 + store_shift_;
     TileBuffers* b = services_.buffers(subarray_);
+    const bool simd_share = described_ && simd_generated(desc_);
     if (described_ && transfers_generated(desc_)) {
         // A GEMM layer's output block goes where the tensor lies, column by column (dma_runs.h).
         const std::vector<DmaRun> runs = store_runs(desc_, tiled, in.a32, block());
         if (runs.empty()) {
             fail(rm::kSeqErrorFunctional);
-            return;
+            return Flow::Continue;
         }
         unsigned char* data = nullptr;
         if (b) {
@@ -622,7 +637,7 @@ void SubarraySequencer::store(const Instruction& in, Horizon& h) {
             const std::uint64_t cols = std::uint64_t(b->out_cols), vectors = b->out_vectors;
             if (cols * vectors * 2 != in.a32) {
                 fail(rm::kSeqErrorFunctional);
-                return;
+                return Flow::Continue;
             }
             staging_.assign(in.a32, 0);
             std::int16_t* out = reinterpret_cast<std::int16_t*>(staging_.data());
@@ -631,12 +646,28 @@ void SubarraySequencer::store(const Instruction& in, Horizon& h) {
             data = staging_.data();
         }
         h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, runs.data(), runs.size(), issue, data));
+    } else if (simd_share) {
+        // A SIMD share's results go where the output tensor holds them (hw/isa/simd_share.h).
+        const std::vector<DmaRun> runs = simd_result_runs(desc_);
+        std::uint64_t bytes = 0;
+        for (const DmaRun& r : runs) bytes += r.bytes;
+        if (bytes != in.a32 || (b && b->results.size() * 2 != bytes)) {
+            fail(rm::kSeqErrorFunctional);
+            return Flow::Continue;
+        }
+        unsigned char* data = b ? reinterpret_cast<unsigned char*>(b->results.data()) : nullptr;
+        h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, runs.data(), runs.size(), issue, data));
     } else {
         h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_ + tiled, in.a32, issue));
     }
     h.write_free = issue;
     held_vectors_ = held_cols_ = 0;
     activity_.output_buffer_bits += std::uint64_t(in.a32) * 8;
+    if (simd_share && preempt_requested_ && !error_) {
+        checkpoint(h);
+        return Flow::Stopped;
+    }
+    return Flow::Continue;
 }
 
 SubarraySequencer::Flow SubarraySequencer::sync(const Instruction& in, Horizon& h) {

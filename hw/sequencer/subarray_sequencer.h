@@ -95,10 +95,9 @@ public:
     /// The fission state of `subarray` now, and the one it staged (if any).
     virtual void configuration(unsigned subarray, std::uint32_t& state, unsigned& selector) const = 0;
     virtual bool staged_configuration(unsigned subarray, std::uint32_t& state, unsigned& selector) const = 0;
-    /// Functional runs: the subarray's on-chip data and its untimed path to
-    /// memory (nullptr in timing-only runs).
+    /// Functional runs: the subarray's on-chip data (nullptr in timing-only
+    /// runs). Its data moves only in the timed transfers.
     virtual TileBuffers* buffers(unsigned subarray) = 0;
-    virtual DataPort& data_port(unsigned subarray) = 0;
     /// A Compute instruction of `subarray`: a subarray alone computes its
     /// tile now; a cluster's tile is computed when its barrier completes.
     virtual TileOutcome issue_tile(unsigned subarray, const TileIssue& tile) = 0;
@@ -237,6 +236,13 @@ private:
                            sc_core::sc_time not_before);
     /// `bytes` of a reload after a preemption: whatever the generator says.
     static constexpr std::uint64_t kAnyBytes = ~0ull;
+    /// The LoadActivations of `bytes` of a SIMD layer's share: its operands,
+    /// where the input tensors hold them (hw/isa/simd_share.h).
+    void fetch_operands(Horizon& h, std::uint64_t bytes, sc_core::sc_time not_before);
+    /// The runs of a load the program says carries `bytes` (else ERROR 5),
+    /// read into the staging buffer in a functional run. False when the
+    /// bytes did not arrive (a refusal is ERROR 2 already).
+    bool read_generated(Horizon& h, const std::vector<DmaRun>& runs, std::uint64_t bytes, sc_core::sc_time not_before);
     /// A weight load of `bytes` at `offset` (data-relative) into `slot`: timed,
     /// and in a functional run the bytes it carries fill the slot.
     void fetch_weights(Horizon& h, std::uint64_t offset, std::uint64_t bytes, unsigned slot);
@@ -245,7 +251,7 @@ private:
     void load_activations(const Instruction& in, Horizon& h, ActivationBuffer& act);
     Flow compute(const Instruction& in, Horizon& h, ActivationBuffer& act);
     Flow simd(const Instruction& in, Horizon& h);
-    void store(const Instruction& in, Horizon& h);
+    Flow store(const Instruction& in, Horizon& h);
     Flow sync(const Instruction& in, Horizon& h);
     /// Reads the descriptor carried by the `slots` Data instructions at the PC.
     void describe(std::uint32_t bytes, unsigned slots);
@@ -284,7 +290,7 @@ private:
     bool described_ = false;
     std::vector<SequencerContext::WeightLoad> weights_;  ///< resident weights: those loaded since the last tile run began
     std::uint64_t raw_load_ = 0;             ///< 1 + the tiled address of the last load of raw pixels (SequencerContext)
-    std::vector<PixelSpan> spans_;           ///< the activation load in flight
+    std::vector<PixelSpan> spans_;           ///< the activation or operand load in flight
     bool weights_after_tile_ = false;                     ///< a tile ran since the last weight load
     std::uint64_t held_vectors_ = 0, held_cols_ = 0;      ///< intermediate results in the output buffer
     Activity activity_;

@@ -189,36 +189,47 @@ void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members
 
 namespace {
 
-bool read_tensor(DataPort& port, std::uint64_t address, const TensorShape& s, std::vector<std::int16_t>& out) {
-    out.assign(s.elements(), 0);
-    return port.read(address, out.data(), out.size() * kValue);
-}
+/// The operands a SIMD share's load brought, by input and flattened index;
+/// reading one it did not bring marks the share failed.
+class Operands {
+public:
+    explicit Operands(const PixelStore& store) : store_(store) {}
+    std::int16_t operator()(unsigned input, std::uint64_t index) {
+        std::int16_t v = 0;
+        if (!store_.get(input, index, v)) missing_ = true;
+        return v;
+    }
+    bool missing() const { return missing_; }
+
+private:
+    const PixelStore& store_;
+    bool missing_ = false;
+};
 
 /// Output element `e` (memory index) of a one- or two-input element-wise or window layer.
-std::int16_t element(const numerics::NumberFormat& format, const LayerDescriptor& d, const std::vector<std::vector<std::int16_t>>& in,
-                     std::uint64_t e) {
+std::int16_t element(const numerics::NumberFormat& format, const LayerDescriptor& d, Operands& in, std::uint64_t e) {
     const TensorShape o = d.out(), i0 = d.in(0);
     const numerics::Coordinates at = numerics::coordinates(o, e);
     const std::uint64_t c = at.c, y = at.h, x = at.w;
     switch (d.layer_type()) {
-        case LayerType::Add: return format.saturate(std::int64_t(in[0][e]) + in[1][e]);
+        case LayerType::Add: return format.saturate(std::int64_t(in(0, e)) + in(1, e));
         case LayerType::Mul: {
             const bool broadcast = d.in(1).h == 1 && d.in(1).w == 1 && (i0.h != 1 || i0.w != 1);
-            return format.requantize(std::int64_t(in[0][e]) * in[1][broadcast ? c : e]);
+            return format.requantize(std::int64_t(in(0, e)) * in(1, broadcast ? c : e));
         }
         case LayerType::Concat: {
             std::uint64_t ch = c;
             for (unsigned j = 0; j < d.inputs; ++j) {
                 const TensorShape s = d.in(j);
-                if (ch < s.c) return in[j][numerics::index(s, ch, y, x)];
+                if (ch < s.c) return in(j, numerics::index(s, ch, y, x));
                 ch -= s.c;
             }
             return 0;
         }
-        case LayerType::Upsample: return in[0][numerics::index(i0, c, y / d.scale, x / d.scale)];
+        case LayerType::Upsample: return in(0, numerics::index(i0, c, y / d.scale, x / d.scale));
         case LayerType::GlobalAvgPool: {
             std::int64_t sum = 0;
-            for (std::uint64_t p = 0; p < i0.h * i0.w; ++p) sum += in[0][numerics::index(i0, c, p / i0.w, p % i0.w)];
+            for (std::uint64_t p = 0; p < i0.h * i0.w; ++p) sum += in(0, numerics::index(i0, c, p / i0.w, p % i0.w));
             return format.average(sum, std::int64_t(i0.h * i0.w));
         }
         case LayerType::MaxPool:
@@ -229,43 +240,52 @@ std::int16_t element(const numerics::NumberFormat& format, const LayerDescriptor
                 for (unsigned kx = 0; kx < d.kw; ++kx) {
                     const std::int64_t iy = std::int64_t(y * d.sh) - d.top + ky, ix = std::int64_t(x * d.sw) - d.left + kx;
                     if (iy < 0 || ix < 0 || iy >= std::int64_t(i0.h) || ix >= std::int64_t(i0.w)) continue;
-                    const std::int16_t v = in[0][numerics::index(i0, c, std::uint64_t(iy), std::uint64_t(ix))];
+                    const std::int16_t v = in(0, numerics::index(i0, c, std::uint64_t(iy), std::uint64_t(ix)));
                     top = count == 0 ? v : std::max(top, v);
                     sum += v, ++count;
                 }
             if (d.layer_type() == LayerType::MaxPool) return top;
             return count ? format.average(sum, count) : 0;
         }
-        default: return format.elementwise(d.layer_type(), in[0][e]);
+        default: return format.elementwise(d.layer_type(), in(0, e));
     }
 }
 
 }  // namespace
 
-bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base, const numerics::NumberFormat& format) {
+void load_operands(TileBuffers& b, const std::vector<PixelSpan>& spans, const unsigned char* bytes) {
+    b.pixels.reset(~0ull, ~0ull);
+    const std::int16_t* values = reinterpret_cast<const std::int16_t*>(bytes);
+    for (const PixelSpan& s : spans) {
+        b.pixels.put(s, values);
+        values += s.count;
+    }
+}
+
+bool simd(TileBuffers& b, const numerics::NumberFormat& format) {
     const LayerDescriptor& d = b.layer;
-    if (!b.described || !numerics::supported(d.layer_type()) || d.inputs > LayerDescriptor::kMaxInputs) return false;
-    std::vector<std::vector<std::int16_t>> in(d.inputs);
-    for (unsigned j = 0; j < d.inputs; ++j)
-        if (!read_tensor(port, base + d.input[j], d.in(j), in[j])) return false;
+    b.results.clear();
+    if (!b.described || !simd_generated(d)) return false;
+    const SimdShare share = simd_share(d);
+    if (share.end <= share.first) return true;
+    Operands in(b.pixels);
     const TensorShape o = d.out();
     if (d.layer_type() == LayerType::Softmax) {
         // Softmax normalises over the channels of a position (a plane apart):
-        // shares are whole positions, written channel by channel.
-        const std::uint64_t plane = o.h * o.w;
-        const std::uint64_t p0 = plane * d.position / d.subarrays, p1 = plane * (d.position + 1) / d.subarrays;
-        if (p1 == p0) return true;
-        std::vector<std::int16_t> out(o.elements(), 0);
-        for (std::uint64_t p = p0; p < p1; ++p) format.softmax(in[0].data() + p, out.data() + p, o.c, plane);
-        for (std::uint64_t c = 0; c < o.c; ++c)
-            if (!port.write(base + d.output + (c * plane + p0) * kValue, out.data() + c * plane + p0, (p1 - p0) * kValue))
-                return false;
-        return true;
+        // the share's results go out channel by channel.
+        const std::uint64_t plane = o.h * o.w, count = share.end - share.first;
+        b.results.assign(count * o.c, 0);
+        std::vector<std::int16_t> position(o.c), normalised(o.c);
+        for (std::uint64_t p = share.first; p < share.end; ++p) {
+            for (std::uint64_t c = 0; c < o.c; ++c) position[c] = in(0, c * plane + p);
+            format.softmax(position.data(), normalised.data(), o.c, 1);
+            for (std::uint64_t c = 0; c < o.c; ++c) b.results[c * count + (p - share.first)] = normalised[c];
+        }
+    } else {
+        b.results.resize(share.end - share.first);
+        for (std::uint64_t e = share.first; e < share.end; ++e) b.results[e - share.first] = element(format, d, in, e);
     }
-    const std::uint64_t e0 = o.elements() * d.position / d.subarrays, e1 = o.elements() * (d.position + 1) / d.subarrays;
-    std::vector<std::int16_t> out(e1 - e0);
-    for (std::uint64_t e = e0; e < e1; ++e) out[e - e0] = element(format, d, in, e);
-    return out.empty() || port.write(base + d.output + e0 * kValue, out.data(), out.size() * kValue);
+    return !in.missing();
 }
 
 }  // namespace planaria::functional

@@ -7,11 +7,11 @@
 // empty.
 //
 // The functions below are the arithmetic of a tile: they place the bytes a
-// GEMM layer's transfers carry (hw/sequencer/dma_runs.h,
-// hw/isa/weight_layout.h) into the buffers and expand the activation
-// buffer's raw pixels into the tile's im2col vectors. The SIMD layers' data
-// does not ride in their transfers yet: `simd` moves it through a DataPort
-// (the subarray's off-chip channel).
+// layer's transfers carry (hw/sequencer/dma_runs.h, hw/isa/weight_layout.h,
+// hw/isa/simd_share.h) into the buffers, expand the activation buffer's raw
+// pixels into the tile's im2col vectors, and compute a SIMD layer's share
+// from the operands its load brought. Nothing reaches memory but through the
+// transfers.
 
 #include <cstdint>
 #include <vector>
@@ -20,7 +20,6 @@
 #include "hw/isa/layer_descriptor.h"
 #include "hw/isa/number_format.h"
 #include "hw/sequencer/dma_runs.h"
-#include "tlm/data_port.h"
 
 namespace planaria {
 
@@ -67,6 +66,7 @@ struct TileBuffers {
     // Output buffer.
     unsigned out_vectors = 0, out_cols = 0;
     std::vector<std::int64_t> outputs;      ///< out_vectors x out_cols
+    std::vector<std::int16_t> results;      ///< a SIMD share's results, in the order its store writes them
     // The tile this subarray takes part in (set by Compute, used when its cluster computes).
     struct Pending {
         bool valid = false, accumulate = false;
@@ -99,8 +99,13 @@ bool load_activations(TileBuffers& b, const LayerDescriptor& d, const Activation
 /// bias its top member loaded), which requantises after the last k tile.
 /// Values saturate to `format` (the chip's activation width).
 void compute(const LogicalArray& array, const std::vector<TileBuffers*>& members, const numerics::NumberFormat& format);
-/// The share of an element-wise layer that falls to this subarray.
-bool simd(const TileBuffers& b, DataPort& port, std::uint64_t base, const numerics::NumberFormat& format);
+/// A SIMD share's load that brought `bytes`: the operands of `spans`, in
+/// order (hw/isa/simd_share.h); planes are the layer's inputs.
+void load_operands(TileBuffers& b, const std::vector<PixelSpan>& spans, const unsigned char* bytes);
+/// The SIMD segment computes this subarray's share of the layer into
+/// `results`, from the operands its load brought. False when it needs one
+/// the load did not bring, or the layer is none the SIMD segment computes.
+bool simd(TileBuffers& b, const numerics::NumberFormat& format);
 
 }  // namespace functional
 }  // namespace planaria

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "hw/isa/number_format.h"
-#include "hw/sequencer/dma_runs.h"
+#include "hw/isa/simd_share.h"
 
 using namespace planaria;
 
@@ -123,4 +123,42 @@ TEST_CASE("dma runs: a SIMD layer's share reads exactly the operands its outputs
                 }
                 CHECK(written == (s.end - s.first) * 2);
             }
+}
+
+TEST_CASE("dma runs: a SIMD share's traffic is what its runs move, its operations in proportion to its outputs",
+          "[dma]") {
+    // Softmax over 10 channels of a 1x3 map: shares are positions, each
+    // with all its channels; an Add over 5x6x7: shares are elements.
+    LayerDescriptor softmax = simd_layer(LayerType::Softmax, {10, 1, 3}, {{10, 1, 3}});
+    LayerDescriptor add = simd_layer(LayerType::Add, {5, 6, 7}, {{5, 6, 7}, {5, 6, 7}});
+    const std::uint64_t softmax_ops = 30, add_ops = 210;
+    for (std::uint32_t k : {1u, 2u, 4u}) {
+        std::uint64_t ops = 0, results = 0;
+        for (std::uint32_t pos = 0; pos < k; ++pos) {
+            softmax.subarrays = k, softmax.position = pos;
+            const SimdShare s = simd_share(softmax);
+            const SimdTraffic t = simd_traffic(softmax, 0, softmax_ops);
+            INFO("softmax share " << pos << " of " << k);
+            CHECK(t.operand_bytes == (s.end - s.first) * 10 * 2);
+            CHECK(t.result_bytes == (s.end - s.first) * 10 * 2);
+            CHECK(t.ops == (s.end - s.first) * 10);  // ten operations per position
+            ops += t.ops, results += t.result_bytes;
+        }
+        CHECK(ops == softmax_ops);
+        CHECK(results == 30 * 2);
+        ops = 0;
+        for (std::uint32_t pos = 0; pos < k; ++pos) {
+            add.subarrays = k, add.position = pos;
+            const SimdShare s = simd_share(add);
+            const SimdTraffic t = simd_traffic(add, 0, add_ops);
+            CHECK(t.operand_bytes == 2 * (s.end - s.first) * 2);  // both inputs
+            CHECK(t.result_bytes == (s.end - s.first) * 2);
+            ops += t.ops;
+        }
+        CHECK(ops == add_ops);
+    }
+    // Four subarrays on three positions: one share is empty and does nothing.
+    softmax.subarrays = 4, softmax.position = 0;
+    const SimdTraffic none = simd_traffic(softmax, 0, softmax_ops);
+    CHECK(none.operand_bytes + none.result_bytes + none.ops == 0);
 }

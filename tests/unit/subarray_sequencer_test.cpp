@@ -25,7 +25,6 @@
 #include "hw/isa/instruction.h"
 #include "hw/sequencer/sequencer_context.h"
 #include "hw/sequencer/subarray_sequencer.h"
-#include "tlm/data_port.h"
 #include "tlm/register_map.h"
 #include "tlm/tenant_extension.h"
 
@@ -151,28 +150,10 @@ public:
         return true;
     }
     TileBuffers* buffers(unsigned) override { return nullptr; }  // timing only
-    DataPort& data_port(unsigned) override { return port_; }
     TileOutcome issue_tile(unsigned, const TileIssue&) override { return {}; }
     bool reconfiguration_pending() const override { return false; }
     void tile_boundary(unsigned) override {}
     void finished(unsigned subarray, bool error) override { finishes.push_back({subarray, error}); }
-
-private:
-    /// The untimed path to the same bytes.
-    struct Port : DataPort {
-        std::vector<std::uint8_t>& bytes;
-        explicit Port(std::vector<std::uint8_t>& b) : bytes(b) {}
-        bool read(std::uint64_t address, void* data, std::uint64_t n) override {
-            if (address + n > bytes.size()) return false;
-            std::memcpy(data, bytes.data() + address, n);
-            return true;
-        }
-        bool write(std::uint64_t address, const void* data, std::uint64_t n) override {
-            if (address + n > bytes.size()) return false;
-            std::memcpy(bytes.data() + address, data, n);
-            return true;
-        }
-    } port_{memory};
 };
 
 LogicalArray alone(unsigned subarray) { return {1, 1, {subarray}, false, false}; }
