@@ -4,10 +4,12 @@
 // scheduler) and one macro-instruction stream per subarray (read by the
 // hardware's sequencers). Written as a versioned binary file (bundle_io.h).
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "compiler/data_layout.h"
 #include "hw/isa/energy_breakdown.h"
 #include "hw/isa/instruction.h"
 
@@ -50,6 +52,9 @@ struct SubarrayProgram {
 struct CompiledForK {
     ConfigurationTable table;
     std::vector<SubarrayProgram> programs;  ///< one per subarray of the region
+    /// Bytes of the DATA region the programs address: the tensors, then the
+    /// scratch of the layers the chip only times (compiler/data_layout.h).
+    std::uint64_t data_bytes = 0;
 };
 
 struct Bundle {
@@ -58,7 +63,17 @@ struct Bundle {
     std::uint64_t arch_fingerprint = 0;  ///< of the fully expanded architecture (bundles are per architecture)
     std::string arch_name;
     std::uint64_t model_macs = 0, model_params = 0;
+    /// Where the tensors and weights lie in the DATA and WEIGHTS regions
+    /// (offsets from the region's base) and how large the weights are.
+    DataLayout data;
     std::vector<CompiledForK> per_k;     ///< index k-1
+
+    /// The DATA region every subarray count's programs fit.
+    std::uint64_t data_region_bytes() const {
+        std::uint64_t most = data.tensor_bytes;
+        for (const CompiledForK& c : per_k) most = std::max(most, c.data_bytes);
+        return most;
+    }
 };
 
 }  // namespace planaria

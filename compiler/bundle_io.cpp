@@ -21,7 +21,7 @@ constexpr char kMagic[8] = {'P', 'L', 'N', 'R', 'B', 'N', 'D', 'L'};
 // before anything is allocated for them.
 constexpr std::uint64_t kMinLayerEntryBytes = 4 + 4 + 3 * 4 + 6 * 8 + 8;
 constexpr std::uint64_t kMinProgramBytes = 4 + 4;
-constexpr std::uint64_t kMinCompiledForKBytes = 4 + 4 + 4;
+constexpr std::uint64_t kMinCompiledForKBytes = 4 + 4 + 4 + 8;
 
 std::uint64_t fnv1a64(const std::uint8_t* data, std::size_t size) {
     std::uint64_t hash = 0xcbf29ce484222325ull;
@@ -189,6 +189,15 @@ Bundle read_payload(PayloadReader& in) {
     b.arch_name = in.str("arch_name");
     b.model_macs = in.u64("model_macs");
     b.model_params = in.u64("model_params");
+    const auto offsets = [&](std::vector<std::uint64_t>& v, const std::string& what) {
+        v.resize(in.count(8, what));
+        for (std::size_t i = 0; i < v.size(); ++i) v[i] = in.u64(what + " " + std::to_string(i));
+    };
+    offsets(b.data.inputs, "input offsets");
+    offsets(b.data.outputs, "output offsets");
+    offsets(b.data.weights, "weight offsets");
+    b.data.weight_bytes = in.u64("weight_bytes");
+    b.data.tensor_bytes = in.u64("tensor_bytes");
     const std::uint32_t ks = in.count(kMinCompiledForKBytes, "per_k entries");
     b.per_k.resize(ks);
     for (std::uint32_t k = 0; k < ks; ++k) {
@@ -201,6 +210,7 @@ Bundle read_payload(PayloadReader& in) {
         const std::uint32_t programs = in.count(kMinProgramBytes, "programs at " + at_k(k));
         c.programs.reserve(programs);
         for (std::uint32_t p = 0; p < programs; ++p) c.programs.push_back(read_program(in, k, p));
+        c.data_bytes = in.u64("data_bytes at " + at_k(k));
     }
     if (in.remaining() != 0)
         in.fail(std::to_string(in.remaining()) + " trailing bytes in the payload after the bundle (at payload offset " +
@@ -231,7 +241,9 @@ std::string bundle_summary(const Bundle& b) {
        << "model            " << b.model_key << " (" << b.model_name << "), " << b.model_macs << " MACs, "
        << b.model_params << " parameters\n"
        << "architecture     " << b.arch_name << ", fingerprint " << hex(b.arch_fingerprint, 16) << "\n"
-       << "subarray counts  " << b.per_k.size() << " (tables for k = 1.." << b.per_k.size() << ")\n\n"
+       << "subarray counts  " << b.per_k.size() << " (tables for k = 1.." << b.per_k.size() << ")\n"
+       << "memory           weights " << b.data.weight_bytes << " bytes, tensors " << b.data.tensor_bytes
+       << " bytes, data region " << b.data_region_bytes() << " bytes at most (tensors and scratch)\n\n"
        << "   k  layers      tiles         cycles    DRAM MB  x compulsory  streams  instructions        bytes\n";
     std::uint64_t total = 0;
     for (const CompiledForK& c : b.per_k) {
@@ -262,6 +274,12 @@ std::vector<std::uint8_t> serialize(const Bundle& b) {
     w.str(b.arch_name, "arch_name");
     w.u64(b.model_macs);
     w.u64(b.model_params);
+    for (const auto* v : {&b.data.inputs, &b.data.outputs, &b.data.weights}) {
+        w.count(v->size(), "data layout offsets");
+        for (std::uint64_t x : *v) w.u64(x);
+    }
+    w.u64(b.data.weight_bytes);
+    w.u64(b.data.tensor_bytes);
     w.count(b.per_k.size(), "per_k");
     for (std::size_t k = 0; k < b.per_k.size(); ++k) {
         const CompiledForK& c = b.per_k[k];
@@ -300,6 +318,7 @@ std::vector<std::uint8_t> serialize(const Bundle& b) {
                 w.bytes(bytes.data(), bytes.size());
             }
         }
+        w.u64(c.data_bytes);
     }
     const std::size_t payload = out.size() - kBundleHeaderBytes;
     std::memcpy(out.data(), kMagic, sizeof kMagic);

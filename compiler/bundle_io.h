@@ -11,8 +11,11 @@
 //     u64      FNV-1a 64 of the payload bytes
 //   payload
 //     Bundle: str model_key, str model_name, u64 arch_fingerprint, str arch_name,
-//             u64 model_macs, u64 model_params, vec<CompiledForK> per_k
-//     CompiledForK: ConfigurationTable table, vec<SubarrayProgram> programs
+//             u64 model_macs, u64 model_params,
+//             vec<u64> input offsets, vec<u64> output offsets (per layer),
+//             vec<u64> weight offsets (per layer), u64 weight_bytes, u64 tensor_bytes,
+//             vec<CompiledForK> per_k
+//     CompiledForK: ConfigurationTable table, vec<SubarrayProgram> programs, u64 data_bytes
 //     ConfigurationTable: u32 subarrays, vec<LayerEntry> layers
 //     LayerEntry: str layer, str configuration, u32 block_rows, u32 block_cols,
 //                 u32 clusters, u64 tiles, u64 cycles_per_tile, u64 cycles,
@@ -34,7 +37,7 @@
 
 namespace planaria {
 
-constexpr std::uint32_t kBundleFormatVersion = 4;  // 3: compulsory bytes per layer; 4: energy by component
+constexpr std::uint32_t kBundleFormatVersion = 5;  // 3: compulsory bytes per layer; 4: energy by component; 5: memory map
 constexpr unsigned kBundleHeaderBytes = 32;
 
 /// A file that is not a readable bundle (or not one for this architecture);

@@ -98,12 +98,6 @@ Compilation Compiler::plan(const Model& model, const std::vector<LayerWork>& wor
 
 namespace {
 
-// Off-chip memory the activation and output transfers address: every
-// layer's activation and output tiles in tiled order, one after the other
-// (the weights are read where compiler/data_layout.h puts them).
-constexpr std::uint64_t kTensorsBase = 0x8000'0000ull;
-
-
 std::uint32_t clamp32(std::uint64_t v) { return std::uint32_t(std::min<std::uint64_t>(v, 0xFFFF'FFFFull)); }
 
 constexpr std::uint8_t kSyncTenant = 1;  // Sync flags bit 0: all the tenant's subarrays, not one cluster
@@ -156,7 +150,7 @@ std::vector<SimdTraffic> Compiler::simd_traffic(const Model& model, const std::v
 }
 
 std::vector<Instruction> Compiler::program(const Model& model, const std::vector<LayerWork>& work,
-                                           const Compilation& c, unsigned position) const {
+                                           const Compilation& c, unsigned position, std::uint64_t& data_end) const {
     std::vector<Instruction> out;
     const std::vector<unsigned> region = canonical_region(floorplan_, c.k);
     const unsigned me = region.at(position);
@@ -164,7 +158,12 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
     const unsigned slots = unsigned(cost_.weight_slots());
     const DataLayout data = layout_data(model, work, rows, cols);
     bool produced = false;  // a layer before this one stored a tensor
-    std::uint64_t tensor_base = kTensorsBase;
+    // A layer the chip computes names its tiles by coordinates from 0; one
+    // it only times sends its traffic to the scratch after the tensors
+    // (compiler/data_layout.h), each such layer from the scratch's start.
+    const std::uint64_t scratch = data.tensor_bytes;
+    const auto use_scratch = [&](std::uint64_t end) { data_end = std::max(data_end, end); };
+    use_scratch(scratch);
     std::uint32_t barrier = 0;
     unsigned slot = 0;
     int configured = -1;
@@ -194,15 +193,15 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             // addresses its share of the tiled ranges instead.
             const SimdTraffic share = share_traffic(desc, w);
             const bool generated = simd_generated(desc);
-            const std::uint64_t load_at = generated ? 0 : tensor_base + position * share.operand_bytes;
-            const std::uint64_t store_at = generated ? 0 : tensor_base + position * share.result_bytes;
+            const std::uint64_t load_at = generated ? 0 : scratch + position * share.operand_bytes;
+            const std::uint64_t store_at = generated ? 0 : scratch + position * share.result_bytes;
+            if (!generated) use_scratch(std::max(load_at + share.operand_bytes, store_at + share.result_bytes));
             if (share.operand_bytes) out.push_back(Instruction::of(Opcode::LoadActivations, load_at, clamp32(share.operand_bytes)));
             out.push_back(Instruction::of(Opcode::Simd, share.ops, 0, 0));
             // The share's tile ends with its store, also an empty one: a
             // preempted subarray stops there, its results out.
             if (share.result_bytes || generated)
                 out.push_back(Instruction::of(Opcode::Store, store_at, clamp32(share.result_bytes)));
-            tensor_base += w.output_bytes;
             continue;
         }
         const FissionConfiguration& config = c.configurations.at(std::size_t(choice.configuration));
@@ -257,11 +256,20 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             const std::uint64_t nk = ceil_div(g.k, R), nn = ceil_div(g.n, C), nm = ceil_div(g.m, max_vectors);
             const std::uint64_t units = nm * nn * g.instances;
             const std::uint64_t clusters = std::min<std::uint64_t>(config.clusters, units);
-            desc.tiled_activations = tensor_base, desc.tiled_outputs = tensor_base + g.m * g.k * 2 * g.instances;
             desc.m = std::uint32_t(g.m), desc.k = std::uint32_t(g.k), desc.n = std::uint32_t(g.n);
             desc.instances = std::uint32_t(g.instances);
             desc.m_chunks = std::uint32_t(nm), desc.n_tiles = std::uint32_t(nn), desc.k_tiles = std::uint32_t(nk);
             desc.max_vectors = std::uint32_t(max_vectors), desc.tile_rows = std::uint32_t(R), desc.tile_cols = std::uint32_t(C);
+            const std::uint64_t tensor_base = transfers_generated(desc) ? 0 : scratch;
+            const std::uint64_t outputs_at = g.m * g.k * 2 * g.instances;  // the output tiles after the activations'
+            desc.tiled_activations = tensor_base, desc.tiled_outputs = tensor_base + outputs_at;
+            if (!transfers_generated(desc)) {
+                // Its tiles, and the steps of a sequential layer, each a step further.
+                const std::uint64_t steps = std::min<std::uint64_t>(g.sequential, 0xFFFF);
+                use_scratch(tensor_base + (steps - 1) * outputs_at +
+                            std::max(g.instances * nm * nk * max_vectors * R * 2,
+                                     outputs_at + g.instances * nn * nm * max_vectors * C * 2));
+            }
             // Activation loads: raw pixels expanded on chip where they fit.
             const ActivationFetch fetch(g.window, g.k, R, rows, config.block_rows, g.m, nm, reach.activation_bytes,
                                         cfg_.offchip.read_through_bytes / 2, options_.shared_activation_windows);
@@ -279,7 +287,7 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
                 return tensor_base + ((inst * nm + m) * nk + kt) * max_vectors * R * 2;
             };
             const auto out_addr = [&](std::uint64_t inst, std::uint64_t n, std::uint64_t m) {
-                return tensor_base + g.m * g.k * 2 * g.instances + ((inst * nn + n) * nm + m) * max_vectors * C * 2;
+                return tensor_base + outputs_at + ((inst * nn + n) * nm + m) * max_vectors * C * 2;
             };
             // Units are dealt round-robin: (instance, n tile, m chunk), m fastest.
             // My units of one (instance, n) group are m = first, first + clusters, ...
@@ -347,9 +355,11 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             }
             // Sequential repetitions (LSTM steps) repeat the whole body, reading
             // and writing the next step's vectors.
-            if (g.sequential > 1 && out.size() > body_start) {
+            if (g.sequential > 1) {
                 // A step reads the previous step's stored state: the tenant's
                 // stores complete before any of its subarrays goes round again.
+                // A subarray without tiles in the layer meets every step's
+                // barrier too (a body of the barrier alone).
                 out.push_back(Instruction::of(Opcode::Sync, 0, std::uint32_t(i), std::uint16_t(c.k), kSyncTenant | kSyncData));
                 const std::uint32_t body = std::uint32_t(out.size() - body_start);
                 const std::uint64_t steps = std::min<std::uint64_t>(g.sequential, 0xFFFF);
@@ -360,7 +370,6 @@ std::vector<Instruction> Compiler::program(const Model& model, const std::vector
             }
         }
         flush_barrier();
-        tensor_base += w.output_bytes;
     }
     out.push_back(Instruction::of(Opcode::End));
     return out;
@@ -374,6 +383,7 @@ Bundle Compiler::compile(const Model& model) const {
     b.arch_name = cfg_.name;
     b.model_macs = model.macs();
     b.model_params = model.params();
+    b.data = layout_data(model, work, cfg_.subarray.rows, cfg_.subarray.cols);
     const unsigned max_k = options_.max_subarrays ? std::min(options_.max_subarrays, cfg_.subarray.count)
                                                   : cfg_.subarray.count;
     std::uint64_t instructions = 0;
@@ -414,7 +424,7 @@ Bundle Compiler::compile(const Model& model) const {
         }
         const bool streams = options_.instructions && streamed(k);
         for (unsigned p = 0; streams && p < k; ++p) {
-            out.programs.push_back({p, program(model, work, c, p)});
+            out.programs.push_back({p, program(model, work, c, p, out.data_bytes)});
             instructions += out.programs.back().instructions.size();
             if (instructions > kMaxBundleInstructions)
                 throw ModelError((model.file.empty() ? model.key : model.file) + ": the instruction streams exceed " +

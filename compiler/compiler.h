@@ -95,8 +95,10 @@ public:
 
 private:
     SimdTraffic share_traffic(const LayerDescriptor& share, const LayerWork& work) const;
+    /// The instruction stream of `position`; raises `data_end` to the end of
+    /// the data region it addresses (tensors and scratch).
     std::vector<Instruction> program(const Model& model, const std::vector<LayerWork>& work,
-                                     const Compilation& c, unsigned position) const;
+                                     const Compilation& c, unsigned position, std::uint64_t& data_end) const;
 
     ArchConfig cfg_;
     CompileOptions options_;

@@ -3,10 +3,9 @@
 namespace planaria {
 
 namespace {
-constexpr std::uint64_t kAlign = 64;
 std::uint64_t take(std::uint64_t& at, std::uint64_t bytes) {
     const std::uint64_t here = at;
-    at += (bytes + kAlign - 1) / kAlign * kAlign;
+    at += (bytes + DataLayout::kAlign - 1) / DataLayout::kAlign * DataLayout::kAlign;
     return here;
 }
 }  // namespace
@@ -24,14 +23,14 @@ std::uint64_t weight_offset(const LayerWork& w, std::size_t gemm, unsigned rows,
 
 DataLayout layout_data(const Model& model, const std::vector<LayerWork>& work, unsigned rows, unsigned cols) {
     DataLayout d;
-    std::uint64_t at = DataLayout::kDataBase;
-    for (const auto& in : model.inputs) d.inputs.push_back(take(at, in.shape.elements() * 2));
     const std::size_t n = model.layers.size();
     d.outputs.assign(n, 0);
     d.weights.assign(n, 0);
     for (std::size_t i = 0; i < n; ++i)
         if (!work[i].gemms.empty())
-            d.weights[i] = take(at, weight_offset(work[i], work[i].gemms.size(), rows, cols));
+            d.weights[i] = take(d.weight_bytes, weight_offset(work[i], work[i].gemms.size(), rows, cols));
+    std::uint64_t at = 0;
+    for (const auto& in : model.inputs) d.inputs.push_back(take(at, in.shape.elements() * 2));
     for (std::size_t i = n; i-- > 0;) {
         // A chain shares its last layer's tensor: walk back from each chain end.
         if (i + 1 < n && work[i + 1].fused) {
@@ -40,7 +39,7 @@ DataLayout layout_data(const Model& model, const std::vector<LayerWork>& work, u
         }
         d.outputs[i] = take(at, model.layers[i].out.elements() * 2);
     }
-    d.end = at;
+    d.tensor_bytes = at;
     return d;
 }
 

@@ -1,15 +1,19 @@
 #pragma once
-// Where a compiled DNN's real data sits in its tenant's memory (relative to
-// the tenant's data base): every model input and every stored layer output as
-// an int16 planar (CHW) tensor (hw/isa/number_format.h), and for every GEMM layer its
-// weights and bias in the blocked layout of hw/isa/weight_layout.h (which the
-// weight loads of the instruction streams read directly). A fused chain (a
-// GEMM layer and the element-wise layers in its write-back) stores one
-// tensor, the chain's last output: all its layers map to it.
+// Where a compiled DNN's data sits in its tenant's memory, in two regions
+// the loader places where the SoC chooses (the sequencers' WEIGHTS and DATA
+// base registers):
 //
-// The activation and output transfers of the instruction streams still use
-// the compiler's tiled address ranges below kDataBase; this region lies above
-// them, so the two never overlap.
+//  - weights (read only, so tenants running the same model can share them):
+//    for every GEMM layer its weights and bias in the blocked layout of
+//    hw/isa/weight_layout.h, which the weight loads read directly;
+//  - tensors: every model input and every stored layer output as an int16
+//    planar (CHW) tensor (hw/isa/number_format.h). A fused chain (a GEMM
+//    layer and the element-wise layers in its write-back) stores one tensor,
+//    the chain's last output: all its layers map to it. After the tensors,
+//    the scratch that the layers the chip only times (LSTM, attention,
+//    embedding, detection) address (Bundle: scratch bytes per k).
+//
+// Offsets are relative to their region's base, every item 64-byte aligned.
 
 #include <cstdint>
 #include <vector>
@@ -21,11 +25,12 @@
 namespace planaria {
 
 struct DataLayout {
-    static constexpr std::uint64_t kDataBase = 0x10'0000'0000ull;
-    std::vector<std::uint64_t> inputs;   ///< per model input
+    static constexpr std::uint64_t kAlign = 64;
+    std::vector<std::uint64_t> inputs;   ///< per model input, in the tensors
     std::vector<std::uint64_t> outputs;  ///< per layer: the tensor holding its output
-    std::vector<std::uint64_t> weights;  ///< per layer (GEMM layers; else 0): its GEMMs' weights and bias, blocked
-    std::uint64_t end = kDataBase;       ///< first byte after the data
+    std::vector<std::uint64_t> weights;  ///< per layer (GEMM layers; else 0), in the weights: its GEMMs' weights and bias, blocked
+    std::uint64_t weight_bytes = 0;      ///< size of the weights region
+    std::uint64_t tensor_bytes = 0;      ///< size of the tensors (the scratch starts here)
 };
 
 /// `rows` x `cols`: a subarray's PEs (the weights' block size).

@@ -107,7 +107,7 @@ struct Dnn {
     FunctionalImage image;            // inputs, weights and biases; where each tensor goes
     std::vector<Tensor> reference;    // every layer's output, from the plain C++ execution
     std::vector<unsigned> subarrays;  // where it runs
-    std::uint64_t data_base = 0;
+    std::uint64_t data_base = 0, weights_base = 0;
 
     Dnn(const std::string& file, const Compiler& compiler, std::uint64_t seed)
         : model(load_model_file(file, {InputOverride::parse("image=3x32x32")})), bundle(compiler.compile(model)) {
@@ -179,7 +179,8 @@ struct Cpu : sc_core::sc_module {
             }
             // Data addresses in the programs are relative to the DNN's data base.
             for (const MemoryBlock& b : dnns[d]->image.blocks)
-                load(dnns[d]->data_base + b.address, b.values.data(), b.values.size() * 2);
+                load((b.region == MemoryBlock::Region::Weights ? dnns[d]->weights_base : dnns[d]->data_base) + b.address,
+                     b.values.data(), b.values.size() * 2);
         }
         // 2. Program the sequencers: program base, tenant, data base.
         write(regmap::kIrqEnable, regmap::kIrqCompletion | regmap::kIrqError);
@@ -191,6 +192,8 @@ struct Cpu : sc_core::sc_module {
                 write(regmap::sequencer(s, regmap::kSeqTenant), std::uint32_t(d + 1));
                 write(regmap::sequencer(s, regmap::kSeqDataLo), std::uint32_t(dnns[d]->data_base));
                 write(regmap::sequencer(s, regmap::kSeqDataHi), std::uint32_t(dnns[d]->data_base >> 32));
+                write(regmap::sequencer(s, regmap::kSeqWeightsLo), std::uint32_t(dnns[d]->weights_base));
+                write(regmap::sequencer(s, regmap::kSeqWeightsHi), std::uint32_t(dnns[d]->weights_base >> 32));
             }
         // 3. Ring all doorbells (write 1: start), then wait for the interrupt until all are done.
         std::uint32_t all = 0;
@@ -275,6 +278,7 @@ int sc_main(int, char*[]) {
     for (unsigned d = 0; d < cpu.dnns.size(); ++d) {
         cpu.dnns[d]->subarrays = job_region(fp, cpu.k_each, 2 * d);
         cpu.dnns[d]->data_base = (d + 1) * kDataSpan;
+        cpu.dnns[d]->weights_base = (d + 1) * kDataSpan + kDataSpan / 2;
     }
 
     cpu.bus.bind(router.in);

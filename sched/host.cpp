@@ -51,12 +51,19 @@ Host::Host(sc_core::sc_module_name name, const ArchConfig& cfg, const std::map<s
     : sc_module(name), socket("socket"), irq("irq"), cfg_(cfg), floorplan_(cfg_), bundles_(bundles),
       policy_(std::move(policy)), requests_(std::move(requests)), loader_(std::move(loader)), options_(options),
       driver_([this](tlm::tlm_generic_payload& t, sc_core::sc_time& d) { socket->b_transport(t, d); }) {
-    if (options_.data_span == 0 || options_.data_slots == 0 || options_.context_region >= options_.data_span)
-        throw std::invalid_argument("host: data_span, data_slots and context_region leave no room for a task's data");
+    if (options_.data_span == 0 || options_.data_slots == 0 || options_.weights_region >= options_.context_region ||
+        options_.context_region >= options_.data_span)
+        throw std::invalid_argument(
+            "host: data_span, data_slots, weights_region and context_region leave no room for a task's data");
     if (options_.policy_s < 0) throw std::invalid_argument("host: policy_s must not be negative");
     for (const auto& [key, bundle] : bundles_) {
         if (!bundle || bundle->per_k.size() < cfg_.subarray.count)
             throw std::invalid_argument("host: model '" + key + "' is not compiled for every subarray count");
+        if (bundle->data_region_bytes() > options_.weights_region ||
+            bundle->data.weight_bytes > options_.context_region - options_.weights_region)
+            throw std::invalid_argument("host: model '" + key + "' needs " + std::to_string(bundle->data_region_bytes()) +
+                                        " bytes of data and " + std::to_string(bundle->data.weight_bytes) +
+                                        " bytes of weights: more than a task's span holds");
         std::vector<const ConfigurationTable*> tables;
         for (const auto& k : bundle->per_k) {
             if (k.programs.size() != k.table.subarrays)
@@ -128,6 +135,7 @@ AcceleratorDriver::Tenant Host::tenant(const Task& t, const std::vector<unsigned
     tn.id = std::uint32_t(t.request->id + 1);
     tn.subarrays = region;
     tn.data_base = options_.data_region + options_.data_span * t.slot;
+    tn.weights_base = tn.data_base + options_.weights_region;
     for (unsigned p = 0; p < region.size(); ++p) {
         tn.programs.push_back(entry(t, k, p, layer));
         tn.contexts.push_back(tn.data_base + options_.context_region + p * kContextBytes);
@@ -140,7 +148,7 @@ void Host::start(Task& t, const Placement& p) {
     if (resume) {
         // The positions that had not finished pick up where their contexts say.
         AcceleratorDriver::Tenant all = tenant(t, p.region, t.k, 0), part;
-        part.id = all.id, part.data_base = all.data_base;
+        part.id = all.id, part.data_base = all.data_base, part.weights_base = all.weights_base;
         for (std::size_t q = 0; q < p.region.size(); ++q)
             if (!t.finished[q]) {
                 part.subarrays.push_back(p.region[q]);

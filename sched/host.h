@@ -63,6 +63,7 @@ public:
         std::uint64_t data_region = 0;                 ///< where the tasks' data spans begin
         std::uint64_t data_span = 0x20'0000'0000ull;   ///< address space of one task's data
         unsigned data_slots = 64;                      ///< tasks started and unfinished at once (more wait)
+        std::uint64_t weights_region = 0x08'0000'0000ull;  ///< inside a task's span: its weights (its data from the start)
         std::uint64_t context_region = 0x0F'0000'0000ull;  ///< inside a task's span: its contexts
         /// Empty: compute (BUSY counter x PEs x mac energy, as if every PE
         /// worked every busy cycle) and DRAM (BYTES counter) only, from the

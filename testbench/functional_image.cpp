@@ -93,8 +93,9 @@ FunctionalImage functional_image(const Model& model, const ModelParameters& para
                                         " weights, expected " + std::to_string(g.k * g.n * g.instances));
         if (g.bias && p.bias.size() != l.out.c)
             throw std::invalid_argument(model.key + ": layer '" + l.name + "' has the wrong number of biases");
-        image.blocks.push_back({image.layout.weights[i], blocked(l, g, weight_layout(work[i], 0, rows, cols),
-                                                                 gemm_weights(l, g, p.weights), p.bias)});
+        image.blocks.push_back({image.layout.weights[i],
+                                blocked(l, g, weight_layout(work[i], 0, rows, cols), gemm_weights(l, g, p.weights), p.bias),
+                                MemoryBlock::Region::Weights});
     }
     return image;
 }

@@ -1,8 +1,8 @@
 #pragma once
 // What a loader puts in a tenant's memory for a functional run, and how it
-// reads the results back: the model inputs and every GEMM layer's weights and
-// biases at the addresses of compiler/data_layout.h (relative to the tenant's
-// data base), the weights rearranged from their conceptual layout
+// reads the results back: the model inputs (in the DATA region) and every
+// GEMM layer's weights and biases (in the WEIGHTS region) at the offsets of
+// compiler/data_layout.h, the weights rearranged from their conceptual layout
 // (testbench/reference_inference.h) to one K x N matrix per GEMM instance in
 // the lowering's row order (kernel tap major, input channel minor), stored
 // in the blocked layout the weight loads read (hw/isa/weight_layout.h).
@@ -17,8 +17,10 @@
 namespace planaria {
 
 struct MemoryBlock {
-    std::uint64_t address = 0;  ///< relative to the tenant's data base
+    enum class Region { Data, Weights };
+    std::uint64_t address = 0;  ///< relative to its region's base
     std::vector<std::int16_t> values;
+    Region region = Region::Data;
 };
 
 struct FunctionalImage {

@@ -21,13 +21,11 @@ namespace planaria {
 namespace rm = regmap;
 
 namespace {
-// Where the loader puts instruction streams: above the jobs' data spans
-// (ReplayPlatform::kJobDataSpan each; in it, the compiler's tiled regions
-// from 256 MiB and the functional data from 64 GiB).
+// Where the loader puts instruction streams: above the jobs' spans
+// (ReplayPlatform::kJobDataSpan each; in it, the job's data region from its
+// start, its weights region and its contexts).
 constexpr std::uint64_t kProgramRegion = 0x800'0000'0000ull;
 constexpr std::uint64_t kMemoryBytes = 0x1000'0000'0000ull;  // 16 TiB of sparse address space
-// Where a job's sequencers save their contexts, in its data span (below the functional data).
-constexpr std::uint64_t kContextRegion = 0x0F'0000'0000ull;
 constexpr std::uint64_t kContextBytes = 0x10'0000ull;  // per position: far more than a context with its tile
 }  // namespace
 
@@ -105,6 +103,8 @@ void ReplayPlatform::add(const ReplayJob& job) {
         throw std::invalid_argument("replay: job '" + job.bundle->model_key + "' has no data for a functional run");
     if ((jobs_.size() + 1) * kJobDataSpan > kProgramRegion)
         throw std::invalid_argument("replay: too many jobs for the address space");
+    if (job.bundle->data_region_bytes() > kWeightsRegion || job.bundle->data.weight_bytes > kContextRegion - kWeightsRegion)
+        throw std::invalid_argument("replay: job '" + job.bundle->model_key + "' needs more memory than a job's span holds");
     jobs_.push_back(job);
     regions_.push_back(region);
     ReplayResult r;
@@ -120,6 +120,7 @@ AcceleratorDriver::Tenant ReplayPlatform::tenant(std::size_t j, const std::vecto
     t.subarrays = region;
     t.programs = bases_[j];
     t.data_base = data_base(j);
+    t.weights_base = weights_base(j);
     for (std::size_t p = 0; p < region.size(); ++p) t.contexts.push_back(data_base(j) + context_address(p));
     return t;
 }
@@ -138,7 +139,8 @@ void ReplayPlatform::load_programs() {
         }
         if (functional_ && jobs_[j].data)
             for (const MemoryBlock& b : jobs_[j].data->blocks)
-                memories_.front()->load(data_base(j) + b.address, b.values.data(), b.values.size() * 2);
+                memories_.front()->load((b.region == MemoryBlock::Region::Weights ? weights_base(j) : data_base(j)) + b.address,
+                                        b.values.data(), b.values.size() * 2);
     }
 }
 
@@ -264,7 +266,7 @@ void ReplayPlatform::host_thread() {
                                                  std::to_string(s) + ", which is busy");
                 // Only the positions that had not finished resume, together.
                 AcceleratorDriver::Tenant t = tenant(j, region), resumed;
-                resumed.id = t.id, resumed.data_base = t.data_base;
+                resumed.id = t.id, resumed.data_base = t.data_base, resumed.weights_base = t.weights_base;
                 for (std::size_t p = 0; p < region.size(); ++p)
                     if (!g.finished[p]) {
                         resumed.subarrays.push_back(region[p]);

@@ -85,16 +85,21 @@ public:
 
     /// Functional mode (before sc_start): real data flows; jobs must carry their data.
     void enable_functional_data();
-    /// Where job `j`'s data addresses start.
+    /// Where job `j`'s data and weight addresses start (compiler/data_layout.h).
     std::uint64_t data_base(std::size_t job) const { return kJobDataSpan * job; }
+    std::uint64_t weights_base(std::size_t job) const { return kJobDataSpan * job + kWeightsRegion; }
     /// After the run: `elements` int16 values at `address` of job `j`'s data.
     std::vector<std::int16_t> read_data(std::size_t job, std::uint64_t address, std::uint64_t elements);
     /// After the run: raw bytes of job `j`'s memory.
     std::vector<std::uint8_t> read_bytes(std::size_t job, std::uint64_t address, std::uint64_t bytes);
     /// Where position `p` of job `j` saves its context when preempted (relative to its data base).
     static std::uint64_t context_address(std::size_t position);
-    /// Every job's data lies in its own span of the address space.
+    /// Every job's data lies in its own span of the address space: its data
+    /// region from the start, its weights from kWeightsRegion, its contexts
+    /// from kContextRegion.
     static constexpr std::uint64_t kJobDataSpan = 0x20'0000'0000ull;
+    static constexpr std::uint64_t kWeightsRegion = 0x08'0000'0000ull;
+    static constexpr std::uint64_t kContextRegion = 0x0F'0000'0000ull;
 
     /// Keeps every tile for the timeline, up to `max_events` (the rest are
     /// still counted in the utilisation).

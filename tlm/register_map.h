@@ -128,6 +128,8 @@ constexpr std::uint64_t kSeqDataHi = 0x38;     ///< RW  data base, high word
 constexpr std::uint64_t kSeqPreempt = 0x3C;    ///< RW  write 1: stop at the next tile boundary and save the context (reads 0)
 constexpr std::uint64_t kSeqContextLo = 0x40;  ///< RW  where the context is saved and resumed from, low word
 constexpr std::uint64_t kSeqContextHi = 0x44;  ///< RW  context address, high word
+constexpr std::uint64_t kSeqWeightsLo = 0x48;  ///< RW  weights base: added to every weight address of the program, low word
+constexpr std::uint64_t kSeqWeightsHi = 0x4C;  ///< RW  weights base, high word
 
 // DOORBELL values
 constexpr std::uint32_t kDoorbellStart = 1;
@@ -319,6 +321,8 @@ inline constexpr Register kSequencerRegisters[] = {
     {"PREEMPT", kSeqPreempt, Access::Command, 1, Reset::Value, 0, "preempt at the next tile boundary", kPreemptFields, size(kPreemptFields)},
     {"CONTEXT_LO", kSeqContextLo, Access::ReadWrite, kAll, Reset::Value, 0, "where the context is saved and resumed from, low word", nullptr, 0},
     {"CONTEXT_HI", kSeqContextHi, Access::ReadWrite, kAll, Reset::Value, 0, "context address, high word", nullptr, 0},
+    {"WEIGHTS_LO", kSeqWeightsLo, Access::ReadWrite, kAll, Reset::Value, 0, "weights base added to the program's weight addresses, low word", nullptr, 0},
+    {"WEIGHTS_HI", kSeqWeightsHi, Access::ReadWrite, kAll, Reset::Value, 0, "weights base, high word", nullptr, 0},
 };
 
 /// The sequencer's ERROR values.

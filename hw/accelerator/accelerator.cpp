@@ -22,6 +22,7 @@ Accelerator<W>::Accelerator(sc_core::sc_module_name name, const ArchConfig& cfg,
       period_(cfg_.clock_period_ns(), sc_core::SC_NS),
       program_base_(cfg_.subarray.count, 0),
       data_base_(cfg_.subarray.count, 0),
+      weights_base_(cfg_.subarray.count, 0),
       context_(cfg_.subarray.count, 0),
       buffers_(cfg_.subarray.count),
       tenant_(cfg_.subarray.count, 0),
@@ -65,29 +66,20 @@ void Accelerator<W>::build_register_map() {
     for (unsigned s = 0; s < cfg_.subarray.count; ++s) {
         const std::string n = "SEQUENCER[" + std::to_string(s) + "].";
         SubarraySequencer& q = *sequencers_[s];
-        bank_.add_read_write(rm::sequencer(s, rm::kSeqProgramLo), n + "PROGRAM_LO", 0xFFFF'FFFFu,
-                             [this, s] { return std::uint32_t(program_base_[s]); },
-                             [this, s](std::uint32_t v) { program_base_[s] = (program_base_[s] & ~0xFFFF'FFFFull) | v; });
-        bank_.add_read_write(rm::sequencer(s, rm::kSeqProgramHi), n + "PROGRAM_HI", 0xFFFF'FFFFu,
-                             [this, s] { return std::uint32_t(program_base_[s] >> 32); },
-                             [this, s](std::uint32_t v) {
-                                 program_base_[s] = (program_base_[s] & 0xFFFF'FFFFull) | std::uint64_t(v) << 32;
-                             });
-        for (unsigned word = 0; word < 2; ++word)
-            bank_.add_read_write(rm::sequencer(s, word ? rm::kSeqDataHi : rm::kSeqDataLo), n + (word ? "DATA_HI" : "DATA_LO"),
-                                 0xFFFF'FFFFu, [this, s, word] { return std::uint32_t(data_base_[s] >> (32 * word)); },
-                                 [this, s, word](std::uint32_t v) {
-                                     const std::uint64_t mask = 0xFFFF'FFFFull << (32 * word);
-                                     data_base_[s] = (data_base_[s] & ~mask) | std::uint64_t(v) << (32 * word);
-                                 });
-        for (unsigned word = 0; word < 2; ++word)
-            bank_.add_read_write(rm::sequencer(s, word ? rm::kSeqContextHi : rm::kSeqContextLo),
-                                 n + (word ? "CONTEXT_HI" : "CONTEXT_LO"), 0xFFFF'FFFFu,
-                                 [this, s, word] { return std::uint32_t(context_[s] >> (32 * word)); },
-                                 [this, s, word](std::uint32_t v) {
-                                     const std::uint64_t mask = 0xFFFF'FFFFull << (32 * word);
-                                     context_[s] = (context_[s] & ~mask) | std::uint64_t(v) << (32 * word);
-                                 });
+        // The 64-bit addresses the host sets: each a low and a high word.
+        const auto address = [&](std::uint64_t lo, std::uint64_t hi, const char* name, std::vector<std::uint64_t>& held) {
+            for (unsigned word = 0; word < 2; ++word)
+                bank_.add_read_write(rm::sequencer(s, word ? hi : lo), n + name + (word ? "_HI" : "_LO"), 0xFFFF'FFFFu,
+                                     [&held, s, word] { return std::uint32_t(held[s] >> (32 * word)); },
+                                     [&held, s, word](std::uint32_t v) {
+                                         const std::uint64_t mask = 0xFFFF'FFFFull << (32 * word);
+                                         held[s] = (held[s] & ~mask) | std::uint64_t(v) << (32 * word);
+                                     });
+        };
+        address(rm::kSeqProgramLo, rm::kSeqProgramHi, "PROGRAM", program_base_);
+        address(rm::kSeqDataLo, rm::kSeqDataHi, "DATA", data_base_);
+        address(rm::kSeqWeightsLo, rm::kSeqWeightsHi, "WEIGHTS", weights_base_);
+        address(rm::kSeqContextLo, rm::kSeqContextHi, "CONTEXT", context_);
         bank_.add_read_write(rm::sequencer(s, rm::kSeqPreempt), n + "PREEMPT", 1u, [] { return 0u; },
                              [this, s](std::uint32_t v) {
                                  if (v) sequencers_[s]->request_preempt(context_[s]);
@@ -106,9 +98,10 @@ void Accelerator<W>::build_register_map() {
                                  // resume re-stages its own from the context): never to the next run.
                                  staged_[s].reset();
                                  failed_tenants_.erase(tenant_[s]);  // a new run of the tenant
-                                 if (start) sequencers_[s]->start(program_base_[s], tenant_[s], data_base_[s]);
+                                 const TenantMemory memory{program_base_[s], data_base_[s], weights_base_[s]};
+                                 if (start) sequencers_[s]->start(memory, tenant_[s]);
                                  else
-                                     sequencers_[s]->resume(program_base_[s], tenant_[s], data_base_[s], context_[s],
+                                     sequencers_[s]->resume(memory, tenant_[s], context_[s],
                                                             v >> rm::kDoorbellPartiesShift & 0xFF);
                              },
                              /*side_effects=*/true);

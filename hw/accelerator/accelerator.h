@@ -144,7 +144,7 @@ private:
     RegisterBank bank_;
     sc_core::sc_time access_time_;
     sc_core::sc_time period_;  ///< of the chip's clock
-    std::vector<std::uint64_t> program_base_, data_base_, context_;
+    std::vector<std::uint64_t> program_base_, data_base_, weights_base_, context_;
     bool functional_ = false;
     std::vector<TileBuffers> buffers_;
     std::vector<std::uint32_t> tenant_;

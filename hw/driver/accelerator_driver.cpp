@@ -58,6 +58,8 @@ void AcceleratorDriver::program(const Tenant& t) {
         write(rm::sequencer(s, rm::kSeqTenant), t.id);
         write(rm::sequencer(s, rm::kSeqDataLo), std::uint32_t(t.data_base));
         write(rm::sequencer(s, rm::kSeqDataHi), std::uint32_t(t.data_base >> 32));
+        write(rm::sequencer(s, rm::kSeqWeightsLo), std::uint32_t(t.weights_base));
+        write(rm::sequencer(s, rm::kSeqWeightsHi), std::uint32_t(t.weights_base >> 32));
         if (p < t.contexts.size()) {
             write(rm::sequencer(s, rm::kSeqContextLo), std::uint32_t(t.contexts[p]));
             write(rm::sequencer(s, rm::kSeqContextHi), std::uint32_t(t.contexts[p] >> 32));

@@ -30,12 +30,14 @@ public:
     explicit AcceleratorDriver(Transport transport, std::uint64_t base = 0);
 
     /// One tenant on the chip: its subarrays and, per subarray, its program
-    /// and context (where a preemption saves it).
+    /// and context (where a preemption saves it); the bases of its DATA and
+    /// WEIGHTS regions (compiler/data_layout.h).
     struct Tenant {
         std::uint32_t id = 0;
         std::vector<unsigned> subarrays;
         std::vector<std::uint64_t> programs, contexts;
         std::uint64_t data_base = 0;
+        std::uint64_t weights_base = 0;
     };
 
     void enable_interrupts();

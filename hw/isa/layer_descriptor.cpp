@@ -66,4 +66,9 @@ LayerDescriptor LayerDescriptor::decode(const std::vector<Instruction>& data, st
     return d;
 }
 
+bool transfers_generated(const LayerDescriptor& d) {
+    const LayerType t = d.layer_type();
+    return d.k_tiles > 0 && (t == LayerType::Conv || t == LayerType::DepthwiseConv || t == LayerType::FullyConnected);
+}
+
 }  // namespace planaria

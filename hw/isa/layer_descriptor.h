@@ -25,9 +25,10 @@ struct LayerDescriptor {
     std::uint32_t type = 0;                 ///< LayerType
     std::uint32_t position = 0, subarrays = 0;  ///< this subarray's place among the tenant's k
     std::uint32_t fused[4] = {0, 0, 0, 0};  ///< LayerType + 1 of the fused element-wise chain, 0: none
-    // Tensors, relative to the tenant's data base; the weights of this GEMM
-    // in the blocked layout of hw/isa/weight_layout.h, with a bias per output
-    // channel where `bias` is non-zero.
+    // Tensors, relative to the tenant's data base; the weights of this GEMM,
+    // relative to its weights base, in the blocked layout of
+    // hw/isa/weight_layout.h, with a bias per output channel where `bias` is
+    // non-zero.
     std::uint64_t input[4] = {0, 0, 0, 0}, output = 0, weights = 0, bias = 0;
     /// Non-zero: this subarray's block row fetches each channel's raw pixels
     /// once per M chunk and expands them for every k tile
@@ -41,7 +42,10 @@ struct LayerDescriptor {
     std::uint32_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1;
     std::int32_t top = 0, left = 0;
     std::uint32_t groups = 1, multiplier = 1, per_position = 0, scale = 1;
-    // The GEMM and its tiling: tiled addresses of the activation and output transfers.
+    // The GEMM and its tiling. The activation and output transfers name their
+    // tiles by tiled address: a coordinate from which the address generators
+    // find the tile's data, or, for a layer the chip only times, where in the
+    // scratch its traffic goes.
     std::uint64_t tiled_activations = 0, tiled_outputs = 0;
     std::uint32_t m = 0, k = 0, n = 0, instances = 0;
     std::uint32_t m_chunks = 0, n_tiles = 0, k_tiles = 0, max_vectors = 0, tile_rows = 0, tile_cols = 0;
@@ -79,5 +83,10 @@ struct LayerDescriptor {
 };
 
 constexpr unsigned kDataPayloadBytes = 15;
+
+/// Whether a GEMM layer's activation loads and stores go where its tensors
+/// lie (hw/sequencer/dma_runs.h: the layers computed functionally: conv,
+/// depth-wise conv, FC); else they only time its traffic in the scratch.
+bool transfers_generated(const LayerDescriptor& d);
 
 }  // namespace planaria

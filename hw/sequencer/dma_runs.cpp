@@ -101,11 +101,6 @@ std::vector<DmaRun> activation_runs(const LayerDescriptor& d, const ActivationTi
     return runs;
 }
 
-bool transfers_generated(const LayerDescriptor& d) {
-    const LayerType t = d.layer_type();
-    return d.k_tiles > 0 && (t == LayerType::Conv || t == LayerType::DepthwiseConv || t == LayerType::FullyConnected);
-}
-
 std::vector<DmaRun> store_runs(const LayerDescriptor& d, std::uint64_t tiled, std::uint64_t bytes, const BlockPosition& at) {
     if (!transfers_generated(d) || tiled < d.tiled_outputs || d.max_vectors == 0 || d.tile_cols == 0) return {};
     std::uint64_t tile = (tiled - d.tiled_outputs) / (std::uint64_t(d.max_vectors) * d.tile_cols * kValue);

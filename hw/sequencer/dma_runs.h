@@ -28,10 +28,6 @@ struct BlockPosition {
     unsigned rows = 0, cols = 0;  ///< PE rows and columns of one subarray
 };
 
-/// Whether the layer's activation loads and stores go through the generators
-/// below (the GEMM layers computed functionally: conv, depth-wise conv, FC).
-bool transfers_generated(const LayerDescriptor& d);
-
 /// The tile an activation load's tiled address names.
 struct ActivationTile {
     std::uint64_t instance = 0, chunk = 0, k_tile = 0;

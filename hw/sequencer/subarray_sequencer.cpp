@@ -27,10 +27,11 @@ SubarraySequencer::SubarraySequencer(sc_core::sc_module_name name, const ArchCon
     SC_THREAD(thread);
 }
 
-bool SubarraySequencer::start(std::uint64_t base, std::uint32_t tenant, std::uint64_t data_base) {
+bool SubarraySequencer::start(const TenantMemory& memory, std::uint32_t tenant) {
     if (busy_) return false;
-    base_ = base;
-    data_base_ = data_base;
+    base_ = memory.program;
+    data_base_ = memory.data;
+    weights_base_ = memory.weights;
     tenant_ = tenant;
     busy_ = true;
     done_ = false;
@@ -51,9 +52,9 @@ bool SubarraySequencer::start(std::uint64_t base, std::uint32_t tenant, std::uin
     return true;
 }
 
-bool SubarraySequencer::resume(std::uint64_t base, std::uint32_t tenant, std::uint64_t data_base, std::uint64_t context,
+bool SubarraySequencer::resume(const TenantMemory& memory, std::uint32_t tenant, std::uint64_t context,
                                unsigned parties) {
-    if (!start(base, tenant, data_base)) return false;
+    if (!start(memory, tenant)) return false;
     context_ = context;
     resuming_ = true;
     resume_parties_ = std::max(parties, 1u);
@@ -93,12 +94,12 @@ void SubarraySequencer::fail_memory(const Refusal& r, const char* what) {
 
 sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes,
                                         sc_core::sc_time not_before, unsigned char* data) {
-    const DmaRun run{address - data_base_, bytes};
-    return dma(cmd, &run, 1, not_before, data);
+    const DmaRun run{address, bytes};
+    return dma(cmd, 0, &run, 1, not_before, data);
 }
 
-sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, const DmaRun* runs, std::size_t count,
-                                        sc_core::sc_time not_before, unsigned char* data) {
+sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, std::uint64_t base, const DmaRun* runs,
+                                        std::size_t count, sc_core::sc_time not_before, unsigned char* data) {
     // A request is dated `not_before`. The sequencer itself moves on at once:
     // a store waiting for its tile is posted with its date (the write queue
     // is the DMA engine's, apart from the reads, so it holds up neither the
@@ -115,7 +116,7 @@ sc_core::sc_time SubarraySequencer::dma(tlm::tlm_command cmd, const DmaRun* runs
     BurstResult r{now(), 0, true, {}};
     for (std::size_t i = 0; i < count; ++i) {
         const DmaRun& run = runs[i];
-        const BurstResult part = bursts(cmd, data_base_ + run.offset, data ? data + r.moved : scratch_.data(),
+        const BurstResult part = bursts(cmd, base + run.offset, data ? data + r.moved : scratch_.data(),
                                         data != nullptr, run.bytes, issue);
         r.done = std::max(r.done, part.done);
         r.moved += part.moved;
@@ -435,14 +436,14 @@ void SubarraySequencer::loop_end() {
 
 void SubarraySequencer::read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes,
                                       sc_core::sc_time not_before, unsigned char* data) {
-    const DmaRun run{address - data_base_, bytes};
-    read_operands(h, &run, 1, not_before, data);
+    const DmaRun run{address, bytes};
+    read_operands(h, 0, &run, 1, not_before, data);
 }
 
-void SubarraySequencer::read_operands(Horizon& h, const DmaRun* runs, std::size_t count, sc_core::sc_time not_before,
-                                      unsigned char* data) {
+void SubarraySequencer::read_operands(Horizon& h, std::uint64_t base, const DmaRun* runs, std::size_t count,
+                                      sc_core::sc_time not_before, unsigned char* data) {
     const sc_core::sc_time issue = std::max({h.read_free, now(), not_before});
-    const sc_core::sc_time done = dma(tlm::TLM_READ_COMMAND, runs, count, issue, data);
+    const sc_core::sc_time done = dma(tlm::TLM_READ_COMMAND, base, runs, count, issue, data);
     h.operands = std::max(h.operands, done);
     // The read queue issues its next request when this one's last byte has
     // left the channel (its data is then on the way back): an engine keeps
@@ -464,13 +465,13 @@ void SubarraySequencer::load_weights(const Instruction& in, Horizon& h) {
 void SubarraySequencer::fetch_weights(Horizon& h, std::uint64_t offset, std::uint64_t bytes, unsigned slot) {
     TileBuffers* b = services_.buffers(subarray_);
     if (!b || !b->described || b->layer.k_tiles == 0) {
-        read_operands(h, data_base_ + offset, bytes);
+        read_operands(h, weights_base_ + offset, bytes);
         return;
     }
     // The weights ride in the load's own transactions (hw/isa/weight_layout.h).
     staging_.assign(bytes, 0);
     const std::uint32_t before = error_;
-    read_operands(h, data_base_ + offset, bytes, sc_core::SC_ZERO_TIME, staging_.data());
+    read_operands(h, weights_base_ + offset, bytes, sc_core::SC_ZERO_TIME, staging_.data());
     if (error_ != before) return;  // the memory refused it: ERROR 2 already
     if (!functional::load_weights(*b, staging_.data(), offset, bytes, slot, block())) fail(rm::kSeqErrorFunctional);
 }
@@ -542,7 +543,7 @@ bool SubarraySequencer::read_generated(Horizon& h, const std::vector<DmaRun>& ru
     const bool functional = services_.buffers(subarray_) != nullptr;
     if (functional) staging_.assign(generated, 0);
     const std::uint32_t before = error_;
-    read_operands(h, runs.data(), runs.size(), not_before, functional ? staging_.data() : nullptr);
+    read_operands(h, data_base_, runs.data(), runs.size(), not_before, functional ? staging_.data() : nullptr);
     return functional && error_ == before;  // timing only, or the memory refused it: ERROR 2 already
 }
 
@@ -645,7 +646,7 @@ SubarraySequencer::Flow SubarraySequencer::store(const Instruction& in, Horizon&
                 for (std::uint64_t v = 0; v < vectors; ++v) out[j * vectors + v] = std::int16_t(b->outputs[v * cols + j]);
             data = staging_.data();
         }
-        h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, runs.data(), runs.size(), issue, data));
+        h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_, runs.data(), runs.size(), issue, data));
     } else if (simd_share) {
         // A SIMD share's results go where the output tensor holds them (hw/isa/simd_share.h).
         const std::vector<DmaRun> runs = simd_result_runs(desc_);
@@ -656,7 +657,7 @@ SubarraySequencer::Flow SubarraySequencer::store(const Instruction& in, Horizon&
             return Flow::Continue;
         }
         unsigned char* data = b ? reinterpret_cast<unsigned char*>(b->results.data()) : nullptr;
-        h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, runs.data(), runs.size(), issue, data));
+        h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_, runs.data(), runs.size(), issue, data));
     } else {
         h.stores_done = std::max(h.stores_done, dma(tlm::TLM_WRITE_COMMAND, data_base_ + tiled, in.a32, issue));
     }

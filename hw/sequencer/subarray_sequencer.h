@@ -119,20 +119,25 @@ struct TileEvent {
 };
 using TileObserver = std::function<void(const TileEvent&)>;
 
+/// Where a run's program and memory regions lie (the sequencer's PROGRAM,
+/// DATA and WEIGHTS registers): the program's data addresses are relative
+/// to `data`, its weight addresses to `weights` (compiler/data_layout.h).
+struct TenantMemory {
+    std::uint64_t program = 0, data = 0, weights = 0;
+};
+
 class SubarraySequencer : public sc_core::sc_module {
 public:
     /// `quantum`: how far it runs ahead of simulation time (at most the SoC's global quantum, where set).
     SubarraySequencer(sc_core::sc_module_name name, const ArchConfig& cfg, unsigned subarray,
                       SequencerServices& services, const sc_core::sc_time& quantum);
 
-    /// Starts the program at `base`; its data addresses are relative to
-    /// `data_base` (ignored while busy: returns false).
-    bool start(std::uint64_t base, std::uint32_t tenant, std::uint64_t data_base = 0);
+    /// Starts the program at `memory.program` (ignored while busy: returns false).
+    bool start(const TenantMemory& memory, std::uint32_t tenant);
 
     /// Resumes a preempted program from the context saved at `context`;
     /// `parties` of the tenant's sequencers resume together.
-    bool resume(std::uint64_t base, std::uint32_t tenant, std::uint64_t data_base, std::uint64_t context,
-                unsigned parties);
+    bool resume(const TenantMemory& memory, std::uint32_t tenant, std::uint64_t context, unsigned parties);
     /// Stops at the next tile boundary and saves the context at `context`.
     void request_preempt(std::uint64_t context);
     bool preempt_requested() const { return preempt_requested_; }
@@ -176,10 +181,10 @@ private:
     sc_core::sc_time dma(tlm::tlm_command cmd, std::uint64_t address, std::uint64_t bytes, sc_core::sc_time not_before,
                          unsigned char* data = nullptr);
     /// The same for a transfer in `count` runs (hw/sequencer/dma_runs.h,
-    /// offsets from the data base), all dated alike; `data` holds the runs'
-    /// bytes one after the other.
-    sc_core::sc_time dma(tlm::tlm_command cmd, const DmaRun* runs, std::size_t count, sc_core::sc_time not_before,
-                         unsigned char* data = nullptr);
+    /// offsets from `base`), all dated alike; `data` holds the runs' bytes
+    /// one after the other.
+    sc_core::sc_time dma(tlm::tlm_command cmd, std::uint64_t base, const DmaRun* runs, std::size_t count,
+                         sc_core::sc_time not_before, unsigned char* data = nullptr);
     /// One transfer cut into the channel's bursts, all dated `issue`; `data`
     /// moves along with the bursts when `advance_data`. Stops at the first
     /// error response; returns the last completion and the bytes moved.
@@ -224,9 +229,9 @@ private:
     /// `data`: where the bytes go (else the read only times the traffic).
     void read_operands(Horizon& h, std::uint64_t address, std::uint64_t bytes,
                        sc_core::sc_time not_before = sc_core::SC_ZERO_TIME, unsigned char* data = nullptr);
-    /// The same for a read in runs.
-    void read_operands(Horizon& h, const DmaRun* runs, std::size_t count, sc_core::sc_time not_before,
-                       unsigned char* data);
+    /// The same for a read in runs (offsets from `base`).
+    void read_operands(Horizon& h, std::uint64_t base, const DmaRun* runs, std::size_t count,
+                       sc_core::sc_time not_before, unsigned char* data);
     /// The LoadActivations of `bytes` (as the program says) at the tiled
     /// address `tiled` of a GEMM layer: its transactions go where the pixels
     /// lie (dma_runs.h), and in a functional run they fill the activation
@@ -243,7 +248,7 @@ private:
     /// read into the staging buffer in a functional run. False when the
     /// bytes did not arrive (a refusal is ERROR 2 already).
     bool read_generated(Horizon& h, const std::vector<DmaRun>& runs, std::uint64_t bytes, sc_core::sc_time not_before);
-    /// A weight load of `bytes` at `offset` (data-relative) into `slot`: timed,
+    /// A weight load of `bytes` at `offset` (from the weights base) into `slot`: timed,
     /// and in a functional run the bytes it carries fill the slot.
     void fetch_weights(Horizon& h, std::uint64_t offset, std::uint64_t bytes, unsigned slot);
     // One handler per opcode (hw/isa/instruction.h).
@@ -279,7 +284,7 @@ private:
     LocalQuantumKeeper keeper_;
     sc_core::sc_event start_;
 
-    std::uint64_t base_ = 0, data_base_ = 0, context_ = 0;
+    std::uint64_t base_ = 0, data_base_ = 0, weights_base_ = 0, context_ = 0;
     bool preempt_requested_ = false, preempted_ = false, resuming_ = false;
     unsigned resume_parties_ = 0;
     sc_core::sc_event preempt_event_;

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <optional>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -180,13 +181,17 @@ struct Soc : sc_core::sc_module {
         storage.load(base, bytes.data(), bytes.size());
         return (bytes.size() + 0xFFF) & ~0xFFFull;
     }
-    /// Programs sequencer `s`: program base, tenant, data base (ring() starts it).
-    void start(unsigned s, std::uint64_t program, std::uint32_t tenant, std::uint64_t data = 0) {
+    /// Programs sequencer `s`: program base, tenant, data base, weights base
+    /// (by default the data base) (ring() starts it).
+    void start(unsigned s, std::uint64_t program, std::uint32_t tenant, std::uint64_t data = 0,
+               std::optional<std::uint64_t> weights = std::nullopt) {
         write(regmap::sequencer(s, regmap::kSeqProgramLo), std::uint32_t(program));
         write(regmap::sequencer(s, regmap::kSeqProgramHi), std::uint32_t(program >> 32));
         write(regmap::sequencer(s, regmap::kSeqTenant), tenant);
         write(regmap::sequencer(s, regmap::kSeqDataLo), std::uint32_t(data));
         write(regmap::sequencer(s, regmap::kSeqDataHi), std::uint32_t(data >> 32));
+        write(regmap::sequencer(s, regmap::kSeqWeightsLo), std::uint32_t(weights.value_or(data)));
+        write(regmap::sequencer(s, regmap::kSeqWeightsHi), std::uint32_t(weights.value_or(data) >> 32));
     }
     void ring(unsigned s) { write(regmap::sequencer(s, regmap::kSeqDoorbell), 1); }
 };

@@ -209,6 +209,7 @@ layers:
 constexpr unsigned kSubarrays = 8;  // pods 0 and 1: two channels
 constexpr std::uint64_t kProgramBase = 0x7F'0000'0000ull;
 constexpr std::uint64_t kDataBase = 0x3'0000'0000ull;
+constexpr std::uint64_t kWeightsBase = 0x5'0000'0000ull;
 
 struct TinyJob {
     Model model = parse_model(kTinyModel, "tiny.yaml");
@@ -236,10 +237,11 @@ void launch(Soc& soc, const TinyJob& job, const TinyJob::Data& data) {
     for (std::size_t p = 0; p < programs.size(); ++p) {
         const std::uint64_t base = next;
         next += soc.load_program(base, programs[p].instructions);
-        soc.start(region[p], base, 1, kDataBase);
+        soc.start(region[p], base, 1, kDataBase, kWeightsBase);
     }
     for (const MemoryBlock& b : data.image.blocks)
-        soc.storage.load(kDataBase + b.address, b.values.data(), b.values.size() * 2);
+        soc.storage.load((b.region == MemoryBlock::Region::Weights ? kWeightsBase : kDataBase) + b.address,
+                         b.values.data(), b.values.size() * 2);
     soc.write(kIrqEnable, kIrqCompletion | kIrqError);
     for (unsigned s : region) soc.ring(s);
 }
@@ -372,4 +374,89 @@ TEST_CASE("protocol: accelerator channels: a memory that moves its storage in th
     // Nothing read or written through a pointer granted before: the results
     // are right (a stale pointer would reach the scrambled buffers).
     check_results(soc, job, data);
+}
+
+TEST_CASE("protocol: accelerator channels: a tenant's traffic stays inside the regions its bundle sizes",
+          "[protocol][accelerator]") {
+    // A model the chip computes (functionally here) and one it only times
+    // (embedding, LSTM, attention, detection: their traffic goes to the
+    // scratch after the tensors). Each runs with its DATA and WEIGHTS regions
+    // back to back, every other address below the programs an address error:
+    // any access outside the regions stops the run with ERROR 2.
+    const Model timed = parse_model(R"(format: planaria-model/1
+name: Seq
+key: seq
+source: test
+inputs:
+  - {name: src, shape: [1, 1, 5]}
+layers:
+  - {name: emb, type: embedding, vocabulary: 100, dim: 8}
+  - {name: enc, type: lstm, hidden: 6, bidirectional: true}
+  - {name: att, type: attention, inputs: [enc, enc], units: 4}
+  - {name: proj, type: fc, out_features: 30, per_position: true}
+  - {name: det, type: detection, classes: 3, boxes: 2}
+)", "seq.yaml");
+    const TinyJob job;
+    const TinyJob::Data data = job.data(17);
+    const Bundle timed_bundle = Compiler(ArchConfig{}, {Objective::Cycles, kSubarrays, true}).compile(timed);
+    struct Case {
+        const Bundle* bundle;
+        const FunctionalImage* image;  ///< nullptr: timing only
+        unsigned k;
+        std::unique_ptr<Soc> soc;
+        std::vector<unsigned> region;
+        std::uint64_t data_base = 0x1000'0000, weights_base = 0;
+    };
+    std::vector<Case> cases;
+    for (unsigned k : {1u, 4u, kSubarrays}) {
+        cases.push_back({&job.bundle, &data.image, k, nullptr, {}});
+        cases.push_back({&timed_bundle, nullptr, k, nullptr, {}});
+    }
+    // All chips are built before the simulation starts.
+    for (Case& c : cases) {
+        const CompiledForK& compiled = c.bundle->per_k.at(c.k - 1);
+        c.weights_base = c.data_base + compiled.data_bytes;
+        c.soc = std::make_unique<Soc>(("soc_" + c.bundle->model_key + "_" + std::to_string(c.k)).c_str());
+        Soc& soc = *c.soc;
+        if (c.image) soc.accel.enable_functional_data();
+        for (auto& m : soc.memories)
+            m->faults = {{0, c.data_base, tlm::TLM_ADDRESS_ERROR_RESPONSE},
+                         {c.weights_base + c.bundle->data.weight_bytes, kProgramBase, tlm::TLM_ADDRESS_ERROR_RESPONSE}};
+        c.region = job_region(soc.accel.registers().floorplan(), c.k, 0);
+        std::uint64_t next = kProgramBase;
+        for (std::size_t p = 0; p < c.region.size(); ++p) {
+            const std::uint64_t base = next;
+            next += soc.load_program(base, compiled.programs[p].instructions);
+            soc.start(c.region[p], base, 1, c.data_base, c.weights_base);
+        }
+        if (c.image)
+            for (const MemoryBlock& b : c.image->blocks)
+                soc.storage.load((b.region == MemoryBlock::Region::Weights ? c.weights_base : c.data_base) + b.address,
+                                 b.values.data(), b.values.size() * 2);
+        for (unsigned s : c.region) soc.ring(s);
+    }
+    sc_core::sc_start();
+    for (Case& c : cases) {
+        INFO(c.bundle->model_key << " on " << c.k << " subarrays");
+        const CompiledForK& compiled = c.bundle->per_k.at(c.k - 1);
+        CHECK(compiled.data_bytes >= c.bundle->data.tensor_bytes);
+        CHECK(compiled.data_bytes + c.bundle->data.weight_bytes < (std::uint64_t(1) << 20));  // no big fixed offsets
+        Soc& soc = *c.soc;
+        for (unsigned s : c.region) {
+            INFO("sequencer " << s << " pc " << soc.host.read(sequencer(s, kSeqPc)) << " layer " << soc.host.read(sequencer(s, kSeqLayer)));
+            CHECK(soc.host.read(sequencer(s, kSeqError)) == kSeqErrorNone);
+            CHECK(soc.host.read(sequencer(s, kSeqStatus)) == kSeqStatusDone);
+        }
+        std::uint64_t touched = 0;
+        for (auto& m : soc.memories)
+            for (const auto& a : m->log)
+                if (a.address < kProgramBase) touched = std::max(touched, a.address + a.length);
+        CHECK(touched > c.data_base);  // it ran
+        if (c.image) {
+            // and computed: the classifier's output is the reference's
+            const std::size_t last = job.model.layers.size() - 1;
+            CHECK(soc.storage.values(c.data_base + c.image->layout.outputs[last], data.reference[last].data.size()) ==
+                  data.reference[last].data);
+        }
+    }
 }

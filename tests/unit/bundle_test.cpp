@@ -100,6 +100,11 @@ Bundle make_bundle() {
     b.arch_name = "planaria-test";
     b.model_macs = 123456789012ull;
     b.model_params = std::numeric_limits<std::uint64_t>::max();
+    b.data.inputs = {0};
+    b.data.outputs = {0x800, 0x800, 0x1000};  // conv1 and its fused relu share a tensor
+    b.data.weights = {0, 0, 0x4040};
+    b.data.weight_bytes = 0x4080;
+    b.data.tensor_bytes = 0x1040;
 
     CompiledForK k1;
     k1.table.subarrays = 1;
@@ -113,6 +118,7 @@ Bundle make_bundle() {
                        {Opcode::LayerBoundary, 0, 0, 1, 0},
                        {Opcode::End, 0, 0, 0, 0}};
     k1.programs = {p0};
+    k1.data_bytes = 0x1040;
 
     CompiledForK k2;
     k2.table.subarrays = 2;
@@ -128,6 +134,7 @@ Bundle make_bundle() {
     q1.subarray = 1;
     q1.instructions = {kMarker, {Opcode::Simd, 0, 4, 0, 999}, {Opcode::Sync, 0, 2, 7, 0}, {Opcode::End, 0, 0, 0, 0}};
     k2.programs = {q0, q1};
+    k2.data_bytes = 0x2'0000'1040ull;  // a scratch beyond 4 GiB
 
     b.per_k = {k1, k2};
     return b;
@@ -140,12 +147,19 @@ void require_equal(const Bundle& a, const Bundle& b) {
     REQUIRE(a.arch_name == b.arch_name);
     REQUIRE(a.model_macs == b.model_macs);
     REQUIRE(a.model_params == b.model_params);
+    REQUIRE(a.data.inputs == b.data.inputs);
+    REQUIRE(a.data.outputs == b.data.outputs);
+    REQUIRE(a.data.weights == b.data.weights);
+    REQUIRE(a.data.weight_bytes == b.data.weight_bytes);
+    REQUIRE(a.data.tensor_bytes == b.data.tensor_bytes);
+    REQUIRE(a.data_region_bytes() == b.data_region_bytes());
     REQUIRE(a.per_k.size() == b.per_k.size());
     for (std::size_t k = 0; k < a.per_k.size(); ++k) {
         INFO("k=" << k + 1);
         const CompiledForK& x = a.per_k[k];
         const CompiledForK& y = b.per_k[k];
         REQUIRE(x.table.subarrays == y.table.subarrays);
+        REQUIRE(x.data_bytes == y.data_bytes);
         REQUIRE(x.table.layers.size() == y.table.layers.size());
         for (std::size_t l = 0; l < x.table.layers.size(); ++l) {
             INFO("layer " << l);
@@ -318,7 +332,7 @@ TEST_CASE("the bundle file header is laid out as documented", "[bundle]") {
     const Bytes bytes = serialize(make_bundle());
     REQUIRE(bytes.size() > kBundleHeaderBytes);
     CHECK(std::string(bytes.begin(), bytes.begin() + 8) == "PLNRBNDL");
-    CHECK(le32(bytes, 8) == 4);
+    CHECK(le32(bytes, 8) == 5);
     CHECK(le32(bytes, 12) == 0);
     CHECK(le64(bytes, 16) == bytes.size() - kBundleHeaderBytes);
     CHECK(le64(bytes, 24) == fnv1a64(bytes.data() + kBundleHeaderBytes, bytes.size() - kBundleHeaderBytes));
@@ -342,7 +356,7 @@ TEST_CASE("a file with the wrong magic is not a bundle", "[bundle]") {
 TEST_CASE("a bundle of another format version is refused", "[bundle]") {
     Bytes bytes = serialize(make_bundle());
     put_le(bytes, 8, 1, 4);
-    expect_rejected(bytes, "unsupported bundle format version 1 (this build reads version 4)");
+    expect_rejected(bytes, "unsupported bundle format version 1 (this build reads version 5)");
 }
 
 TEST_CASE("unknown bundle header flags are refused", "[bundle]") {
@@ -397,8 +411,9 @@ TEST_CASE("implausible counts in a bundle are refused before anything is allocat
         expect_rejected(bytes, "implausible length 4294967280 of model_key at payload offset 0");
     }
     SECTION("the number of k") {
+        const std::size_t layout = 3 * 4 + 8 * (b.data.inputs.size() + b.data.outputs.size() + b.data.weights.size()) + 16;
         const std::size_t at = kBundleHeaderBytes + 4 + b.model_key.size() + 4 + b.model_name.size() + 8 + 4 +
-                               b.arch_name.size() + 8 + 8;
+                               b.arch_name.size() + 8 + 8 + layout;
         REQUIRE(le32(whole, at) == 2);
         Bytes bytes = whole;
         put_le(bytes, at, 0xffffffffu, 4);

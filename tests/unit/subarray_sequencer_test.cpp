@@ -172,7 +172,7 @@ struct Rig {
     /// Puts `program` at kProgram and starts it (the simulation runs it).
     void start(const std::vector<Instruction>& program) {
         chip.load(kProgram, encode_program(program));
-        REQUIRE(seq.start(kProgram, kTenant, kData));
+        REQUIRE(seq.start({kProgram, kData, kData}, kTenant));
     }
 };
 
@@ -506,7 +506,7 @@ TEST_CASE("sequencer: bad programs end in the error state with the code of what 
         });
         bytes[1 * kInstructionBytes] = 0xEE;
         opcode.chip.load(kProgram, bytes);
-        REQUIRE(opcode.seq.start(kProgram, kTenant, kData));
+        REQUIRE(opcode.seq.start({kProgram, kData, kData}, kTenant));
     }
     // A tile wider than the 32x32 array it runs on.
     wide.start({Instruction::of(Opcode::Compute, tile(4, 32, 33)), Instruction::of(Opcode::End)});
@@ -615,7 +615,7 @@ TEST_CASE("sequencer: a run preempted while it resumes stops before it executes 
     const std::size_t before = rig.chip.log.size();
     // Resumed, and preempted again while it waits for its peers at the resume barrier.
     rig.chip.withdraw_barriers = true;
-    REQUIRE(rig.seq.resume(kProgram, kTenant, kData, kContext, 2));
+    REQUIRE(rig.seq.resume({kProgram, kData, kData}, kTenant, kContext, 2));
     sc_core::sc_start();
     CHECK(rig.seq.preempted());
     CHECK_FALSE(rig.seq.done());
