@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/bundle.h"
+#include "hw/bundle/bundle.h"
 #include "compiler/cost_model.h"
 #include "compiler/model.h"
 

@@ -8,8 +8,10 @@
 //
 // The CPU loads two compiled DNNs (MobileNet-v1 and ResNet-50 at 32x32,
 // eight subarrays each) and their data (random weights and inputs) into
-// memory, programs the sequencers over the bus (program base, tenant, data
-// base, doorbell) and waits for the completion interrupt. The accelerator
+// memory where the TenantLoader places them (every region of both below
+// 1 GiB), starts them with the AcceleratorDriver over the bus (program,
+// tenant, data, weights and context bases, doorbells) and waits for the
+// completion interrupt. The accelerator
 // runs in functional mode: real int16 values flow through its tiles, carried
 // by its timed bursts through the router (it asks for no DMI and uses no
 // debug transport). The CPU then reads every tensor the DNNs stored back over
@@ -23,7 +25,7 @@
 #include "compiler/compiler.h"
 #include "compiler/lowering.h"
 #include "hw/accelerator/accelerator.h"
-#include "sched/placement.h"
+#include "hw/driver/tenant_loader.h"
 #include "testbench/functional_image.h"
 #include "testbench/reference_inference.h"
 #include "tlm/channel_memory.h"
@@ -34,8 +36,7 @@ using namespace planaria;
 // The address map.
 constexpr std::uint64_t kMemoryBytes = 1ull << 40;                // DRAM at 0 (sparse: only what is written is allocated)
 constexpr std::uint64_t kAcceleratorBase = 0xF000'0000'0000ull;   // registers above all memory
-constexpr std::uint64_t kDataSpan = 0x20'0000'0000ull;            // each DNN's data region (its DATA base)
-constexpr std::uint64_t kProgramBase = 0x80'0000'0000ull;         // instruction streams
+constexpr std::uint64_t kTenantsBase = 0x1000'0000;               // the DNNs' regions, one after the other
 
 /// Address decoding: the accelerator's registers at kAcceleratorBase, memory
 /// below. Forwards all four base-protocol interfaces: b_transport,
@@ -104,49 +105,35 @@ private:
 struct Dnn {
     Model model;
     Bundle bundle;
-    FunctionalImage image;            // inputs, weights and biases; where each tensor goes
+    FunctionalImage image;            // inputs, weights and biases, by region
     std::vector<Tensor> reference;    // every layer's output, from the plain C++ execution
+    TenantLoader loader;              // its regions' sizes, image and tenant, for `k` subarrays
+    TenantRegions at;                 // where its regions lie
     std::vector<unsigned> subarrays;  // where it runs
-    std::uint64_t data_base = 0, weights_base = 0;
 
-    Dnn(const std::string& file, const Compiler& compiler, std::uint64_t seed)
-        : model(load_model_file(file, {InputOverride::parse("image=3x32x32")})), bundle(compiler.compile(model)) {
+    Dnn(const std::string& file, const Compiler& compiler, unsigned k, std::uint64_t seed)
+        : model(load_model_file(file, {InputOverride::parse("image=3x32x32")})), bundle(compiler.compile(model)),
+          loader(bundle, k, compiler.config()) {
         const ModelParameters params = random_parameters(model, seed);
         const std::vector<Tensor> inputs = random_inputs(model, seed + 1);
         image = functional_image(model, params, inputs, compiler.config());
         reference = run_reference(model, params, inputs);
     }
+    Dnn(const Dnn&) = delete;  // the loader refers to the bundle
 };
 
 struct Cpu : sc_core::sc_module {
     tlm_utils::simple_initiator_socket<Cpu, 64> bus{"bus"};
     sc_core::sc_in<bool> irq{"irq"};
     std::vector<Dnn*> dnns;
-    unsigned k_each = 8;
     bool ok = false;
+
+    // The accelerator's registers, through the router (timed).
+    AcceleratorDriver driver{[this](tlm::tlm_generic_payload& t, sc_core::sc_time& d) { bus->b_transport(t, d); },
+                             kAcceleratorBase};
 
     SC_HAS_PROCESS(Cpu);
     explicit Cpu(sc_core::sc_module_name n) : sc_module(n) { SC_THREAD(run); }
-
-    // Register accesses: timed, through the router.
-    void access(tlm::tlm_command cmd, std::uint64_t address, std::uint32_t& value) {
-        tlm::tlm_generic_payload t;
-        t.set_command(cmd);
-        t.set_address(kAcceleratorBase + address);
-        t.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
-        t.set_data_length(4);
-        t.set_streaming_width(4);
-        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-        bus->b_transport(t, delay);
-        wait(delay);
-        if (!t.is_response_ok()) throw std::runtime_error("register access failed: " + t.get_response_string());
-    }
-    void write(std::uint64_t a, std::uint32_t v) { access(tlm::TLM_WRITE_COMMAND, a, v); }
-    std::uint32_t read(std::uint64_t a) {
-        std::uint32_t v = 0;
-        access(tlm::TLM_READ_COMMAND, a, v);
-        return v;
-    }
 
     // Bulk memory accesses: untimed debug transport, as a loader or debugger does.
     void debug(tlm::tlm_command cmd, std::uint64_t address, unsigned char* data, std::uint64_t bytes) {
@@ -167,48 +154,29 @@ struct Cpu : sc_core::sc_module {
     }
 
     void run() {
-        // 1. Load each DNN's programs (for k_each subarrays) and its data.
-        std::uint64_t next = kProgramBase;
-        std::vector<std::vector<std::uint64_t>> programs(dnns.size());
-        for (std::size_t d = 0; d < dnns.size(); ++d) {
-            for (const auto& program : dnns[d]->bundle.per_k[k_each - 1].programs) {
-                const std::vector<std::uint8_t> bytes = encode_program(program.instructions);
-                load(next, bytes.data(), bytes.size());
-                programs[d].push_back(next);
-                next += (bytes.size() + 0xFFF) & ~0xFFFull;
-            }
-            // Data addresses in the programs are relative to the DNN's data base.
-            for (const MemoryBlock& b : dnns[d]->image.blocks)
-                load((b.region == MemoryBlock::Region::Weights ? dnns[d]->weights_base : dnns[d]->data_base) + b.address,
-                     b.values.data(), b.values.size() * 2);
-        }
-        // 2. Program the sequencers: program base, tenant, data base.
-        write(regmap::kIrqEnable, regmap::kIrqCompletion | regmap::kIrqError);
-        for (std::size_t d = 0; d < dnns.size(); ++d)
-            for (std::size_t p = 0; p < dnns[d]->subarrays.size(); ++p) {
-                const unsigned s = dnns[d]->subarrays[p];
-                write(regmap::sequencer(s, regmap::kSeqProgramLo), std::uint32_t(programs[d][p]));
-                write(regmap::sequencer(s, regmap::kSeqProgramHi), std::uint32_t(programs[d][p] >> 32));
-                write(regmap::sequencer(s, regmap::kSeqTenant), std::uint32_t(d + 1));
-                write(regmap::sequencer(s, regmap::kSeqDataLo), std::uint32_t(dnns[d]->data_base));
-                write(regmap::sequencer(s, regmap::kSeqDataHi), std::uint32_t(dnns[d]->data_base >> 32));
-                write(regmap::sequencer(s, regmap::kSeqWeightsLo), std::uint32_t(dnns[d]->weights_base));
-                write(regmap::sequencer(s, regmap::kSeqWeightsHi), std::uint32_t(dnns[d]->weights_base >> 32));
-            }
-        // 3. Ring all doorbells (write 1: start), then wait for the interrupt until all are done.
-        std::uint32_t all = 0;
+        // 1. Put each DNN's programs, inputs and weights where its loader placed them.
         for (const Dnn* dnn : dnns)
-            for (unsigned s : dnn->subarrays) all |= 1u << s;
-        for (unsigned s = 0; s < 32; ++s)
-            if (all >> s & 1) write(regmap::sequencer(s, regmap::kSeqDoorbell), 1);
-        std::uint32_t done = 0;
+            for (const MemorySegment& m : dnn->loader.image(dnn->at, dnn->image.blocks))
+                load(m.address, m.bytes.data(), m.bytes.size());
+        // 2. Start them: the sequencers' registers and doorbells.
+        driver.enable_interrupts();
+        for (std::size_t d = 0; d < dnns.size(); ++d)
+            driver.start(dnns[d]->loader.tenant(std::uint32_t(d + 1), dnns[d]->at, dnns[d]->subarrays));
+        driver.sync();
+        // 3. Wait for the interrupt until all are done.
+        std::uint64_t all = 0;
+        for (const Dnn* dnn : dnns)
+            for (unsigned s : dnn->subarrays) all |= 1ull << s;
+        std::uint64_t done = 0;
         while (done != all) {
-            if (!irq.read()) wait(irq.posedge_event());
+            driver.wait_for_interrupt(*irq.operator->());  // the signal the port is bound to
             // Acknowledge first: a sequencer finishing after the read below
             // raises the interrupt again instead of being missed.
-            write(regmap::kIrqStatus, regmap::kIrqCompletion | regmap::kIrqError);
-            const std::uint32_t seen = read(regmap::kDoneMask);
-            write(regmap::kDoneMask, seen);
+            driver.acknowledge();
+            const std::uint64_t seen = driver.done_mask();
+            driver.write(regmap::kDoneMask, std::uint32_t(seen));
+            driver.write(regmap::kDoneMask + 4, std::uint32_t(seen >> 32));
+            driver.sync();
             done |= seen;
         }
         // 4. Check: no sequencer failed, every tile of the tables ran, every
@@ -223,13 +191,15 @@ struct Cpu : sc_core::sc_module {
         std::uint64_t tiles = 0;
         bool ok = true;
         for (unsigned s : dnn.subarrays) {
-            if (const std::uint32_t error = read(regmap::sequencer(s, regmap::kSeqError))) {
-                std::cout << name << ": FAIL: sequencer " << s << " stopped with error " << error << "\n";
+            const AcceleratorDriver::SequencerCounters c = driver.counters(s);
+            if (c.error) {
+                std::cout << name << ": FAIL: sequencer " << s << " stopped with error " << c.error << "\n";
                 ok = false;
             }
-            tiles += read(regmap::sequencer(s, regmap::kSeqTiles));
+            tiles += c.tiles;
         }
-        const std::uint64_t table = dnn.bundle.per_k[k_each - 1].table.total_tiles();
+        driver.sync();
+        const std::uint64_t table = dnn.bundle.per_k[dnn.loader.subarrays() - 1].table.total_tiles();
         std::cout << name << ": " << tiles << " tiles of " << table << " in the table, done by "
                   << sc_core::sc_time_stamp().to_seconds() * 1e6 << " us\n";
         if (tiles != table) ok = false;
@@ -240,7 +210,7 @@ struct Cpu : sc_core::sc_module {
         for (std::size_t i = 0; i < dnn.model.layers.size(); ++i) {
             if (i + 1 < work.size() && work[i + 1].fused) continue;
             const std::vector<std::int16_t>& want = dnn.reference[i].data;
-            const std::vector<std::int16_t> got = fetch(dnn.data_base + dnn.image.layout.outputs[i], want.size());
+            const std::vector<std::int16_t> got = fetch(dnn.loader.output_address(dnn.at, i), want.size());
             const auto diff = std::mismatch(got.begin(), got.end(), want.begin());
             if (diff.first != got.end() && wrong++ == 0)
                 std::cout << name << ": layer " << dnn.model.layers[i].name << " differs first at element "
@@ -260,8 +230,8 @@ int sc_main(int, char*[]) {
     const ArchConfig cfg;
     const Compiler compiler(cfg, {Objective::Cycles, 8, true});
     const std::string models = std::string(PLANARIA_SOURCE_DIR) + "/scenarios/models/";
-    Dnn mobilenet(models + "mobilenet_v1.yaml", compiler, 1);
-    Dnn resnet(models + "resnet50.yaml", compiler, 3);
+    Dnn mobilenet(models + "mobilenet_v1.yaml", compiler, 8, 1);
+    Dnn resnet(models + "resnet50.yaml", compiler, 8, 3);
 
     Cpu cpu("cpu");
     cpu.dnns = {&mobilenet, &resnet};
@@ -273,13 +243,18 @@ int sc_main(int, char*[]) {
     accelerator.enable_functional_data();  // real data, same timing as a timing-only run
     sc_core::sc_signal<bool> irq("irq");
 
-    // MobileNet-v1 on pods 0-1, ResNet-50 on pods 2-3, each with its own data region.
-    const Floorplan& fp = accelerator.registers().floorplan();
+    // MobileNet-v1 on pods 0-1, ResNet-50 on pods 2-3, their regions one after the other.
+    std::uint64_t next = kTenantsBase;
     for (unsigned d = 0; d < cpu.dnns.size(); ++d) {
-        cpu.dnns[d]->subarrays = job_region(fp, cpu.k_each, 2 * d);
-        cpu.dnns[d]->data_base = (d + 1) * kDataSpan;
-        cpu.dnns[d]->weights_base = (d + 1) * kDataSpan + kDataSpan / 2;
+        Dnn& dnn = *cpu.dnns[d];
+        dnn.subarrays = dnn.loader.region(2 * d);  // pods 2d and 2d + 1
+        dnn.at = dnn.loader.place(next);
+        next += dnn.loader.footprint();
+        std::cout << dnn.bundle.model_key << ": " << dnn.loader.footprint() << " bytes from 0x" << std::hex
+                  << dnn.at.programs.front() << std::dec << " (data " << dnn.loader.data_bytes() << ", weights "
+                  << dnn.loader.weight_bytes() << ")\n";
     }
+    if (next > kTenantsBase + (1ull << 30)) throw std::runtime_error("the DNNs need more than 1 GiB");
 
     cpu.bus.bind(router.in);
     for (unsigned c = 0; c < cfg.offchip.channels; ++c) accelerator.memory[c].bind(router.in);
@@ -289,7 +264,6 @@ int sc_main(int, char*[]) {
     cpu.irq.bind(irq);
 
     sc_core::sc_start();
-    std::cout << "router: " << router.dmi_grants << " DMI regions granted by the memory\n";
     if (!cpu.ok) {
         std::cout << "soc example FAILED at " << sc_core::sc_time_stamp() << "\n";
         for (unsigned s = 0; s < cfg.subarray.count; ++s) {

@@ -2,7 +2,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "compiler/bundle_io.h"
+#include "hw/bundle/bundle_io.h"
 #include "hw/config/arch_yaml.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"

@@ -6,7 +6,7 @@
 #include <iomanip>
 #include <iostream>
 
-#include "compiler/bundle_io.h"
+#include "hw/bundle/bundle_io.h"
 #include "compiler/compiler.h"
 #include "hw/config/arch_yaml.h"
 #include "hw/config/output_file.h"

@@ -35,7 +35,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "compiler/bundle.h"
+#include "hw/bundle/bundle.h"
 #include "hw/config/arch_config.h"
 #include "hw/fission/floorplan.h"
 #include "hw/driver/accelerator_driver.h"

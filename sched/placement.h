@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "hw/fission/fission_configurations.h"  // job_region
 #include "hw/fission/floorplan.h"
 #include "sched/policy.h"
 
@@ -54,10 +55,6 @@ public:
 private:
     std::vector<bool> taken_;
 };
-
-/// The physical subarrays of a job: the canonical region of k moved by whole
-/// pods (pod_offset steps along the pod grid, row-major, wrapping around).
-std::vector<unsigned> job_region(const Floorplan& fp, unsigned k, unsigned pod_offset);
 
 /// Whether the reconfiguration registers accept every fission configuration
 /// of the canonical region of k moved slot by slot onto job_region(fp, k,

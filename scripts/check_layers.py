@@ -8,7 +8,8 @@ edge is either in the layering or an error.
 
     tlm          TLM-2.0 plumbing
     hw contract  architecture config, fission enumeration, instruction format,
-                 layer descriptor, number format, tile timing, signal trace
+                 layer descriptor, number format, tile timing, signal trace,
+                 the compiled bundle and its memory layout
     hw modules   the hardware blocks (every other folder of hw/)
     compiler     may read the hw contract, never a hardware module
     sched        the host: hardware modules, compiler output
@@ -22,7 +23,7 @@ import pathlib
 import re
 import sys
 
-CONTRACT = {"hw/config", "hw/fission", "hw/isa", "hw/timing", "hw/trace"}
+CONTRACT = {"hw/bundle", "hw/config", "hw/fission", "hw/isa", "hw/timing", "hw/trace"}
 # Each layer and the layers directly below it; a layer may include itself and
 # everything reachable downwards.
 BELOW = {

@@ -16,13 +16,6 @@
 
 namespace planaria {
 
-struct MemoryBlock {
-    enum class Region { Data, Weights };
-    std::uint64_t address = 0;  ///< relative to its region's base
-    std::vector<std::int16_t> values;
-    Region region = Region::Data;
-};
-
 struct FunctionalImage {
     DataLayout layout;
     std::vector<MemoryBlock> blocks;

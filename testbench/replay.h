@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/bundle.h"
+#include "hw/bundle/bundle.h"
 #include "compiler/cost_model.h"
 #include "hw/accelerator/accelerator.h"
 #include <optional>

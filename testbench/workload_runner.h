@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/bundle.h"
+#include "hw/bundle/bundle.h"
 #include "compiler/lowering.h"
 #include "compiler/model.h"
 #include "hw/config/arch_config.h"

@@ -50,26 +50,39 @@ void AcceleratorDriver::sync() {
 
 void AcceleratorDriver::enable_interrupts() { write(rm::kIrqEnable, rm::kIrqCompletion | rm::kIrqError); }
 
-void AcceleratorDriver::program(const Tenant& t) {
+namespace {
+/// The writes that set the tenant's sequencers up (program, tenant, regions, contexts).
+void program_writes(const AcceleratorDriver::Tenant& t, std::vector<AcceleratorDriver::RegisterWrite>& out) {
+    const auto address = [&](unsigned s, std::uint64_t lo, std::uint64_t hi, std::uint64_t value) {
+        out.push_back({rm::sequencer(s, lo), std::uint32_t(value)});
+        out.push_back({rm::sequencer(s, hi), std::uint32_t(value >> 32)});
+    };
     for (std::size_t p = 0; p < t.subarrays.size(); ++p) {
         const unsigned s = t.subarrays[p];
-        write(rm::sequencer(s, rm::kSeqProgramLo), std::uint32_t(t.programs.at(p)));
-        write(rm::sequencer(s, rm::kSeqProgramHi), std::uint32_t(t.programs.at(p) >> 32));
-        write(rm::sequencer(s, rm::kSeqTenant), t.id);
-        write(rm::sequencer(s, rm::kSeqDataLo), std::uint32_t(t.data_base));
-        write(rm::sequencer(s, rm::kSeqDataHi), std::uint32_t(t.data_base >> 32));
-        write(rm::sequencer(s, rm::kSeqWeightsLo), std::uint32_t(t.weights_base));
-        write(rm::sequencer(s, rm::kSeqWeightsHi), std::uint32_t(t.weights_base >> 32));
-        if (p < t.contexts.size()) {
-            write(rm::sequencer(s, rm::kSeqContextLo), std::uint32_t(t.contexts[p]));
-            write(rm::sequencer(s, rm::kSeqContextHi), std::uint32_t(t.contexts[p] >> 32));
-        }
+        address(s, rm::kSeqProgramLo, rm::kSeqProgramHi, t.programs.at(p));
+        out.push_back({rm::sequencer(s, rm::kSeqTenant), t.id});
+        address(s, rm::kSeqDataLo, rm::kSeqDataHi, t.data_base);
+        address(s, rm::kSeqWeightsLo, rm::kSeqWeightsHi, t.weights_base);
+        if (p < t.contexts.size()) address(s, rm::kSeqContextLo, rm::kSeqContextHi, t.contexts[p]);
     }
+}
+}  // namespace
+
+std::vector<AcceleratorDriver::RegisterWrite> AcceleratorDriver::start_writes(const Tenant& t) {
+    std::vector<RegisterWrite> out;
+    program_writes(t, out);
+    for (unsigned s : t.subarrays) out.push_back({rm::sequencer(s, rm::kSeqDoorbell), rm::kDoorbellStart});
+    return out;
+}
+
+void AcceleratorDriver::program(const Tenant& t) {
+    std::vector<RegisterWrite> writes;
+    program_writes(t, writes);
+    for (const RegisterWrite& w : writes) write(w.offset, w.value);
 }
 
 void AcceleratorDriver::start(const Tenant& t) {
-    program(t);
-    for (unsigned s : t.subarrays) write(rm::sequencer(s, rm::kSeqDoorbell), rm::kDoorbellStart);
+    for (const RegisterWrite& w : start_writes(t)) write(w.offset, w.value);
 }
 
 void AcceleratorDriver::preempt(const Tenant& t) {

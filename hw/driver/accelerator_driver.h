@@ -43,6 +43,13 @@ public:
     void enable_interrupts();
     /// Programs the sequencers and rings their doorbells.
     void start(const Tenant& t);
+    /// One register write (offset in the accelerator's map, tlm/register_map.h).
+    struct RegisterWrite {
+        std::uint64_t offset = 0;
+        std::uint32_t value = 0;
+    };
+    /// The writes start() makes, in order, for firmware that makes them itself.
+    static std::vector<RegisterWrite> start_writes(const Tenant& t);
     /// Asks every sequencer of the tenant to stop at its next tile boundary.
     void preempt(const Tenant& t);
     /// Resumes the tenant from its contexts on `t.subarrays` (which may differ

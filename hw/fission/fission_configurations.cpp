@@ -151,6 +151,18 @@ std::vector<unsigned> canonical_region(const Floorplan& fp, unsigned k) {
     return order;
 }
 
+std::vector<unsigned> job_region(const Floorplan& fp, unsigned k, unsigned pod_shift) {
+    const GridShape block = fp.pod_block();
+    const unsigned pod_cols = fp.grid().cols / block.cols, pod_rows = fp.grid().rows / block.rows;
+    const unsigned dr = (pod_shift / pod_cols) % pod_rows * block.rows, dc = pod_shift % pod_cols * block.cols;
+    std::vector<unsigned> region;
+    for (unsigned s : canonical_region(fp, k)) {
+        const GridPos p = fp.position(s);
+        region.push_back(fp.subarray_at({(p.row + dr) % fp.grid().rows, (p.col + dc) % fp.grid().cols}));
+    }
+    return region;
+}
+
 const FissionConfiguration* squarest_single_array(const std::vector<FissionConfiguration>& configs) {
     const FissionConfiguration* best = nullptr;
     for (const auto& c : configs)

@@ -37,6 +37,11 @@ struct FissionConfiguration {
 /// each pod's subarrays along its snake, so that every prefix is connected.
 std::vector<unsigned> canonical_region(const Floorplan& fp, unsigned k);
 
+/// Where a program compiled for the canonical region of k runs: that region
+/// moved by whole pods (pod_offset steps along the pod grid, row-major,
+/// wrapping around), each subarray keeping its slot in its pod.
+std::vector<unsigned> job_region(const Floorplan& fp, unsigned k, unsigned pod_offset);
+
 /// Every configuration the given subarrays can form, ordered by clusters,
 /// then block_rows. Deterministic.
 std::vector<FissionConfiguration> enumerate_configurations(const Floorplan& fp, const std::vector<unsigned>& region);

@@ -1,8 +1,12 @@
 # ctest driver: install the build tree (find_package mode) or point at the
-# sources (add_subdirectory mode), then configure, build and run the consumer.
-# -D MODE=package|subdirectory -D BUILD_DIR=... -D SOURCE_DIR=... -D WORK_DIR=...
+# sources (add_subdirectory mode), then configure, build and run a project
+# that uses the library (tests/consumer by default, else PROJECT).
+# -D MODE=package|subdirectory -D BUILD_DIR=... -D SOURCE_DIR=... -D WORK_DIR=... [-D PROJECT=accellera_soc]
+if(NOT PROJECT)
+  set(PROJECT consumer)
+endif()
 file(REMOVE_RECURSE ${WORK_DIR})
-set(configure_args -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/build -DCMAKE_BUILD_TYPE=Release)
+set(configure_args -S ${SOURCE_DIR}/tests/${PROJECT} -B ${WORK_DIR}/build -DCMAKE_BUILD_TYPE=Release)
 if(MODE STREQUAL "package")
   execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix
                   RESULT_VARIABLE rc OUTPUT_QUIET)
@@ -19,11 +23,11 @@ foreach(step IN ITEMS configure build run)
   elseif(step STREQUAL "build")
     set(cmd ${CMAKE_COMMAND} --build ${WORK_DIR}/build -j 2)
   else()
-    set(cmd ${WORK_DIR}/build/consumer)
+    set(cmd ${WORK_DIR}/build/${PROJECT})
   endif()
   execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(rc)
-    message(FATAL_ERROR "consumer ${step} failed (${rc}):\n${out}\n${err}")
+    message(FATAL_ERROR "${PROJECT} ${step} failed (${rc}):\n${out}\n${err}")
   endif()
 endforeach()
 message(STATUS "${out}")

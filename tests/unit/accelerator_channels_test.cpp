@@ -13,6 +13,8 @@
 #include "compiler/lowering.h"
 #include "hw/accelerator/accelerator.h"
 #include "hw/config/arch_yaml.h"
+#include "hw/driver/tenant_loader.h"
+#include "hw/sequencer/sequencer_context.h"
 #include "sched/placement.h"
 #include "support/scripted_soc.h"
 #include "testbench/functional_image.h"
@@ -459,4 +461,113 @@ layers:
                   data.reference[last].data);
         }
     }
+}
+
+TEST_CASE("protocol: accelerator channels: two tenants placed by the TenantLoader below 4 GiB run bit-exact, sharing "
+          "their weights",
+          "[protocol][accelerator][functional][loader]") {
+    // Two inferences of the same model on four subarrays each, started by
+    // firmware-style register writes (AcceleratorDriver::start_writes): the
+    // first tenant's regions back to back from 1 GiB, the second's from after
+    // them, both reading the one copy of the weights the first loaded.
+    // Everything else below the programs' end answers an address error.
+    const TinyJob job;
+    const Bundle& bundle = job.bundle;
+    const TinyJob::Data first = job.data(51), second = job.data(52);
+    const ArchConfig cfg;
+    const TenantLoader loader(bundle, 4, cfg);
+    const TenantRegions a = loader.place(0x4000'0000);
+    const TenantRegions b = [&] {
+        TenantRegions r = loader.place(0x4000'0000 + loader.footprint());
+        r.weights = a.weights;
+        return r;
+    }();
+    Soc soc("soc");
+    soc.accel.enable_functional_data();
+    const std::uint64_t end = b.contexts.back() + loader.context_bytes();
+    REQUIRE(end < (std::uint64_t(1) << 32));
+    for (auto& m : soc.memories)
+        m->faults = {{0, 0x4000'0000, tlm::TLM_ADDRESS_ERROR_RESPONSE}, {end, ~0ull, tlm::TLM_ADDRESS_ERROR_RESPONSE}};
+    const auto data_blocks = [](const FunctionalImage& image, bool weights) {
+        std::vector<MemoryBlock> blocks;
+        for (const MemoryBlock& m : image.blocks)
+            if ((m.region == MemoryBlock::Region::Weights) == weights) blocks.push_back(m);
+        return blocks;
+    };
+    for (const MemorySegment& s : loader.image(a, first.image.blocks)) soc.storage.load(s.address, s.bytes.data(), s.bytes.size());
+    for (const MemorySegment& s : loader.image(b, data_blocks(second.image, false)))
+        soc.storage.load(s.address, s.bytes.data(), s.bytes.size());
+    const Floorplan& fp = soc.accel.registers().floorplan();
+    const auto one = loader.tenant(1, a), two = loader.tenant(2, b, job_region(fp, 4, 1));  // the next pod
+    for (const auto* t : {&one, &two})
+        for (const AcceleratorDriver::RegisterWrite& w : AcceleratorDriver::start_writes(*t)) soc.write(w.offset, w.value);
+    sc_core::sc_start();
+    std::size_t compared = 0;
+    for (const auto& [t, regions, data] : {std::tuple{&one, &a, &first}, std::tuple{&two, &b, &second}}) {
+        INFO("tenant " << t->id);
+        for (unsigned s : t->subarrays) {
+            CHECK(soc.host.read(sequencer(s, kSeqError)) == kSeqErrorNone);
+            CHECK(soc.host.read(sequencer(s, kSeqStatus)) == kSeqStatusDone);
+        }
+        for (std::size_t i = 0; i < job.model.layers.size(); ++i) {
+            if (!job.stored(i)) continue;
+            INFO("layer " << job.model.layers[i].name);
+            CHECK(soc.storage.values(loader.output_address(*regions, i), data->reference[i].data.size()) ==
+                  data->reference[i].data);
+            ++compared;
+        }
+    }
+    CHECK(compared >= 8);
+}
+
+TEST_CASE("tenant loader: regions back to back, sizes from the bundle, misplaced regions and blocks refused", "[loader]") {
+    const TinyJob job;
+    const ArchConfig cfg;
+    const TenantLoader loader(job.bundle, 4, cfg);
+    CHECK(loader.data_bytes() == job.bundle.per_k[3].data_bytes);
+    CHECK(loader.weight_bytes() == job.bundle.data.weight_bytes);
+    CHECK(loader.context_bytes() > SequencerContext::header_bytes(cfg.subarray.weight_buffer_bytes / 2));
+    const TenantRegions at = loader.place(0x1234, 0x1000);
+    REQUIRE(at.programs.size() == 4);
+    CHECK(at.programs[0] == 0x2000);
+    for (unsigned p = 1; p < 4; ++p) CHECK(at.programs[p] == (at.programs[p - 1] + loader.program_bytes(p - 1) + 0xFFF) / 0x1000 * 0x1000);
+    CHECK(at.data == (at.programs[3] + loader.program_bytes(3) + 0xFFF) / 0x1000 * 0x1000);
+    CHECK(at.weights == (at.data + loader.data_bytes() + 0xFFF) / 0x1000 * 0x1000);
+    CHECK(at.contexts[0] == (at.weights + loader.weight_bytes() + 0xFFF) / 0x1000 * 0x1000);
+    CHECK(loader.footprint(0x1000) == (at.contexts[3] + loader.context_bytes() + 0xFFF) / 0x1000 * 0x1000 - 0x2000);
+    // The image: the programs as encoded, then the blocks where their regions lie.
+    const std::vector<MemorySegment> image = loader.image(at, {{0x40, {1, -2}, MemoryBlock::Region::Weights}});
+    REQUIRE(image.size() == 5);
+    CHECK(image[1].bytes == encode_program(job.bundle.per_k[3].programs[1].instructions));
+    CHECK(image[4].address == at.weights + 0x40);
+    CHECK(image[4].bytes == std::vector<std::uint8_t>{1, 0, 0xFE, 0xFF});
+    // The tenant and the writes that start it.
+    const AcceleratorDriver::Tenant t = loader.tenant(3, at);
+    CHECK(t.data_base == at.data);
+    CHECK(t.weights_base == at.weights);
+    const auto writes = AcceleratorDriver::start_writes(t);
+    const auto written = [&](unsigned s, std::uint64_t reg) {
+        std::vector<std::uint32_t> v;
+        for (const auto& w : writes)
+            if (w.offset == sequencer(s, reg)) v.push_back(w.value);
+        return v;
+    };
+    for (std::size_t p = 0; p < t.subarrays.size(); ++p) {
+        const unsigned s = t.subarrays[p];
+        CHECK(written(s, kSeqWeightsLo) == std::vector<std::uint32_t>{std::uint32_t(at.weights)});
+        CHECK(written(s, kSeqDataLo) == std::vector<std::uint32_t>{std::uint32_t(at.data)});
+        CHECK(written(s, kSeqContextLo) == std::vector<std::uint32_t>{std::uint32_t(at.contexts[p])});
+        CHECK(written(s, kSeqTenant) == std::vector<std::uint32_t>{3});
+    }
+    CHECK(writes.back().offset == sequencer(t.subarrays.back(), kSeqDoorbell));
+    // Refused: overlapping regions, a missing context, a block beyond its region, a count without programs.
+    TenantRegions overlap = at;
+    overlap.weights = at.data + 64;
+    CHECK_THROWS_WITH(loader.image(overlap), Catch::Matchers::Contains("data and weights overlap"));
+    TenantRegions missing = at;
+    missing.contexts.pop_back();
+    CHECK_THROWS_WITH(loader.tenant(1, missing), Catch::Matchers::Contains("4 programs and contexts needed"));
+    CHECK_THROWS_WITH(loader.image(at, {{loader.data_bytes() - 2, {1, 2}, MemoryBlock::Region::Data}}),
+                      Catch::Matchers::Contains("beyond the data region"));
+    CHECK_THROWS_WITH(TenantLoader(job.bundle, 9, cfg), Catch::Matchers::Contains("no instruction streams for 9 subarrays"));
 }

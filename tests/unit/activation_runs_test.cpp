@@ -13,8 +13,10 @@
 #include "hw/sequencer/dma_runs.h"
 #include "hw/sequencer/tile_buffers.h"
 #include "hw/timing/tile_timing.h"
+#include "support/dma_elements.h"
 
 using namespace planaria;
+using planaria::test::flatten;
 
 namespace {
 
@@ -124,13 +126,6 @@ std::vector<std::uint64_t> expected(const Layer& l, std::uint64_t inst, std::uin
         through.push_back(offset);
     }
     return through;
-}
-
-std::vector<std::uint64_t> flatten(const std::vector<DmaRun>& runs) {
-    std::vector<std::uint64_t> bytes;
-    for (const DmaRun& r : runs)
-        for (std::uint64_t b = 0; b < r.bytes; b += 2) bytes.push_back(r.offset + b);
-    return bytes;
 }
 
 std::int16_t value_at(std::uint64_t offset) { return std::int16_t((offset * 7 + 3) & 0x7FFF); }

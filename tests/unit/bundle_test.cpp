@@ -16,8 +16,8 @@
 
 #include <unistd.h>
 
-#include "compiler/bundle.h"
-#include "compiler/bundle_io.h"
+#include "hw/bundle/bundle.h"
+#include "hw/bundle/bundle_io.h"
 #include "hw/config/arch_config.h"
 #include "hw/config/arch_yaml.h"
 

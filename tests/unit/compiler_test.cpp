@@ -2,7 +2,7 @@
 // cycle-accurate datapath, conservation, configuration choice, determinism.
 #include <catch2/catch.hpp>
 
-#include "compiler/bundle_io.h"
+#include "hw/bundle/bundle_io.h"
 #include "compiler/compiler.h"
 #include "hw/config/arch_yaml.h"
 #include "support/datapath_bench.h"

@@ -4,8 +4,10 @@
 
 #include "hw/isa/number_format.h"
 #include "hw/sequencer/dma_runs.h"
+#include "support/dma_elements.h"
 
 using namespace planaria;
+using planaria::test::flatten;
 
 namespace {
 
@@ -34,13 +36,6 @@ std::vector<std::uint64_t> expected(const LayerDescriptor& d, std::uint64_t inst
         for (std::uint64_t p = p0; p < p1; ++p)
             bytes.push_back(d.output + 2 * numerics::index(d.out(), d.output_channel(inst, nn), p / 4, p % 4));
     }
-    return bytes;
-}
-
-std::vector<std::uint64_t> flatten(const std::vector<DmaRun>& runs) {
-    std::vector<std::uint64_t> bytes;
-    for (const DmaRun& r : runs)
-        for (std::uint64_t b = 0; b < r.bytes; b += 2) bytes.push_back(r.offset + b);
     return bytes;
 }
 

@@ -1,4 +1,4 @@
-#include "compiler/bundle_io.h"
+#include "hw/bundle/bundle_io.h"
 
 #include "hw/config/output_file.h"
 

@@ -1,4 +1,4 @@
-#include "compiler/bundle.h"
+#include "hw/bundle/bundle.h"
 
 namespace planaria {
 

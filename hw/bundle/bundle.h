@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/data_layout.h"
+#include "hw/bundle/data_layout.h"
 #include "hw/isa/energy_breakdown.h"
 #include "hw/isa/instruction.h"
 

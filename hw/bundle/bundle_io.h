@@ -33,7 +33,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/bundle.h"
+#include "hw/bundle/bundle.h"
 
 namespace planaria {
 
