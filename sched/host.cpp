@@ -147,15 +147,9 @@ void Host::start(Task& t, const Placement& p) {
     const bool resume = t.state == Task::State::Stopped && !t.kill && p.subarrays == t.k;
     if (resume) {
         // The positions that had not finished pick up where their contexts say.
-        AcceleratorDriver::Tenant all = tenant(t, p.region, t.k, 0), part;
-        part.id = all.id, part.data_base = all.data_base, part.weights_base = all.weights_base;
-        for (std::size_t q = 0; q < p.region.size(); ++q)
-            if (!t.finished[q]) {
-                part.subarrays.push_back(p.region[q]);
-                part.programs.push_back(t.bases[q]);
-                part.contexts.push_back(all.contexts[q]);
-            }
-        driver_.resume(part);
+        AcceleratorDriver::Tenant all = tenant(t, p.region, t.k, 0);
+        all.programs = t.bases;  // where each position was started (its context holds the PC)
+        driver_.resume(all.unfinished(t.finished));
     } else {
         // A new count (or a first start, or a restart after KILL): its
         // programs entered at the layer the task restarts.

@@ -265,15 +265,7 @@ void ReplayPlatform::host_thread() {
                         throw std::runtime_error("replay: job '" + job.bundle->model_key + "' resumes on subarray " +
                                                  std::to_string(s) + ", which is busy");
                 // Only the positions that had not finished resume, together.
-                AcceleratorDriver::Tenant t = tenant(j, region), resumed;
-                resumed.id = t.id, resumed.data_base = t.data_base, resumed.weights_base = t.weights_base;
-                for (std::size_t p = 0; p < region.size(); ++p)
-                    if (!g.finished[p]) {
-                        resumed.subarrays.push_back(region[p]);
-                        resumed.programs.push_back(t.programs[p]);
-                        resumed.contexts.push_back(t.contexts[p]);
-                    }
-                driver.resume(resumed);
+                driver.resume(tenant(j, region).unfinished(g.finished));
                 g.where = region;
                 g.state = JobState::Running;
             }

@@ -68,6 +68,18 @@ void program_writes(const AcceleratorDriver::Tenant& t, std::vector<AcceleratorD
 }
 }  // namespace
 
+AcceleratorDriver::Tenant AcceleratorDriver::Tenant::unfinished(const std::vector<bool>& done) const {
+    Tenant part = *this;
+    part.subarrays.clear(), part.programs.clear(), part.contexts.clear();
+    for (std::size_t p = 0; p < subarrays.size(); ++p)
+        if (!done.at(p)) {
+            part.subarrays.push_back(subarrays[p]);
+            part.programs.push_back(programs.at(p));
+            if (p < contexts.size()) part.contexts.push_back(contexts[p]);
+        }
+    return part;
+}
+
 std::vector<AcceleratorDriver::RegisterWrite> AcceleratorDriver::start_writes(const Tenant& t) {
     std::vector<RegisterWrite> out;
     program_writes(t, out);

@@ -38,6 +38,9 @@ public:
         std::vector<std::uint64_t> programs, contexts;
         std::uint64_t data_base = 0;
         std::uint64_t weights_base = 0;
+        /// The same tenant on the positions `done` leaves out (a resume of
+        /// those that had not finished); regions and id unchanged.
+        Tenant unfinished(const std::vector<bool>& done) const;
     };
 
     void enable_interrupts();

@@ -23,6 +23,13 @@ struct PixelSpan {
     std::uint64_t first = 0, count = 0;
 };
 
+/// The bytes `runs` move in all.
+inline std::uint64_t run_bytes(const std::vector<DmaRun>& runs) {
+    std::uint64_t bytes = 0;
+    for (const DmaRun& r : runs) bytes += r.bytes;
+    return bytes;
+}
+
 /// Appends `bytes` at `offset` to `runs`, as part of the last run where they follow it.
 inline void add_run(std::vector<DmaRun>& runs, std::uint64_t offset, std::uint64_t bytes) {
     if (!runs.empty() && runs.back().offset + runs.back().bytes == offset) runs.back().bytes += bytes;

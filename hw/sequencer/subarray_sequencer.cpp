@@ -534,8 +534,7 @@ void SubarraySequencer::fetch_operands(Horizon& h, std::uint64_t bytes, sc_core:
 
 bool SubarraySequencer::read_generated(Horizon& h, const std::vector<DmaRun>& runs, std::uint64_t bytes,
                                        sc_core::sc_time not_before) {
-    std::uint64_t generated = 0;
-    for (const DmaRun& r : runs) generated += r.bytes;
+    const std::uint64_t generated = run_bytes(runs);
     if (bytes != kAnyBytes && generated != bytes) {  // the program and its descriptor disagree
         fail(rm::kSeqErrorFunctional);
         return false;
@@ -650,8 +649,7 @@ SubarraySequencer::Flow SubarraySequencer::store(const Instruction& in, Horizon&
     } else if (simd_share) {
         // A SIMD share's results go where the output tensor holds them (hw/isa/simd_share.h).
         const std::vector<DmaRun> runs = simd_result_runs(desc_);
-        std::uint64_t bytes = 0;
-        for (const DmaRun& r : runs) bytes += r.bytes;
+        const std::uint64_t bytes = run_bytes(runs);
         if (bytes != in.a32 || (b && b->results.size() * 2 != bytes)) {
             fail(rm::kSeqErrorFunctional);
             return Flow::Continue;
