@@ -4,14 +4,89 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <iomanip>
 #include <sstream>
+
+#include <unistd.h>
 
 #include "compiler/model.h"
 #include "hw/config/arch_yaml.h"
 #include "sc_main/command.h"
 #include "testbench/workload.h"
+#include "cli/commit.h"
 
 namespace planaria::cli {
+
+std::string build_commit() { return PLANARIA_COMMIT; }
+
+std::string command_line(const std::string& command, const std::vector<std::string>& args,
+                         const std::vector<std::string>& left_out) {
+    std::string line = "planaria " + command;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        bool skip = false;
+        for (const std::string& o : left_out) {
+            if (a == o) ++i, skip = true;  // "--out DIR"
+            if (a.rfind(o + "=", 0) == 0) skip = true;
+        }
+        if (skip) continue;
+        // Quoted when the shell would split or expand it.
+        const bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`*?[]{}()<>|&;#~") == std::string::npos;
+        line += " " + (plain ? a : "'" + a + "'");
+    }
+    return line;
+}
+
+namespace {
+double seconds_now() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+std::string clock_text(double seconds) {
+    const long s = long(std::lround(seconds));
+    std::ostringstream os;
+    if (s >= 3600) os << s / 3600 << "h" << std::setw(2) << std::setfill('0') << (s / 60) % 60 << "m";
+    else if (s >= 60) os << s / 60 << "m" << std::setw(2) << std::setfill('0') << s % 60 << "s";
+    else os << s << "s";
+    return os.str();
+}
+}  // namespace
+
+ProgressBar::ProgressBar(std::string what) : what_(std::move(what)), shown_(isatty(STDERR_FILENO) == 1), start_(seconds_now()) {}
+
+ProgressBar::~ProgressBar() {
+    if (shown_ && last_draw_ >= 0) std::cerr << "\r" << std::string(79, ' ') << "\r" << std::flush;
+}
+
+void ProgressBar::update(unsigned done, unsigned total) {
+    done_ = std::min(done, total), total_ = total;
+    if (!shown_ || total == 0) return;
+    const double now = seconds_now();
+    // A redraw at most every 0.1 s, and none in the first half second (short commands stay silent).
+    if (now - start_ < 0.5 || (now - last_draw_ < 0.1 && done < total)) return;
+    draw(now);
+}
+
+void ProgressBar::draw(double now) {
+    last_draw_ = now;
+    const double elapsed = now - start_;
+    const unsigned width = 30, filled = total_ ? unsigned(double(done_) / total_ * width) : 0;
+    std::ostringstream os;
+    os << "\r" << what_ << " [" << std::string(filled, '=') << std::string(width - filled, ' ') << "] " << done_ << "/"
+       << total_ << " " << clock_text(elapsed);
+    if (done_ > 0 && done_ < total_) os << ", about " << clock_text(elapsed / done_ * (total_ - done_)) << " left";
+    os << "   ";
+    std::cerr << os.str() << std::flush;
+}
+
+void ProgressBar::note(const std::string& line, std::ostream& to) {
+    if (shown_ && last_draw_ >= 0) std::cerr << "\r" << std::string(79, ' ') << "\r" << std::flush;
+    to << line << "\n" << std::flush;
+    if (shown_ && last_draw_ >= 0) draw(seconds_now());
+}
+
+std::function<void(unsigned, unsigned)> ProgressBar::callback() {
+    return [this](unsigned done, unsigned total) { update(done, total); };
+}
 
 std::optional<int> parse_arguments(const std::string& command, const std::vector<std::string>& args,
                                    const po::options_description& opts, const std::vector<Positional>& positionals,

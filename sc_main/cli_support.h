@@ -2,7 +2,9 @@
 // What the subcommands share: argument parsing with Boost.Program_options,
 // the architecture options (--arch, --set) and error reporting.
 
+#include <chrono>
 #include <functional>
+#include <iostream>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -60,6 +62,37 @@ double real_number(const po::variables_map& vm, const std::string& option, doubl
 DepthwiseMapping depthwise_option(const po::variables_map& vm);
 /// --fidelity tile|cycle.
 Fidelity fidelity_option(const po::variables_map& vm);
+
+/// The commit the command was built from ("<sha> (with uncommitted changes)" when the tree differed).
+std::string build_commit();
+/// "planaria COMMAND ARG..." as typed, for the results' provenance, without
+/// the options in `left_out` and their values (the output folder: a result
+/// must read the same wherever it was written).
+std::string command_line(const std::string& command, const std::vector<std::string>& args,
+                         const std::vector<std::string>& left_out = {"--out"});
+
+/// A progress bar on standard error, drawn only when it is a terminal (a
+/// log or a pipe gets nothing), with the count, the elapsed time and an
+/// estimate of the time left; `total` may grow (an open-ended search).
+class ProgressBar {
+public:
+    explicit ProgressBar(std::string what);
+    ~ProgressBar();  ///< erases the bar
+    /// `done` of `total` units of work finished.
+    void update(unsigned done, unsigned total);
+    /// A callback for the library's progress(done, total) hooks.
+    std::function<void(unsigned, unsigned)> callback();
+    /// A line on `to` (a log on standard error by default), above the bar when it is drawn.
+    void note(const std::string& line, std::ostream& to = std::cerr);
+
+private:
+    std::string what_;
+    bool shown_;
+    double start_;
+    double last_draw_ = -1;
+    unsigned done_ = 0, total_ = 0;
+    void draw(double now);
+};
 
 /// Runs `body`, turning exceptions into a message and an exit code:
 /// configuration and model errors are usage errors (2), others failures (1).

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "hw/config/arch_yaml.h"
 #include "hw/config/output_file.h"
@@ -20,8 +21,10 @@ const char* kExperimentUsage =
     "Usage: planaria experiment NAME|all [--profile full|quick|smoke] [--out-dir DIR] [--scenarios DIR]\n"
     "                           [--arch FILE] [--set PATH=VALUE]... [--baseline-arch FILE]\n\n"
     "multitenant  Fig. 12-15: throughput, SLA satisfaction, fairness, energy; workloads A/B/C x QoS S/M/H\n"
+    "mlperf       the same for Workloads A and C with SSD-ResNet34 at MLPerf's 1200x1200 (sensitivity)\n"
     "scaleout     Fig. 16: nodes needed for 99 % SLA satisfaction\n"
-    "single       Fig. 17, Fig. 18, Table II: single-DNN speedup and energy, granularity, configurations\n"
+    "single       Fig. 17, Fig. 18, Table II: single-DNN speedup and energy, granularity, configurations;\n"
+    "             the feasibility table (each DNN alone on each chip against its QoS bounds)\n"
     "bandwidth    off-chip bandwidth x0.5, x1, x2 (Workload-C, QoS-S)\n"
     "timeline     which task held which subarray when, in a co-located Planaria run\n\n"
     "Profiles: full (1,000 requests, 10 seeds per point), quick (500, 3), smoke (60, 1: a pipeline test).\n"
@@ -62,7 +65,13 @@ int experiment_command(const std::vector<std::string>& args) {
         setup.planaria = arch_from_options(vm);
         setup.monolithic = load_arch_file(vm.count("baseline-arch") ? scenario_file(vm["baseline-arch"].as<std::string>())
                                                                      : setup.scenarios_dir + "/arch/monolithic.yaml");
-        setup.log = [](const std::string& line) { std::cerr << "  " << line << "\n"; };
+        unsigned units = 0, done = 0;
+        for (const std::string& n : names) units += experiment_units(n, setup);
+        ProgressBar bar("experiment");
+        setup.log = [&](const std::string& line) {
+            bar.note("  " + line);
+            bar.update(done++, units);
+        };
         const std::string out = vm["out-dir"].as<std::string>();
         OutputFolder folder(out);
         const std::string& dir = folder.staging();
@@ -70,10 +79,12 @@ int experiment_command(const std::vector<std::string>& args) {
         std::cout << "-> " << shown(write_profile(setup.profile, dir)) << "\n";
         for (const std::string& n : names) {
             const auto t0 = std::chrono::steady_clock::now();
-            std::cerr << "experiment " << n << " (" << setup.profile.name << " profile)\n";
-            for (const std::string& f : run_experiment(n, setup, dir)) std::cout << "-> " << shown(f) << "\n";
-            std::cerr << "  " << n << " took "
-                      << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
+            bar.note("experiment " + n + " (" + setup.profile.name + " profile)");
+            for (const std::string& f : run_experiment(n, setup, dir)) bar.note("-> " + shown(f), std::cout);
+            std::ostringstream took;
+            took << "  " << n << " took " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+                 << " s";
+            bar.note(took.str());
         }
         folder.commit();
         return kExitOk;

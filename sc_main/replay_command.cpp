@@ -70,7 +70,13 @@ int replay_command(const std::vector<std::string>& args) {
         data.dram_tolerance = real_number(vm, "dram-tolerance", 0, 1000);
         if (vm.count("input"))
             for (const auto& s : vm["input"].as<std::vector<std::string>>()) data.inputs.push_back(InputOverride::parse(s));
-        return print_replay(replay_models(files, cfg, data));
+        ReplayReport report;
+        {
+            ProgressBar bar("replay");
+            data.progress = bar.callback();
+            report = replay_models(files, cfg, data);
+        }
+        return print_replay(report);
     });
 }
 

@@ -38,21 +38,6 @@ const char* kRunUsage =
     "difference). --input NAME=CxHxW changes every model's\n"
     "input resolution (e.g. image=3x64x64, to keep tile-level runs short).\n";
 
-class Progress {
-public:
-    explicit Progress(unsigned total) : total_(total) {}
-    void step() {
-        ++done_;
-        const unsigned width = 40, filled = unsigned(double(done_) / total_ * width);
-        std::cerr << "\r[" << std::string(std::min(filled, width), '=') << std::string(width - std::min(filled, width), ' ')
-                  << "] " << std::min(done_, total_) << "/" << total_ << std::flush;
-    }
-    void done() const { std::cerr << "\r" << std::string(60, ' ') << "\r" << std::flush; }
-
-private:
-    unsigned total_, done_ = 0;
-};
-
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -124,12 +109,13 @@ int run_command(const std::vector<std::string>& args) {
         request.fidelity = fidelity == "cycle" ? Fidelity::Cycle : Fidelity::Tile;
         request.search = search;
         request.inputs = inputs;
-        std::unique_ptr<Progress> bar;
-        const Comparison comparison = compare_policies(request, [&](unsigned, unsigned total) {
-            if (!bar) bar = std::make_unique<Progress>(total);
-            bar->step();
-        });
-        if (bar) bar->done();
+        request.command_line = command_line("run", args);
+        request.commit = build_commit();
+        Comparison comparison;
+        {
+            ProgressBar bar("run");
+            comparison = compare_policies(request, bar.callback());
+        }
         std::cout << comparison.table();
 
         const std::string out = vm["out"].as<std::string>();

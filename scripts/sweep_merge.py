@@ -5,14 +5,40 @@ Usage: sweep_merge.py POINTS.txt POINTS_DIR MERGED.csv
 
 POINTS.txt holds ID<TAB>SCENARIO<TAB>OPTIONS per line (scripts/sweep-point
 --list); each finished point left POINTS_DIR/ID/summary.json (planaria run
---out). One row per point and policy: the point, its options, then every
-metric of the summary in the order planaria run writes them. Exits 1,
+--out). One row per point and policy: the point, its options, then the
+policy's throughput and search bracket and every metric's mean and standard
+deviation over the seeds, in the order planaria run writes them. Exits 1,
 naming them, when points are missing (the CSV then holds the finished ones).
 """
 import csv
 import json
 import os
 import sys
+
+
+def cell(v):
+    return str(v).lower() if isinstance(v, bool) else v
+
+
+def flatten(metrics):
+    """A policy's summary as columns: its scalars, the search bracket, and
+    each metric's mean and standard deviation over the seeds (the per-seed
+    rows and the expanded architecture stay in summary.json)."""
+    out = {}
+    for key, value in metrics.items():
+        if key == "architecture":
+            out["architecture"] = value.get("name") if isinstance(value, dict) else value
+        elif key == "search" and isinstance(value, dict):
+            out.update({f"search_{k}": cell(v) for k, v in value.items()})
+        elif key == "over_seeds" and isinstance(value, dict):
+            for name, spread in value.items():
+                if isinstance(spread, dict) and set(spread) == {"mean", "std"}:
+                    out[f"{name}_mean"], out[f"{name}_std"] = spread["mean"], spread["std"]
+                elif isinstance(spread, dict):
+                    out.update({f"{name}_{k}": cell(v) for k, v in spread.items()})
+        elif not isinstance(value, (dict, list)):
+            out[key] = cell(value)
+    return out
 
 
 def main(argv):
@@ -38,7 +64,7 @@ def main(argv):
                    "requests": summary.get("requests"), "seed": summary.get("seed"),
                    "seeds": summary.get("seeds"), "nodes": summary.get("nodes"),
                    "fidelity": summary.get("fidelity"), "policy": policy}
-            row.update({k: (str(v).lower() if isinstance(v, bool) else v) for k, v in metrics.items()})
+            row.update(flatten(metrics))
             for key in row:
                 if key not in columns:
                     columns.append(key)

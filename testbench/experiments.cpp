@@ -31,7 +31,8 @@ const std::vector<std::string>& experiment_names() {
     // "single" runs the chip-level model: last, because after a SystemC
     // simulation has run, AddressSanitizer misreads exceptions thrown on the
     // main stack (google/sanitizers#189), and the others are table-level.
-    static const std::vector<std::string> names = {"multitenant", "scaleout", "bandwidth", "timeline", "single"};
+    static const std::vector<std::string> names = {"multitenant", "mlperf", "scaleout", "bandwidth", "timeline",
+                                                     "single"};
     return names;
 }
 
@@ -93,7 +94,7 @@ Evaluation evaluate_policy(const NodeSetup& node, const Scenario& sc, QosLevel q
         e.fairness += m.fairness / n, e.energy += m.energy_j / n, e.utilization += m.utilization / n;
         e.p99 += m.p99_latency / n;
     }
-    if (search) e.throughput = search_throughput(node, sc, q, sc.rate, p.requests, sc.seed, p.seeds, p.search_steps);
+    if (search) e.throughput = search_throughput(node, sc, q, sc.rate, p.requests, sc.seed, p.seeds, p.search_steps).rate;
     return e;
 }
 
@@ -107,12 +108,13 @@ CsvWriter csv_table(const std::string& header) {
     return CsvWriter(names);
 }
 
-std::vector<std::string> multitenant(const ExperimentSetup& s, const std::string& dir) {
-    const std::string path = dir + "/multitenant.csv";
+/// Fig. 12-15's table for `workloads` (names after "workload-", e.g. "A" or "C-MLPerf").
+std::vector<std::string> multitenant_table(const ExperimentSetup& s, const std::string& path,
+                                           const std::vector<std::string>& workloads) {
     CsvWriter f = csv_table("workload,qos,policy,chip,rate_rps,throughput_rps,sla_satisfaction,"
                                      "tasks_within_qos,fairness,energy_j,utilization,p99_latency_ms,"
                                      "energy_j_idle_pes_ungated");
-    for (const std::string& w : kWorkloads) {
+    for (const std::string& w : workloads) {
         const Scenario sc = workload(s, w);
         std::vector<Contender> cs = contenders(s);
         // Workload-B's depth-wise DNNs again with the baseline packing
@@ -135,6 +137,15 @@ std::vector<std::string> multitenant(const ExperimentSetup& s, const std::string
     }
     f.write(path);
     return {path};
+}
+
+std::vector<std::string> multitenant(const ExperimentSetup& s, const std::string& dir) {
+    return multitenant_table(s, dir + "/multitenant.csv", kWorkloads);
+}
+
+/// The sensitivity to the model set: SSD-ResNet34 at MLPerf's 1200x1200.
+std::vector<std::string> mlperf(const ExperimentSetup& s, const std::string& dir) {
+    return multitenant_table(s, dir + "/mlperf.csv", {"A-MLPerf", "C-MLPerf"});
 }
 
 std::vector<std::string> scaleout(const ExperimentSetup& s, const std::string& dir) {
@@ -160,15 +171,13 @@ std::vector<std::string> scaleout(const ExperimentSetup& s, const std::string& d
 }
 
 std::vector<std::string> single(const ExperimentSetup& s, const std::string& dir) {
-    std::vector<std::string> files;
-    const auto& only = s.profile.single_dnns;
-    for (const auto& e : std::filesystem::directory_iterator(s.scenarios_dir + "/models"))
-        if (e.path().extension() == ".yaml" &&
-            (only.empty() || std::find(only.begin(), only.end(), e.path().stem().string()) != only.end()))
-            files.push_back(e.path().string());
-    std::sort(files.begin(), files.end());
+    // The paper's set (Workload-C holds all nine DNNs), or the profile's choice;
+    // the MLPerf-size SSD-ResNet34 is the sensitivity section's (multitenant-mlperf).
+    const Scenario paper_set = workload(s, "C");
+    std::vector<std::string> keys = s.profile.single_dnns.empty() ? paper_set.models : s.profile.single_dnns;
+    std::sort(keys.begin(), keys.end());
     std::vector<Model> models;
-    for (const auto& file : files) models.push_back(load_model_file(file));
+    for (const auto& key : keys) models.push_back(load_model_file(model_file(paper_set, key)));
     const auto arch = [&](const std::string& name) { return load_arch_file(s.scenarios_dir + "/arch/" + name + ".yaml"); };
     std::vector<std::string> written;
     const auto emit = [&](const ReportTable& t, const std::string& name) {
@@ -178,7 +187,8 @@ std::vector<std::string> single(const ExperimentSetup& s, const std::string& dir
     s.log("single: Table II, Fig. 17, Fig. 18, Fig. 19 and the fission gap (every DNN on the chip-level model of six designs)");
     const SingleDnnDesigns designs{s.planaria, s.monolithic, arch("granularity-16"), arch("granularity-64")};
     emit(fig19(s.planaria, s.monolithic), "fig19");
-    for (const auto& [name, table] : single_dnn_reports(designs, models, Objective::Cycles, {"table2", "fig17", "fig18", "gap"}))
+    for (const auto& [name, table] : single_dnn_reports(designs, models, Objective::Cycles,
+                                                        {"table2", "fig17", "fig18", "gap", "feasibility"}, paper_set.qos_ms))
         emit(table, name);
     return written;
 }
@@ -232,9 +242,21 @@ std::string write_profile(const ExperimentProfile& p, const std::string& out_dir
     return path;
 }
 
+unsigned experiment_units(const std::string& name, const ExperimentSetup&) {
+    const unsigned qos = unsigned(kQos.size()), policies = 2;
+    // multitenant: Workload-B has a third contender (PREMA packing depth-wise channels).
+    if (name == "multitenant") return unsigned(kWorkloads.size() * policies + 1) * qos;
+    if (name == "mlperf") return 2 * policies * qos;
+    if (name == "scaleout") return unsigned(kWorkloads.size()) * policies * qos;
+    if (name == "bandwidth") return 3 * policies;
+    if (name == "timeline" || name == "single") return 1;
+    throw std::invalid_argument("unknown experiment '" + name + "'");
+}
+
 std::vector<std::string> run_experiment(const std::string& name, const ExperimentSetup& setup, const std::string& out_dir) {
     std::filesystem::create_directories(out_dir);
     if (name == "multitenant") return multitenant(setup, out_dir);
+    if (name == "mlperf") return mlperf(setup, out_dir);
     if (name == "scaleout") return scaleout(setup, out_dir);
     if (name == "single") return single(setup, out_dir);
     if (name == "bandwidth") return bandwidth(setup, out_dir);

@@ -10,11 +10,14 @@
 //                fairness, energy, utilization, p99 latency (means over seeds);
 //                energy again with idle PEs ungated; on Workload-B also
 //                PREMA with depth-wise channels packed block-diagonally
+//   mlperf       the same for Workloads A and C with SSD-ResNet34 at MLPerf's
+//                1200x1200 instead of the paper set's 300x300 (sensitivity)
 //   scaleout     Fig. 16: nodes needed for 99 % SLA satisfaction at the
 //                scenario's rate (every seed must meet the SLA)
 //   single       Fig. 17 (and by energy component, and against a baseline
 //                packing depth-wise channels), Fig. 18, Table II, Fig. 19:
-//                the whole-chip single-DNN studies and the area breakdown
+//                the whole-chip single-DNN studies and the area breakdown;
+//                the feasibility table (each DNN alone against its bounds)
 //   bandwidth    beyond the paper: Workload-C throughput with the off-chip
 //                bandwidth of both chips scaled by 0.5, 1 and 2
 //   timeline     beyond the paper: who held which subarray when, in a
@@ -57,6 +60,11 @@ const std::vector<std::string>& experiment_names();
 
 /// Writes `out_dir`/profile.json: the profile's name and figures.
 std::string write_profile(const ExperimentProfile& profile, const std::string& out_dir);
+
+/// How many lines experiment `name` logs through ExperimentSetup::log, one
+/// per unit of work (for progress bars). Throws std::invalid_argument for an
+/// unknown name.
+unsigned experiment_units(const std::string& name, const ExperimentSetup& setup);
 
 /// Runs one experiment and writes its CSV file(s) into `out_dir` (created if
 /// missing); returns the files written. Throws std::invalid_argument for an

@@ -7,6 +7,8 @@
 // paper's figure beside ours where the paper gives one.
 
 #include <array>
+#include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,23 +43,34 @@ struct DesignChoice {
 /// Every DNN alone on the whole chip of every design, run on the chip-level
 /// model (the replay: the compiled instruction streams on the Accelerator,
 /// real TLM traffic on its channels), beside the configuration table's
-/// estimate. SystemC elaborates once per process, so the constructor builds
-/// one platform per design and runs them all in one simulation.
+/// estimate. SystemC elaborates once per process: the constructor builds one
+/// platform per design; with Start::Now it also runs them (sc_start) and
+/// collects the results, with Start::WithOthers the caller runs them beside
+/// the rest of its design and then calls collect().
 class WholeChipReplays {
 public:
+    enum class Start { Now, WithOthers };
     /// `choices`: per design (missing: the defaults). Throws
     /// std::runtime_error if a run fails or does not finish.
     WholeChipReplays(std::vector<ArchConfig> designs, std::vector<Model> models, Objective objective,
-                     std::vector<DesignChoice> choices = {});
+                     std::vector<DesignChoice> choices = {}, Start start = Start::Now);
+    ~WholeChipReplays();
+    WholeChipReplays(WholeChipReplays&&) noexcept;
+    /// After sc_start (Start::WithOthers): reads every platform's results.
+    void collect();
     const ArchConfig& design(std::size_t d) const { return designs_.at(d); }
     const std::vector<Model>& models() const { return models_; }
     /// Latency (in the design's cycles) and energy from the chip's own activity.
     const WholeChipRun& chip(std::size_t design, std::size_t model) const { return chip_.at(design).at(model); }
     const WholeChipRun& estimate(std::size_t design, std::size_t model) const { return estimate_.at(design).at(model); }
+    /// The chip's latency in seconds.
+    double latency_s(std::size_t design, std::size_t model) const;
 
 private:
+    struct Platforms;
     std::vector<ArchConfig> designs_;
     std::vector<Model> models_;
+    std::unique_ptr<Platforms> platforms_;
     std::vector<std::vector<WholeChipRun>> chip_, estimate_;
 };
 
@@ -87,11 +100,20 @@ struct SingleDnnDesigns {
     ArchConfig planaria, monolithic, granularity_16, granularity_64;
 };
 
-/// The reports named in `which` ("table2", "fig17", "fig18"), in that order,
-/// the figures from one simulation of just the designs they need.
+/// Feasibility (testbench/feasibility.h) from the whole-chip runs: per DNN
+/// with a bound in `qos_s_ms` (its QoS-S bound, ms), the QoS-S/M/H bounds,
+/// its latency alone on design `planaria` and `monolithic`, and the levels
+/// each misses alone.
+ReportTable feasibility_table(const WholeChipReplays& runs, std::size_t planaria, std::size_t monolithic,
+                              const std::map<std::string, double>& qos_s_ms);
+
+/// The reports named in `which` ("table2", "fig17", "fig18", "gap",
+/// "feasibility" with the QoS-S bounds `qos_s_ms`), in that order, the
+/// figures from one simulation of just the designs they need.
 std::vector<std::pair<std::string, ReportTable>> single_dnn_reports(const SingleDnnDesigns& designs,
                                                                     const std::vector<Model>& models,
                                                                     Objective objective,
-                                                                    const std::vector<std::string>& which);
+                                                                    const std::vector<std::string>& which,
+                                                                    const std::map<std::string, double>& qos_s_ms = {});
 
 }  // namespace planaria

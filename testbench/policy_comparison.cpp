@@ -1,5 +1,7 @@
 #include "testbench/policy_comparison.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <memory>
@@ -7,7 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hw/config/arch_yaml.h"
 #include "hw/config/output_file.h"
+#include "planaria/version.h"
 
 namespace planaria {
 
@@ -17,17 +21,58 @@ const ArchConfig& chip_for_policy(const std::string& policy, const ArchConfig& f
     return runs_on_baseline(policy) ? baseline : fissionable;
 }
 
+Spread Spread::of(const std::vector<double>& values) {
+    Spread s;
+    if (values.empty()) return s;
+    for (double v : values) s.mean += v / double(values.size());
+    if (values.size() < 2) return s;
+    double squares = 0;
+    for (double v : values) squares += (v - s.mean) * (v - s.mean);
+    s.std = std::sqrt(squares / double(values.size() - 1));
+    return s;
+}
+
+namespace {
+
+/// Useful MACs (each finished task's model) over the PE-cycles of the
+/// chips for the run's makespan.
+double mac_utilization(const WorkloadRun& run, const NodeSetup& setup, unsigned nodes) {
+    const ArchConfig& a = setup.arch();
+    const auto bundles = setup.bundles();
+    double macs = 0;
+    for (const TaskRecord& t : run.tasks) macs += double(bundles.at(t.model)->model_macs);
+    const double pes = double(a.subarray.count) * a.subarray.rows * a.subarray.cols * nodes;
+    const double cycles = run.metrics.makespan / (a.clock_period_ns() * 1e-9);
+    return pes * cycles > 0 ? macs / (pes * cycles) : 0;
+}
+
+}  // namespace
+
+std::size_t Comparison::chip_index(const PolicyResult& policy) const {
+    if (feasibility)
+        for (std::size_t c = 0; c < feasibility->chips.size(); ++c)
+            if (feasibility->chips[c] == policy.arch.name) return c;
+    return 0;
+}
+
 Comparison compare_policies(const ComparisonRequest& rq, const std::function<void(unsigned, unsigned)>& progress) {
     Comparison out;
     out.request = rq;
     const bool search = out.searched();
     const unsigned seeds = rq.seeds;
     std::vector<std::unique_ptr<NodeSetup>> setups;
+    std::vector<ArchConfig> chips;  // distinct, in order of first use
     for (const std::string& policy : rq.policies) {
         const ArchConfig& arch = chip_for_policy(policy, rq.fissionable, rq.baseline);
         const PolicyOptions options = PolicyOptions::for_chip(arch);
         setups.push_back(std::make_unique<NodeSetup>(arch, policy, rq.scenario, options, rq.tile, rq.inputs));
+        if (std::none_of(chips.begin(), chips.end(), [&](const ArchConfig& c) { return c.name == arch.name; }))
+            chips.push_back(arch);
     }
+    // Elaborated before any simulation starts: at tile level the replays run
+    // in the experiment's simulation, at table level alone.
+    std::unique_ptr<FeasibilityStudy> study;
+    if (rq.feasibility) study = std::make_unique<FeasibilityStudy>(rq.scenario, chips, rq.inputs);
     // The runs at the given rate, [policy][seed].
     std::vector<std::vector<WorkloadRun>> at_rate(rq.policies.size());
     out.policies.resize(rq.policies.size());
@@ -42,34 +87,51 @@ Comparison compare_policies(const ComparisonRequest& rq, const std::function<voi
             if (progress) progress(++done, total);
         });
         experiment.run();
+        if (study) out.feasibility = study->result();
         out.cycle_check = experiment.cycle_check();
         for (std::size_t p = 0; p < rq.policies.size(); ++p)
             for (unsigned s = 0; s < seeds; ++s) at_rate[p].push_back(experiment.result(p * seeds + s));
     } else {
+        if (study) out.feasibility = study->run();
+        // A search that stops early leaves its budget unused: the total is an upper bound.
         const unsigned total = unsigned(rq.policies.size()) * (seeds + (search ? 20 * seeds : 0));
         const auto step = [&] {
             if (progress) progress(++done, total);
         };
         for (std::size_t p = 0; p < rq.policies.size(); ++p)
             at_rate[p] = run_seeds(*setups[p], rq.scenario, rq.qos, rq.rate, rq.requests, rq.seed, seeds, rq.nodes, step);
-        for (std::size_t p = 0; p < rq.policies.size() && search; ++p)
-            out.policies[p].throughput = search_throughput(*setups[p], rq.scenario, rq.qos, rq.rate, rq.requests,
-                                                           rq.seed, seeds, 6, rq.nodes, step);
+        for (std::size_t p = 0; p < rq.policies.size() && search; ++p) {
+            out.policies[p].search = search_throughput(*setups[p], rq.scenario, rq.qos, rq.rate, rq.requests, rq.seed,
+                                                       seeds, 6, rq.nodes, step);
+            out.policies[p].throughput = out.policies[p].search.rate;
+            // The search's budget is an upper bound: what it left unused counts as done.
+            done = unsigned(rq.policies.size()) * seeds + unsigned(p + 1) * 20 * seeds;
+            if (progress) progress(done, total);
+        }
     }
     for (std::size_t p = 0; p < rq.policies.size(); ++p) {
         PolicyResult& col = out.policies[p];
         col.policy = rq.policies[p];
         col.arch = setups[p]->arch();
         std::vector<WorkloadMetrics> metrics;
-        for (const WorkloadRun& run : at_rate[p]) metrics.push_back(run.metrics);
+        std::vector<double> fairness, energy, utilization, macs, tps, p99, within;
+        for (unsigned s = 0; s < seeds; ++s) {
+            const WorkloadRun& run = at_rate[p][s];
+            const SeedRow row{rq.seed + s, run.metrics, mac_utilization(run, *setups[p], rq.nodes)};
+            col.seeds.push_back(row);
+            metrics.push_back(run.metrics);
+            fairness.push_back(run.metrics.fairness), energy.push_back(run.metrics.energy_j);
+            utilization.push_back(run.metrics.utilization), macs.push_back(row.mac_utilization);
+            tps.push_back(run.metrics.tasks_per_second), p99.push_back(run.metrics.p99_latency);
+            within.push_back(run.metrics.vision_met);
+            col.energy_by_component += run.metrics.energy.scaled(1.0 / seeds);
+        }
+        col.fairness = Spread::of(fairness), col.energy = Spread::of(energy);
+        col.utilization = Spread::of(utilization), col.mac_utilization = Spread::of(macs);
+        col.tasks_per_s = Spread::of(tps), col.p99_latency = Spread::of(p99), col.within_qos = Spread::of(within);
         col.run = std::move(at_rate[p].front());
         col.first = metrics.front();
         col.sla_rate = sla_satisfaction_rate(metrics);
-        for (const auto& m : metrics) {
-            col.fairness += m.fairness / seeds, col.energy += m.energy_j / seeds;
-            col.energy_by_component += m.energy.scaled(1.0 / seeds);
-            col.utilization += m.utilization / seeds, col.tasks_per_s += m.tasks_per_second / seeds;
-        }
     }
     return out;
 }
@@ -87,10 +149,10 @@ std::string Comparison::table() const {
     if (rq.tile && rq.fidelity == Fidelity::Cycle)
         os << "cycle fidelity: " << cycle_check.tiles << " tiles ran on the datapath, " << cycle_check.differing
            << " took other cycles than the closed form\n";
-    os << "\n";
+    os << "values at " << rq.rate << " req/s are the mean over the seeds (+- their standard deviation)\n\n";
     const auto row = [&](const std::string& name, const std::function<std::string(const PolicyResult&)>& cell) {
-        os << std::left << std::setw(26) << name << std::right;
-        for (const auto& c : policies) os << std::setw(16) << cell(c);
+        os << std::left << std::setw(34) << name << std::right;
+        for (const auto& c : policies) os << std::setw(20) << cell(c);
         os << "\n";
     };
     const auto fixed = [](double v, int digits) {
@@ -98,48 +160,118 @@ std::string Comparison::table() const {
         s << std::fixed << std::setprecision(digits) << v;
         return s.str();
     };
+    const auto spread = [&](const Spread& v, double scale, int digits, const std::string& unit = "") {
+        return fixed(v.mean * scale, digits) + (rq.seeds > 1 ? " +- " + fixed(v.std * scale, digits) : "") + unit;
+    };
     row("", [](const PolicyResult& c) { return c.policy; });
     row("chip", [](const PolicyResult& c) { return c.arch.name; });
-    if (searched()) row("throughput (req/s)", [&](const PolicyResult& c) { return fixed(c.throughput, 1); });
-    row("SLA satisfaction", [&](const PolicyResult& c) { return fixed(c.sla_rate * 100, 0) + " %"; });
-    row("tasks within QoS", [&](const PolicyResult& c) { return fixed(c.first.vision_met * 100, 1) + " %"; });
-    row("fairness", [&](const PolicyResult& c) { return fixed(c.fairness, 3); });
-    row("energy (J)", [&](const PolicyResult& c) { return fixed(c.energy, 3); });
+    if (searched()) row("throughput at the SLA (req/s)", [&](const PolicyResult& c) { return fixed(c.throughput, 1); });
+    row("SLA satisfaction (share of seeds)", [&](const PolicyResult& c) { return fixed(c.sla_rate * 100, 0) + " %"; });
+    row("vision tasks within QoS", [&](const PolicyResult& c) { return spread(c.within_qos, 100, 1, " %"); });
+    row("fairness", [&](const PolicyResult& c) { return spread(c.fairness, 1, 3); });
+    row("energy (J)", [&](const PolicyResult& c) { return spread(c.energy, 1, 3); });
     for (const auto& [name, field] : EnergyBreakdown::components())
         row(std::string("  ") + name, [&, field = field](const PolicyResult& c) {
             return fixed(c.energy_by_component.*field, 3);
         });
-    row("utilization", [&](const PolicyResult& c) { return fixed(c.utilization * 100, 1) + " %"; });
-    row("tasks per second", [&](const PolicyResult& c) { return fixed(c.tasks_per_s, 1); });
-    row("p99 latency (ms)", [&](const PolicyResult& c) { return fixed(c.first.p99_latency * 1e3, 2); });
-    row("preemptions", [&](const PolicyResult& c) { return std::to_string(c.first.preemptions); });
-    if (policies.size() == 2 && searched() && policies[1].throughput > 0)
-        os << "\nthroughput gain " << policies[0].policy << " / " << policies[1].policy << ": "
-           << fixed(policies[0].throughput / policies[1].throughput, 2) << "x\n";
+    row("utilization (MACs / PE-cycles)", [&](const PolicyResult& c) { return spread(c.mac_utilization, 100, 1, " %"); });
+    row("occupancy (busy subarrays)", [&](const PolicyResult& c) { return spread(c.utilization, 100, 1, " %"); });
+    row("tasks per second", [&](const PolicyResult& c) { return spread(c.tasks_per_s, 1, 1); });
+    row("p99 latency (ms)", [&](const PolicyResult& c) { return spread(c.p99_latency, 1e3, 2); });
+    row("preemptions (first seed)", [&](const PolicyResult& c) { return std::to_string(c.first.preemptions); });
+    if (policies.size() == 2 && searched()) {
+        const PolicyResult &a = policies[0], &b = policies[1];
+        os << "\nthroughput gain " << a.policy << " / " << b.policy << ": ";
+        if (b.throughput > 0) os << fixed(a.throughput / b.throughput, 2) << "x\n";
+        else if (a.throughput > 0) os << "unbounded (" << b.policy << " meets the SLA at no rate)\n";
+        else os << "undefined (neither meets the SLA at any rate)\n";
+    }
+    // A zero is explained by the DNNs that cannot meet their bound even alone.
+    bool zero = false;
+    for (const PolicyResult& c : policies) zero = zero || (searched() && c.throughput == 0) || c.sla_rate == 0;
+    if (zero && feasibility) {
+        os << "\n" << feasibility->table(rq.qos);
+        for (const PolicyResult& c : policies) {
+            if (!((searched() && c.throughput == 0) || c.sla_rate == 0)) continue;
+            const std::string why = feasibility->explain(chip_index(c), rq.qos);
+            std::string cause = why;
+            if (cause.empty() && searched() && c.throughput > 0 && rq.rate > c.throughput)
+                cause = "every DNN meets its bound alone; the rate, " + fixed(rq.rate, 1) +
+                        " req/s, is above its throughput at the SLA, " + fixed(c.throughput, 1) + " req/s";
+            else if (cause.empty())
+                cause = "every DNN meets its bound alone, so the load (" + fixed(rq.rate, 1) +
+                        " req/s) or the co-location is what misses it";
+            os << "\n" << c.policy << ": " << (searched() && c.throughput == 0 ? "throughput 0" : "SLA satisfaction 0 %")
+               << ": " << cause << "\n";
+        }
+    }
     return os.str();
 }
+
+namespace {
+
+nlohmann::ordered_json spread_json(const Spread& s) { return {{"mean", s.mean}, {"std", s.std}}; }
+
+nlohmann::ordered_json arch_json(const ArchConfig& a) {
+    // The fully expanded architecture: every field, as the YAML writer gives it.
+    nlohmann::ordered_json j;
+    j["name"] = a.name;
+    j["yaml"] = to_yaml(a);
+    return j;
+}
+
+}  // namespace
 
 void Comparison::write(const std::string& dir) const {
     const ComparisonRequest& rq = request;
     std::filesystem::create_directories(dir);
     nlohmann::ordered_json summary;
+    summary["command"] = rq.command_line;
+    summary["version"] = PLANARIA_VERSION_STRING;
+    summary["commit"] = rq.commit;
     summary["scenario"] = rq.scenario.name;
+    summary["scenario_file"] = rq.scenario.file;
     summary["qos"] = to_string(rq.qos);
     summary["rate"] = rq.rate;
     summary["requests"] = rq.requests;
     summary["seed"] = rq.seed;
     summary["seeds"] = rq.seeds;
     summary["nodes"] = rq.nodes;
-    summary["fidelity"] = rq.tile ? "tile" : "table";
+    summary["fidelity"] = !rq.tile ? "table" : rq.fidelity == Fidelity::Cycle ? "cycle" : "tile";
+    summary["utilization_definition"] = "useful MACs (each finished task's model) / (the chip's PEs x clock cycles of "
+                                        "the makespan); occupancy: busy subarray-seconds / (subarrays x makespan)";
     for (const PolicyResult& c : policies) {
         write_tasks_csv(dir + "/tasks-" + c.policy + ".csv", c.run.tasks);
         write_timeline(dir + "/timeline-" + c.policy + ".json", c.run, c.arch);
-        nlohmann::ordered_json j = to_json(c.first);
-        j["architecture"] = c.arch.name;
+        nlohmann::ordered_json j;
+        j["architecture"] = arch_json(c.arch);
         j["sla_satisfaction_rate"] = c.sla_rate;
-        if (searched()) j["throughput"] = c.throughput;
+        if (searched()) {
+            j["throughput"] = c.throughput;
+            j["search"] = {{"passing_rate", c.search.rate},
+                           {"failing_rate", c.search.failing},
+                           {"runs", c.search.evaluations},
+                           {"start_rate", rq.rate}};
+        }
+        nlohmann::ordered_json mean;
+        mean["within_qos"] = spread_json(c.within_qos);
+        mean["fairness"] = spread_json(c.fairness);
+        mean["energy_j"] = spread_json(c.energy);
+        mean["energy_by_component_j"] = to_json(c.energy_by_component);
+        mean["utilization"] = spread_json(c.mac_utilization);
+        mean["occupancy"] = spread_json(c.utilization);
+        mean["tasks_per_second"] = spread_json(c.tasks_per_s);
+        mean["p99_latency_s"] = spread_json(c.p99_latency);
+        j["over_seeds"] = mean;
+        for (const SeedRow& r : c.seeds) {
+            nlohmann::ordered_json row = to_json(r.metrics);
+            row["seed"] = r.seed;
+            row["mac_utilization"] = r.mac_utilization;
+            j["per_seed"].push_back(row);
+        }
         summary["policies"][c.policy] = j;
     }
+    if (feasibility) summary["feasibility"] = feasibility->to_json();
     write_file_atomically(dir + "/summary.json", summary.dump(2) + "\n");
 }
 

@@ -8,11 +8,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "compiler/model.h"
 #include "hw/config/arch_config.h"
+#include "testbench/feasibility.h"
 #include "testbench/metrics.h"
 #include "testbench/workload.h"
 #include "testbench/workload_runner.h"
@@ -38,7 +40,22 @@ struct ComparisonRequest {
     bool tile = false;               ///< tile level (host module on the TLM chip) or configuration-table level
     Fidelity fidelity = Fidelity::Tile;  ///< the TLM chip's (tile level only)
     bool search = true;              ///< throughput search (table level only)
+    bool feasibility = true;         ///< each DNN alone on each chip against its bounds (FeasibilityStudy)
     std::vector<InputOverride> inputs;
+    std::string command_line, commit;  ///< recorded in summary.json
+};
+
+/// The mean and the sample standard deviation (0 for one value) over seeds.
+struct Spread {
+    double mean = 0, std = 0;
+    static Spread of(const std::vector<double>& values);
+};
+
+/// One seed's run at the given rate.
+struct SeedRow {
+    std::uint64_t seed = 0;
+    WorkloadMetrics metrics;
+    double mac_utilization = 0;  ///< useful MACs / (the chip's PEs x cycles of the makespan)
 };
 
 /// One policy on its chip, evaluated.
@@ -46,9 +63,13 @@ struct PolicyResult {
     std::string policy;
     ArchConfig arch;
     double throughput = 0, sla_rate = 0;
+    ThroughputResult search;  ///< the throughput search's bracket (searched runs only)
     WorkloadMetrics first;  ///< the run at the given rate and first seed
     WorkloadRun run;        ///< that run
-    double fairness = 0, energy = 0, utilization = 0, tasks_per_s = 0;  ///< averaged over the seeds
+    std::vector<SeedRow> seeds;  ///< every seed's run at the given rate
+    /// Over the seeds. utilization: busy subarray-seconds over the chip's
+    /// (occupancy); mac_utilization: useful MACs over the chip's PE-cycles.
+    Spread fairness, energy, utilization, mac_utilization, tasks_per_s, p99_latency, within_qos;
     EnergyBreakdown energy_by_component;  ///< `energy` by component (joules, averaged over the seeds)
 };
 
@@ -56,6 +77,8 @@ struct Comparison {
     ComparisonRequest request;
     std::vector<PolicyResult> policies;
     CycleCrossCheck cycle_check;  ///< cycle fidelity: every node's tiles on the datapath
+    std::optional<Feasibility> feasibility;  ///< chips in order of first use by the policies
+    std::size_t chip_index(const PolicyResult& policy) const;  ///< its chip among feasibility->chips
     bool searched() const { return request.search && !request.tile; }
     /// The summary for a person: one column per policy.
     std::string table() const;

@@ -167,6 +167,10 @@ void ReplayPlatform::add_layer_bytes(ReplayResult& r, const SubarraySequencer& q
 void ReplayPlatform::finish(std::size_t j) {
     Progress& g = progress_[j];
     g.state = JobState::Done;
+    if (on_job_done_)
+        on_job_done_(unsigned(std::count_if(progress_.begin(), progress_.end(),
+                                            [](const Progress& p) { return p.state == JobState::Done; })),
+                     unsigned(progress_.size()));
     ReplayResult& r = results_[j];
     r.finish = g.last_end;
     r.tiles = g.tiles, r.busy_cycles = g.busy_cycles, r.bytes = g.bytes;

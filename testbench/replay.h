@@ -9,6 +9,7 @@
 // The channels are views of one address space (each with its own
 // bandwidth); every job has its own data region (its data base).
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -104,6 +105,8 @@ public:
     /// Keeps every tile for the timeline, up to `max_events` (the rest are
     /// still counted in the utilisation).
     void record_timeline(std::size_t max_events);
+    /// Called with (jobs finished, jobs) each time a job finishes (progress reports).
+    void on_job_done(std::function<void(unsigned, unsigned)> done) { on_job_done_ = std::move(done); }
     /// After the run: inferences.csv, layers.csv (per layer, the chip
     /// against the configuration table), subarrays.csv (utilisation),
     /// channels.csv (bandwidth), summary.json and timeline.json (Chrome /
@@ -114,6 +117,7 @@ public:
     ChannelMemory<64>& memory(unsigned channel) { return *memories_.at(channel); }
 
 private:
+    std::function<void(unsigned, unsigned)> on_job_done_;
     SC_HAS_PROCESS(ReplayPlatform);
     void host_thread();
     void load_programs();

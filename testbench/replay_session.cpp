@@ -66,6 +66,7 @@ ReplayReport replay_models(const std::vector<std::string>& files, const ArchConf
     ReplayPlatform platform("platform", cfg, data.fidelity);
     if (data.functional) platform.enable_functional_data();
     if (!out_dir.empty()) platform.record_timeline(200000);
+    if (data.progress) platform.on_job_done(data.progress);
     for (std::size_t i = 0; i < bundles.size(); ++i) {
         ReplayJob job;
         job.bundle = &bundles[i];

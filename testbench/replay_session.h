@@ -5,6 +5,7 @@
 // stored tensor against the reference execution.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ struct ReplayOptions {
     std::string trace_vcd;
     std::string trace_layer;        ///< the layer's name
     unsigned trace_subarray = 0;    ///< one of the canonical region's subarrays
+    /// Called with (inferences finished, inferences) as each finishes.
+    std::function<void(unsigned, unsigned)> progress;
 };
 
 struct ReplayReport {

@@ -82,14 +82,14 @@ std::vector<WorkloadRun> run_seeds(const NodeSetup& setup, const Scenario& scena
     return runs;
 }
 
-double search_throughput(const NodeSetup& setup, const Scenario& scenario, QosLevel qos, double start_rate,
+ThroughputResult search_throughput(const NodeSetup& setup, const Scenario& scenario, QosLevel qos, double start_rate,
                          unsigned requests, std::uint64_t seed, unsigned seeds, unsigned steps, unsigned nodes,
                          const std::function<void()>& step) {
     const auto run = [&](double rate, std::uint64_t s) {
         if (step) step();
         return run_workload(setup, generate_requests(scenario, qos, rate, requests, seed + s), nodes).metrics;
     };
-    return find_throughput(run, start_rate, seeds, steps).rate;
+    return find_throughput(run, start_rate, seeds, steps);
 }
 
 struct TileLevelExperiment::Run {

@@ -84,7 +84,8 @@ std::vector<WorkloadRun> run_seeds(const NodeSetup& setup, const Scenario& scena
 
 /// Throughput: find_throughput over such runs, from `start_rate`, `steps`
 /// bisection steps (every seed must meet the SLA); `step` after each run.
-double search_throughput(const NodeSetup& setup, const Scenario& scenario, QosLevel qos, double start_rate,
+/// The result holds the bracket: the rate found and the lowest failing one.
+ThroughputResult search_throughput(const NodeSetup& setup, const Scenario& scenario, QosLevel qos, double start_rate,
                          unsigned requests, std::uint64_t seed, unsigned seeds, unsigned steps, unsigned nodes = 1,
                          const std::function<void()>& step = {});
 

@@ -822,40 +822,29 @@ def ssd_mobilenet_v1():
     return net
 
 
-def ssd_resnet34():
-    net = Net("ssd_resnet34", "SSD-ResNet34 1200 (MLPerf)", [("image", (3, 1200, 1200))],
-              source="MLPerf Inference v0.5 object detection (heavy): the "
-              "reference model ssd_r34.py (SSD_R34, strides [3, 3, 2, 2, 2, 2], "
-              "label_num 81), after Liu et al., SSD, ECCV 2016, and He et al., "
-              "ResNet, CVPR 2016. Reference figures: MLPerf Inference v0.5 "
-              "(Reddi et al., ISCA 2020, Table I), 36.3 M parameters and 433 G "
-              "operations per 1200x1200 image, i.e. about 216 G "
-              "multiply-accumulates.",
-              notes="Backbone: torchvision ResNet-34 up to and including layer3 "
-              "(conv4_x); layer4, the pooling and the classifier are dropped, "
-              "and layer3's first block has its stride changed to 1 (its 3x3 "
-              "conv and its 1x1 downsample), so conv4_x keeps the resolution of "
-              "conv3_x. Backbone convs have no bias and are followed by "
-              "batchnorm; the stem max-pool is written padding same (3x3/2; "
-              "same shape as PyTorch's pad 1). Extra layers: five stages of a "
-              "1x1 conv (256, 256, 128, 128, 128) and a 3x3 conv (512 s2 p1, "
-              "512 s2 p1, 256 s2 p1, 256 s2 p0, 256 s1 p0), all with bias and "
-              "ReLU, no batchnorm. Heads: on each of the six maps a 3x3 box "
-              "conv (4 x boxes) and a 3x3 class conv (81 x boxes), both padding "
-              "1 and stride 3 as in the reference (strides[0:2]), with bias; 4, "
-              "6, 6, 6, 4, 4 default boxes per position. At 1200x1200 the maps "
-              "are 150, 75, 38, 19, 9, 7 and the heads 50, 25, 13, 7, 3, 3 "
-              "(15,130 boxes). Box and class outputs of a map are concatenated "
-              "and decoded by a detection layer (softmax scores and box decode; "
-              "NMS is outside the model). Nothing but inputs depends on the "
-              "resolution: the loader may override the input shape (the "
-              "unpadded extra convs need at least 385x385). Our MACs agree with "
-              "MLPerf's 433 G operations to 0.1 %, but our parameter count is "
-              "about 20.0 M against MLPerf's 36.3 M, a gap we could not "
-              "reconcile from the reference code; the torchvision ResNet-34 "
-              "weights the reference loads still hold layer4 and fc (13.6 M), "
-              "which this inference graph does not use and we do not count.",
-              ref=REFERENCES["ssd_resnet34"])
+SSD_R34_BACKBONE_NOTES = (
+    "Backbone: torchvision ResNet-34 up to and including layer3 "
+    "(conv4_x); layer4, the pooling and the classifier are dropped, "
+    "and layer3's first block has its stride changed to 1 (its 3x3 "
+    "conv and its 1x1 downsample), so conv4_x keeps the resolution of "
+    "conv3_x. Backbone convs have no bias and are followed by "
+    "batchnorm; the stem max-pool is written padding same (3x3/2; "
+    "same shape as PyTorch's pad 1). ")
+
+
+SSD_R34_DECODE_NOTES = (
+    "Box and class outputs of a map are concatenated and decoded by a "
+    "detection layer (softmax scores and box decode; NMS is outside the "
+    "model).")
+# The first three extra stages (1x1 channels, 3x3 channels, stride, padding);
+# the last two differ between the 300 and the 1200 layouts.
+SSD_R34_EXTRAS = [(256, 512, 2, 1), (256, 512, 2, 1), (128, 256, 2, 1)]
+
+
+def ssd_resnet34_net(net, extras, head_stride):
+    """The SSD-ResNet34 graph shared by the 300 and the 1200 variants:
+    backbone, extra stages (1x1 conv + ReLU, 3x3 conv + ReLU, with bias) and
+    the loc/conf heads (3x3, padding 1, stride `head_stride`)."""
     net.comment("ResNet-34 backbone through conv4_x (layer3 at stride 1)")
     resnet_stem(net)
     for stage, width, blocks, stride in ((1, 64, 3, 1), (2, 128, 4, 2), (3, 256, 6, 1)):
@@ -865,16 +854,69 @@ def ssd_resnet34():
                          b == 0 and stage > 1)
     maps = [net.last]
     net.comment("extra feature layers (conv with bias + ReLU)")
-    extras = [(256, 512, 2, 1), (256, 512, 2, 1), (128, 256, 2, 1),
-              (128, 256, 2, 0), (128, 256, 1, 0)]
     for i, (c1, c3, s, p) in enumerate(extras, 1):
         net.conv(f"extra{i}_1x1", c1, 1, bias=True)
         net.op(f"extra{i}_1x1_relu", "relu")
         net.conv(f"extra{i}_3x3", c3, 3, s, p, bias=True)
         maps.append(net.op(f"extra{i}_3x3_relu", "relu"))
-    net.comment("loc and conf heads (3x3, stride 3) and decode, one per feature map")
-    ssd_heads(net, maps, [4, 6, 6, 6, 4, 4], 81, 3, 3, 1, "loc{}", "conf{}")
+    net.comment(f"loc and conf heads (3x3, stride {head_stride}) and decode, one per feature map")
+    ssd_heads(net, maps, [4, 6, 6, 6, 4, 4], 81, 3, head_stride, 1, "loc{}", "conf{}")
     return net
+
+
+def ssd_resnet34():
+    net = Net("ssd_resnet34", "SSD-ResNet34 300", [("image", (3, 300, 300))],
+              source="Liu et al., SSD: Single Shot MultiBox Detector, ECCV 2016 "
+              "(the SSD300 input size), with the ResNet-34 feature extractor of "
+              "the MLPerf single-stage detector (reference ssd300.py of MLPerf "
+              "Training v0.5; the same graph as the MLPerf Inference v0.5 "
+              "ssd_r34.py at 300x300), after He et al., ResNet, CVPR 2016. "
+              "Planaria's Table I cites the original SSD, whose input is "
+              "300x300; this is the project's default (paper set). No figures "
+              "are published for this size; the 1200x1200 MLPerf Inference "
+              "variant is ssd_resnet34_1200.",
+              notes=SSD_R34_BACKBONE_NOTES +
+              "Extra layers: five stages of a 1x1 conv (256, 256, 128, 128, "
+              "128) and a 3x3 conv (512 s2 p1, 512 s2 p1, 256 s2 p1, 256 s1 "
+              "p0, 256 s1 p0), all with bias and ReLU, no batchnorm. Heads: on "
+              "each of the six maps (38, 19, 10, 5, 3, 1) a 3x3 box conv (4 x "
+              "boxes) and a 3x3 class conv (81 x boxes), padding 1, stride 1, "
+              "with bias; 4, 6, 6, 6, 4, 4 default boxes per position (8,732 "
+              "boxes, as SSD300). " + SSD_R34_DECODE_NOTES,
+              ref=REFERENCES["ssd_resnet34"])
+    return ssd_resnet34_net(net, SSD_R34_EXTRAS + [(128, 256, 1, 0), (128, 256, 1, 0)], 1)
+
+
+def ssd_resnet34_1200():
+    net = Net("ssd_resnet34_1200", "SSD-ResNet34 1200 (MLPerf)", [("image", (3, 1200, 1200))],
+              source="MLPerf Inference v0.5 object detection (heavy): the "
+              "reference model ssd_r34.py (SSD_R34, strides [3, 3, 2, 2, 2, 2], "
+              "label_num 81), after Liu et al., SSD, ECCV 2016, and He et al., "
+              "ResNet, CVPR 2016. Reference figures: MLPerf Inference v0.5 "
+              "(Reddi et al., ISCA 2020, Table I), 36.3 M parameters and 433 G "
+              "operations per 1200x1200 image, i.e. about 216 G "
+              "multiply-accumulates. The sensitivity study's model (scenarios "
+              "workload-a-mlperf and workload-c-mlperf); the paper set uses "
+              "ssd_resnet34 at 300x300.",
+              notes=SSD_R34_BACKBONE_NOTES +
+              "Extra layers: five stages of a "
+              "1x1 conv (256, 256, 128, 128, 128) and a 3x3 conv (512 s2 p1, "
+              "512 s2 p1, 256 s2 p1, 256 s2 p0, 256 s1 p0), all with bias and "
+              "ReLU, no batchnorm. Heads: on each of the six maps a 3x3 box "
+              "conv (4 x boxes) and a 3x3 class conv (81 x boxes), both padding "
+              "1 and stride 3 as in the reference (strides[0:2]), with bias; 4, "
+              "6, 6, 6, 4, 4 default boxes per position. At 1200x1200 the maps "
+              "are 150, 75, 38, 19, 9, 7 and the heads 50, 25, 13, 7, 3, 3 "
+              "(15,130 boxes). " + SSD_R34_DECODE_NOTES + " Nothing but inputs depends on the "
+              "resolution: the loader may override the input shape (the "
+              "unpadded extra convs need at least 385x385). Our MACs agree with "
+              "MLPerf's 433 G operations to 0.1 %, but our parameter count is "
+              "about 20.0 M against MLPerf's 36.3 M, a gap we could not "
+              "reconcile from the reference code; the torchvision ResNet-34 "
+              "weights the reference loads still hold layer4 and fc (13.6 M), "
+              "which this inference graph does not use and we do not count.",
+              ref=REFERENCES["ssd_resnet34_1200"])
+    return ssd_resnet34_net(net, SSD_R34_EXTRAS + [(128, 256, 2, 0), (128, 256, 1, 0)], 3)
 
 
 # --- YOLO ------------------------------------------------------------------------
@@ -1052,14 +1094,15 @@ REFERENCES = {  # key: (parameters, MACs, where they come from); None: none publ
     "mobilenet_v1": (4.2e6, 569e6, "Howard et al. 2017, Table 8"),
     "efficientnet_b0": (5.3e6, 0.39e9, "Tan and Le 2019, Table 2"),
     "ssd_mobilenet_v1": (6.91e6, 2.47e9 / 2, "MLPerf Inference v0.5, Table I"),
-    "ssd_resnet34": (36.3e6, 433e9 / 2, "MLPerf Inference v0.5, Table I"),
+    "ssd_resnet34": (None, None, "none published at 300x300"),
+    "ssd_resnet34_1200": (36.3e6, 433e9 / 2, "MLPerf Inference v0.5, Table I"),
     "yolov3": (62e6, 65.879e9 / 2, "darknet yolov3.cfg (BFLOPs / 2)"),
     "tiny_yolo": (None, 6.97e9 / 2, "darknet YOLO page (Bn FLOPS / 2)"),
     "gnmt": (210e6, None, "MLPerf Inference v0.5, Table I"),
 }
 
 MODELS = [resnet50, googlenet, mobilenet_v1, efficientnet_b0, ssd_mobilenet_v1,
-          ssd_resnet34, yolov3, tiny_yolo, gnmt]
+          ssd_resnet34, ssd_resnet34_1200, yolov3, tiny_yolo, gnmt]
 
 # The counts of the files as written (parameters, MACs); --check holds the
 # files on disk to them.
@@ -1069,7 +1112,8 @@ EXPECTED = {
     "mobilenet_v1": (4_231_976, 568_740_352),
     "efficientnet_b0": (5_288_548, 385_814_752),
     "ssd_mobilenet_v1": (6_819_839, 1_237_129_408),
-    "ssd_resnet34": (19_972_534, 216_415_931_904),
+    "ssd_resnet34": (19_972_534, 15_862_078_720),
+    "ssd_resnet34_1200": (19_972_534, 216_415_931_904),
     "yolov3": (61_949_149, 32_932_037_632),
     "tiny_yolo": (15_861_773, 3_485_520_896),
     "gnmt": (210_880_512, 3_401_062_400),

@@ -41,7 +41,7 @@ TEST_CASE("experiment profiles and names are checked", "[experiments]") {
     CHECK(ExperimentProfile::named("smoke").requests < ExperimentProfile::named("quick").requests);
     CHECK_THROWS_WITH(ExperimentProfile::named("huge"), Catch::Contains("'huge'") && Catch::Contains("quick"));
     CHECK_THROWS_WITH(run_experiment("fig99", smoke_setup(), "unused"), Catch::Contains("fig99") && Catch::Contains("scaleout"));
-    CHECK(experiment_names().size() == 5);
+    CHECK(experiment_names().size() == 6);
 }
 
 TEST_CASE("the timeline experiment never gives one subarray to two tasks at once", "[experiments]") {

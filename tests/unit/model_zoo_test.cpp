@@ -60,13 +60,34 @@ TEST_CASE("SSD-MobileNet-v1 at 300: about 6.9 M parameters and 1.2 G MACs", "[zo
     CHECK(has_type(m, LayerType::Detection));
 }
 
-TEST_CASE("SSD-ResNet34 at 1200: 433 G ops, the resolution a parameter", "[zoo]") {
+TEST_CASE("SSD-ResNet34 at 300 (the paper set): SSD300's 8,732 boxes on a ResNet-34 backbone", "[zoo]") {
+    // No published counts at 300x300. Hand count of the backbone's MACs: the stem (150x150, 7x7x3x64),
+    // layer1 at 75x75 (6 convs 3x3x64x64), layer2 at 38x38 (8 convs 3x3x128x128, the first from 64
+    // at stride 2, and a 1x1 projection), layer3 at 38x38 (12 convs 3x3x256x256, the first from
+    // 128, and a 1x1 projection).
+    const Model m = zoo("ssd_resnet34");
+    const double stem = 150.0 * 150 * 7 * 7 * 3 * 64;
+    const double layer1 = 6.0 * 75 * 75 * 9 * 64 * 64;
+    const double layer2 = 38.0 * 38 * (9 * 64 * 128 + 7 * 9 * 128 * 128 + 64 * 128);
+    const double layer3 = 38.0 * 38 * (9 * 128 * 256 + 11 * 9 * 256 * 256 + 128 * 256);
+    const double backbone = stem + layer1 + layer2 + layer3;
+    CHECK(double(m.macs()) > backbone);
+    CHECK(double(m.macs()) < 1.25 * backbone);  // extras and heads are the smaller part
+    // The same weights as the MLPerf 1200 variant: only the strides and paddings differ.
+    CHECK(m.params() == zoo("ssd_resnet34_1200").params());
+    std::uint64_t boxes = 0;
+    for (const auto& l : m.layers)
+        if (l.type == LayerType::Detection) boxes += std::uint64_t(l.boxes) * l.in.front().h * l.in.front().w;
+    CHECK(boxes == 8732);
+}
+
+TEST_CASE("SSD-ResNet34 at 1200 (MLPerf): 433 G ops, the resolution a parameter", "[zoo]") {
     // MLPerf Inference v0.5, Table I: 433 G ops (216.5 G MACs). Its 36.3 M parameters count
     // checkpoint weights the inference graph does not use (README, model zoo).
-    const Model m = zoo("ssd_resnet34");
+    const Model m = zoo("ssd_resnet34_1200");
     CHECK(double(m.macs()) == Approx(216.5e9).epsilon(0.01));
     CHECK(double(m.params()) == Approx(20.0e6).epsilon(0.01));
-    const Model small = load_model_file(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/models/ssd_resnet34.yaml",
+    const Model small = load_model_file(std::string(PLANARIA_SOURCE_DIR) + "/scenarios/models/ssd_resnet34_1200.yaml",
                                         {InputOverride::parse(m.inputs.front().name + "=3x600x600")});
     CHECK(small.params() == m.params());
     CHECK(double(small.macs()) == Approx(double(m.macs()) / 4).epsilon(0.05));
