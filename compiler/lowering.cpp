@@ -88,9 +88,16 @@ std::vector<LayerWork> lower(const Model& model, const LoweringOptions& options)
                 w.gemms.push_back({l.per_position ? in.h * in.w : 1, l.per_position ? in.c : in.elements(),
                                    l.out_channels, 1, 1, false});
                 break;
-            case LayerType::Lstm:
-                w.gemms.push_back({1, in.c + l.hidden, 4 * l.hidden, 1, in.w * (l.bidirectional ? 2 : 1), false});
+            case LayerType::Lstm: {
+                // The input projection W_x x_t does not depend on the recurrence: one GEMM
+                // over all steps (M = steps, one instance per direction), as LSTM inference
+                // runs on accelerators and in cuDNN, so its weights stream once; only
+                // W_h h_(t-1) runs step by step (the directions one after the other).
+                const std::uint64_t directions = l.bidirectional ? 2 : 1;
+                w.gemms.push_back({in.w, in.c, 4 * l.hidden, directions, 1, false});
+                w.gemms.push_back({1, l.hidden, 4 * l.hidden, 1, in.w * directions, false});
                 break;
+            }
             case LayerType::Attention: {
                 const TensorShape q = l.in[0], mem = l.in[1];
                 const std::uint64_t units = l.units ? l.units : q.c;
