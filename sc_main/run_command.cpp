@@ -7,9 +7,14 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "hw/config/arch_yaml.h"
 #include "hw/config/output_file.h"
+#include "sc_main/child_runs.h"
 #include "sc_main/cli_support.h"
 #include "sc_main/command.h"
 #include "testbench/policy_comparison.h"
@@ -30,6 +35,10 @@ const char* kRunUsage =
     "Policies: planaria, prema, fcfs, static. Without SCENARIO it runs the main job (the shipped\n"
     "workload-c.yaml); a scenario, --arch or --baseline-arch file not found as named is looked up among\n"
     "the shipped scenarios (workload-a.yaml, arch/monolithic.yaml).\n\n"
+    "--confirm tile confirms and refines each policy's table-level throughput with tile-level runs, one\n"
+    "process per seed and rate, --jobs at a time (default: the machine's cores): from the search's\n"
+    "bracket, then --confirm-steps bisections; the table shows the tile-level throughput beside the\n"
+    "table-level one.\n"
     "--fidelity table (default) plays the host's decisions out on the compiler's configuration tables:\n"
     "fast enough for the throughput search. --fidelity tile runs the host module as a TLM initiator\n"
     "programming the chip-level model (every tile, every register access): all policies and seeds in one\n"
@@ -37,6 +46,60 @@ const char* kRunUsage =
     "tile on the chip's datapath modules, cycle by cycle, checked against the closed form (fails on a\n"
     "difference). --input NAME=CxHxW changes every model's\n"
     "input resolution (e.g. image=3x64x64, to keep tile-level runs short).\n";
+
+/// Whether every seed meets the SLA at `rate` at tile level: the run's own
+/// arguments, with the policy, the rate and one seed each, in child processes.
+bool tile_level_passes(const std::vector<std::string>& args, const std::string& policy, double rate,
+                       std::uint64_t seed, unsigned seeds, unsigned jobs) {
+    // The options the child gets its own values of (with a value, except --no-search).
+    static const std::vector<std::string> own = {"--policy", "--rate", "--seed", "--seeds", "--out", "--confirm",
+                                                 "--confirm-steps", "--jobs", "--fidelity"};
+    std::vector<std::string> base;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        bool skip = a == "--no-search" || a == "--no-feasibility";
+        for (const std::string& o : own) {
+            if (a == o) skip = true, ++i;
+            else if (a.rfind(o + "=", 0) == 0) skip = true;
+        }
+        if (!skip) base.push_back(a);
+    }
+    const TemporaryFolder dir("planaria-confirm");
+    std::ostringstream rate_text;
+    rate_text << std::setprecision(17) << rate;
+    std::vector<ChildRun> runs;
+    for (unsigned s = 0; s < seeds; ++s) {
+        ChildRun r;
+        r.args = {"run"};
+        r.args.insert(r.args.end(), base.begin(), base.end());
+        const std::string out = dir.path() + "/seed-" + std::to_string(seed + s);
+        for (const std::string& a : {std::string("--fidelity"), std::string("tile"), std::string("--no-search"),
+                                     std::string("--no-feasibility"), std::string("--policy"), policy,
+                                     std::string("--rate"), rate_text.str(), std::string("--seed"),
+                                     std::to_string(seed + s), std::string("--seeds"), std::string("1"),
+                                     std::string("--out"), out})
+            r.args.push_back(a);
+        r.log = out + ".log";
+        runs.push_back(std::move(r));
+    }
+    const std::vector<int> status = run_children(runs, jobs);
+    bool all = true;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        std::ifstream log(runs[i].log);
+        const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+        if (status[i] != 0)
+            throw std::runtime_error("the tile-level run of " + policy + " at " + rate_text.str() + " req/s, seed " +
+                                     std::to_string(seed + i) + " failed (exit " + std::to_string(status[i]) +
+                                     "):\n" + text);
+        const std::string summary = runs[i].args[runs[i].args.size() - 1] + "/summary.json";
+        std::ifstream f(summary);
+        const nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
+        if (j.is_discarded() || !j.contains("policies") || !j["policies"].contains(policy))
+            throw std::runtime_error("the tile-level run wrote no readable " + summary);
+        all = all && j["policies"][policy]["per_seed"][0]["sla_met"].get<bool>();
+    }
+    return all;
+}
 
 }  // namespace
 
@@ -53,7 +116,11 @@ int run_command(const std::vector<std::string>& args) {
         "out", po::value<std::string>()->default_value(""), "directory for per-task CSV, summary JSON, timelines")(
         "baseline-arch", po::value<std::string>(), "architecture of the temporal policies (default: arch/monolithic.yaml next to the scenario)")(
         "fidelity", po::value<std::string>()->default_value("table"), "table, tile or cycle")(
-        "input", po::value<std::vector<std::string>>(), "NAME=CxHxW: an input resolution for every model (repeatable)");
+        "input", po::value<std::vector<std::string>>(), "NAME=CxHxW: an input resolution for every model (repeatable)")(
+        "confirm", po::value<std::string>(), "tile: confirm the table-level throughput with tile-level runs")(
+        "confirm-steps", po::value<std::string>()->default_value("3"), "bisection steps of the confirmation")(
+        "jobs", po::value<std::string>(), "child runs at once for --confirm (default: the cores)")(
+        "no-feasibility", "skip the feasibility table (each DNN alone on each chip)");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("run", args, opts, {{"scenario", false}}, {}, kRunUsage, vm)) return *exit;
@@ -109,12 +176,39 @@ int run_command(const std::vector<std::string>& args) {
         request.fidelity = fidelity == "cycle" ? Fidelity::Cycle : Fidelity::Tile;
         request.search = search;
         request.inputs = inputs;
+        request.feasibility = !vm.count("no-feasibility");
+        const bool confirm = vm.count("confirm") > 0;
+        if (confirm && vm["confirm"].as<std::string>() != "tile")
+            throw UsageError("--confirm", "must be tile, not '" + vm["confirm"].as<std::string>() + "'");
+        if (confirm && !search)
+            throw UsageError("--confirm", "confirms a table-level throughput search: not with --fidelity tile|cycle or --no-search");
+        const unsigned confirm_steps = unsigned(whole_number(vm, "confirm-steps", 0, 20));
+        const unsigned jobs =
+            unsigned(whole_number(vm, "jobs", 1, 1024, std::max(1u, std::thread::hardware_concurrency())));
         request.command_line = command_line("run", args);
         request.commit = build_commit();
         Comparison comparison;
         {
             ProgressBar bar("run");
             comparison = compare_policies(request, bar.callback());
+        }
+        if (confirm) {
+            ProgressBar bar("confirm at tile level");
+            // About two rates to find the bracket, then the bisections, per policy.
+            const unsigned estimate = unsigned(comparison.policies.size()) * (2 + confirm_steps);
+            unsigned done = 0;
+            for (PolicyResult& p : comparison.policies) {
+                const auto passes = [&](double rate) {
+                    std::ostringstream what;
+                    what << "  " << p.policy << ": tile-level runs at " << rate << " req/s";
+                    bar.note(what.str());
+                    const bool ok = tile_level_passes(args, p.policy, rate, seed, seeds, jobs);
+                    ++done;
+                    bar.update(done, std::max(estimate, done + 1));
+                    return ok;
+                };
+                p.tile_search = confirm_throughput(passes, p.search, confirm_steps);
+            }
         }
         std::cout << comparison.table();
 

@@ -125,6 +125,20 @@ double sla_satisfaction_rate(const std::vector<WorkloadMetrics>& runs) {
     return static_cast<double>(met) / static_cast<double>(runs.size());
 }
 
+namespace {
+/// `steps` bisections of [lo, hi), lo passing and hi failing: r holds the final bracket.
+template <class Ok>
+void bisect(Ok&& ok, double lo, double hi, unsigned steps, ThroughputResult& r) {
+    for (unsigned i = 0; i < steps; ++i) {
+        const double mid = (lo + hi) / 2;
+        if (ok(mid)) lo = mid;
+        else hi = mid;
+    }
+    r.rate = lo;
+    r.failing = hi;
+}
+}  // namespace
+
 ThroughputResult find_throughput(const std::function<WorkloadMetrics(double rate, std::uint64_t seed)>& run,
                                  double start_rate, unsigned seeds, unsigned steps, double required,
                                  double max_rate) {
@@ -171,13 +185,50 @@ ThroughputResult find_throughput(const std::function<WorkloadMetrics(double rate
             return r;
         }
     }
-    for (unsigned i = 0; i < steps; ++i) {
-        const double mid = (lo + hi) / 2;
-        if (ok(mid)) lo = mid;
-        else hi = mid;
+    bisect(ok, lo, hi, steps, r);
+    return r;
+}
+
+ThroughputResult confirm_throughput(const std::function<bool(double rate)>& passes, const ThroughputResult& found,
+                                    unsigned steps) {
+    if (!passes) throw std::invalid_argument("confirm_throughput: no function");
+    if (!(found.rate >= 0) || !std::isfinite(found.rate) || !(found.failing >= 0) || !std::isfinite(found.failing))
+        throw std::invalid_argument("confirm_throughput: the found rates must be >= 0 and finite");
+    ThroughputResult r;
+    if (found.rate == 0) {
+        r.failing = found.failing;
+        return r;
     }
-    r.rate = lo;
-    r.failing = hi;
+    const auto ok = [&](double rate) {
+        ++r.evaluations;
+        return passes(rate);
+    };
+    constexpr int kMaxMoves = 4;
+    double lo = 0, hi = 0;
+    if (ok(found.rate)) {
+        lo = found.rate;
+        double top = found.failing > found.rate ? found.failing : 2 * found.rate;
+        for (int i = 0; i < kMaxMoves && hi == 0; ++i) {
+            if (ok(top)) lo = top, top *= 2;
+            else hi = top;
+        }
+        if (hi == 0) {  // still passing after the doublings: the last one is the answer
+            r.rate = lo;
+            return r;
+        }
+    } else {
+        hi = found.rate;
+        for (int i = 0; i < kMaxMoves && lo == 0; ++i) {
+            const double next = hi / 2;
+            if (ok(next)) lo = next;
+            else hi = next;
+        }
+        if (lo == 0) {
+            r.failing = hi;
+            return r;
+        }
+    }
+    bisect(ok, lo, hi, steps, r);
     return r;
 }
 

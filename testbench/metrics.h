@@ -100,6 +100,20 @@ ThroughputResult find_throughput(const std::function<WorkloadMetrics(double rate
                                  double start_rate, unsigned seeds, unsigned steps, double required = 1.0,
                                  double max_rate = 1e6);
 
+/// A throughput found by a cheaper model, confirmed and refined by a
+/// costlier one (issue 18: the configuration-table level's search, then the
+/// tile level's runs): `passes(rate)` says whether every seed meets the SLA
+/// at `rate` in the costlier model. From the bracket [found.rate,
+/// found.failing): when found.rate passes, the bracket's top is tried
+/// (doubled while it passes, at most 4 times: the costlier model may be
+/// faster); when it fails, found.rate is halved until a rate passes (at most
+/// 4 times, else the result is 0 with that bracket). Then `steps`
+/// bisections. evaluations counts the calls of passes(). A found rate of 0
+/// gives 0 without a call (nothing to confirm). Throws std::invalid_argument
+/// for no function or a negative or non-finite rate.
+ThroughputResult confirm_throughput(const std::function<bool(double rate)>& passes, const ThroughputResult& found,
+                                    unsigned steps);
+
 /// The smallest n in [1, max_nodes] with SLA satisfaction rate >= 0.99 over
 /// seeds 0..seeds-1, or 0 if none. Throws std::invalid_argument for seeds == 0.
 unsigned nodes_needed(const std::function<WorkloadMetrics(unsigned nodes, std::uint64_t seed)>& run, unsigned seeds,

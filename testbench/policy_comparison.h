@@ -64,6 +64,8 @@ struct PolicyResult {
     ArchConfig arch;
     double throughput = 0, sla_rate = 0;
     ThroughputResult search;  ///< the throughput search's bracket (searched runs only)
+    /// The search confirmed and refined at tile level (confirm_throughput), when asked for.
+    std::optional<ThroughputResult> tile_search;
     WorkloadMetrics first;  ///< the run at the given rate and first seed
     WorkloadRun run;        ///< that run
     std::vector<SeedRow> seeds;  ///< every seed's run at the given rate

@@ -251,6 +251,44 @@ TEST_CASE("throughput search applies the required share of seeds", "[metrics]") 
     CHECK(most.rate <= 123.0);
 }
 
+TEST_CASE("a confirmation refines a found throughput against the costlier model's limit", "[metrics]") {
+    std::vector<double> tried;
+    const auto below = [&](double limit) {
+        return [&tried, limit](double rate) {
+            tried.push_back(rate);
+            return rate <= limit;
+        };
+    };
+    // Found 100 (failing 150); the costlier model passes up to 80: 100 fails, 50 passes, then
+    // bisections 75 (pass), 87.5 (fail), 81.25 (fail).
+    ThroughputResult found{100, 0, 150};
+    ThroughputResult r = confirm_throughput(below(80), found, 3);
+    CHECK(tried == std::vector<double>{100, 50, 75, 87.5, 81.25});
+    CHECK(r.rate == 75);
+    CHECK(r.failing == 81.25);
+    CHECK(r.evaluations == 5);
+    // Up to 200: 100 passes, the bracket's top 150 passes, 300 fails; bisect 225 (fail), 187.5 (pass).
+    tried.clear();
+    r = confirm_throughput(below(200), found, 2);
+    CHECK(tried == std::vector<double>{100, 150, 300, 225, 187.5});
+    CHECK(r.rate == 187.5);
+    CHECK(r.failing == 225);
+    // Nothing passes: four halvings, then 0 with the last failing rate.
+    tried.clear();
+    r = confirm_throughput(below(1), found, 5);
+    CHECK(tried == std::vector<double>{100, 50, 25, 12.5, 6.25});
+    CHECK(r.rate == 0);
+    CHECK(r.failing == 6.25);
+    // A found rate of 0 is not confirmed: no run.
+    tried.clear();
+    r = confirm_throughput(below(1e9), ThroughputResult{0, 20, 3}, 5);
+    CHECK(tried.empty());
+    CHECK(r.rate == 0);
+    CHECK(r.failing == 3);
+    CHECK_THROWS_AS(confirm_throughput({}, found, 1), std::invalid_argument);
+    CHECK_THROWS_AS(confirm_throughput(below(1), ThroughputResult{-1, 0, 0}, 1), std::invalid_argument);
+}
+
 TEST_CASE("nodes needed is the smallest node count with 99 percent SLA satisfaction", "[metrics]") {
     // The SLA holds from 3 nodes on for every seed.
     CHECK(nodes_needed([](unsigned n, std::uint64_t) { return sla(n >= 3); }, 10, 8) == 3);
