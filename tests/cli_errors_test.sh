@@ -112,7 +112,10 @@ out=$(timeout 60 "$cli" trace datapath --out /dev/full 2>&1) && { echo "FAIL: a 
 grep -q "/dev/full: write failed" <<< "$out" || { echo "FAIL: no write error for /dev/full: $out" >&2; failed=$((failed + 1)); }
 mkdir -p "$work/tiny"
 if mount -t tmpfs -o size=64k tmpfs "$work/tiny" 2>/dev/null; then
-  out=$(timeout 60 "$cli" run "$b" --requests 100 --seeds 1 --no-search --out "$work/tiny/out" 2>&1) &&
+  # Without the feasibility replays: the write fails after the simulation either way (the same
+  # code), but after a SystemC simulation AddressSanitizer misreads the exception that reports it
+  # (google/sanitizers#189) and the sanitizer build would abort instead.
+  out=$(timeout 60 "$cli" run "$b" --requests 100 --seeds 1 --no-search --no-feasibility --out "$work/tiny/out" 2>&1) &&
     { echo "FAIL: a run to a full disk exited 0" >&2; failed=$((failed + 1)); }
   grep -q "No space left on device" <<< "$out" || { echo "FAIL: no full-disk error: $out" >&2; failed=$((failed + 1)); }
   [ -z "$(ls -A "$work/tiny")" ] || { echo "FAIL: a full disk kept $(ls -A "$work/tiny")" >&2; failed=$((failed + 1)); }
