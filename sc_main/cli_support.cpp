@@ -1,5 +1,6 @@
 #include "sc_main/cli_support.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -19,17 +20,25 @@ namespace planaria::cli {
 
 std::string build_commit() { return PLANARIA_COMMIT; }
 
+std::vector<std::string> without_options(const std::vector<std::string>& args, const std::vector<std::string>& valued,
+                                         const std::vector<std::string>& flags) {
+    std::vector<std::string> kept;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        bool skip = std::find(flags.begin(), flags.end(), a) != flags.end();
+        for (const std::string& o : valued) {
+            if (a == o) ++i, skip = true;  // "--out DIR"
+            else if (a.rfind(o + "=", 0) == 0) skip = true;
+        }
+        if (!skip) kept.push_back(a);
+    }
+    return kept;
+}
+
 std::string command_line(const std::string& command, const std::vector<std::string>& args,
                          const std::vector<std::string>& left_out) {
     std::string line = "planaria " + command;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        bool skip = false;
-        for (const std::string& o : left_out) {
-            if (a == o) ++i, skip = true;  // "--out DIR"
-            if (a.rfind(o + "=", 0) == 0) skip = true;
-        }
-        if (skip) continue;
+    for (const std::string& a : without_options(args, left_out)) {
         // Quoted when the shell would split or expand it.
         const bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`*?[]{}()<>|&;#~") == std::string::npos;
         line += " " + (plain ? a : "'" + a + "'");
@@ -53,7 +62,9 @@ std::string clock_text(double seconds) {
 
 ProgressBar::ProgressBar(std::string what) : what_(std::move(what)), shown_(isatty(STDERR_FILENO) == 1), start_(seconds_now()) {}
 
-ProgressBar::~ProgressBar() {
+ProgressBar::~ProgressBar() { erase(); }
+
+void ProgressBar::erase() const {
     if (shown_ && last_draw_ >= 0) std::cerr << "\r" << std::string(79, ' ') << "\r" << std::flush;
 }
 
@@ -79,7 +90,7 @@ void ProgressBar::draw(double now) {
 }
 
 void ProgressBar::note(const std::string& line, std::ostream& to) {
-    if (shown_ && last_draw_ >= 0) std::cerr << "\r" << std::string(79, ' ') << "\r" << std::flush;
+    erase();
     to << line << "\n" << std::flush;
     if (shown_ && last_draw_ >= 0) draw(seconds_now());
 }

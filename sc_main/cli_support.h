@@ -65,6 +65,10 @@ Fidelity fidelity_option(const po::variables_map& vm);
 
 /// The commit the command was built from ("<sha> (with uncommitted changes)" when the tree differed).
 std::string build_commit();
+/// `args` without the options in `valued` (each with its value: "--out DIR"
+/// or "--out=DIR") and the flags in `flags`.
+std::vector<std::string> without_options(const std::vector<std::string>& args, const std::vector<std::string>& valued,
+                                         const std::vector<std::string>& flags = {});
 /// "planaria COMMAND ARG..." as typed, for the results' provenance, without
 /// the options in `left_out` and their values (the output folder: a result
 /// must read the same wherever it was written).
@@ -92,6 +96,7 @@ private:
     double last_draw_ = -1;
     unsigned done_ = 0, total_ = 0;
     void draw(double now);
+    void erase() const;
 };
 
 /// Runs `body`, turning exceptions into a message and an exit code:

@@ -51,28 +51,21 @@ const char* kRunUsage =
 /// arguments, with the policy, the rate and one seed each, in child processes.
 bool tile_level_passes(const std::vector<std::string>& args, const std::string& policy, double rate,
                        std::uint64_t seed, unsigned seeds, unsigned jobs) {
-    // The options the child gets its own values of (with a value, except --no-search).
-    static const std::vector<std::string> own = {"--policy", "--rate", "--seed", "--seeds", "--out", "--confirm",
-                                                 "--confirm-steps", "--jobs", "--fidelity"};
-    std::vector<std::string> base;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        bool skip = a == "--no-search" || a == "--no-feasibility";
-        for (const std::string& o : own) {
-            if (a == o) skip = true, ++i;
-            else if (a.rfind(o + "=", 0) == 0) skip = true;
-        }
-        if (!skip) base.push_back(a);
-    }
+    // The options the child gets its own values of.
+    const std::vector<std::string> base =
+        without_options(args, {"--policy", "--rate", "--seed", "--seeds", "--out", "--confirm", "--confirm-steps",
+                               "--jobs", "--fidelity"},
+                        {"--no-search", "--no-feasibility"});
     const TemporaryFolder dir("planaria-confirm");
     std::ostringstream rate_text;
     rate_text << std::setprecision(17) << rate;
     std::vector<ChildRun> runs;
+    std::vector<std::string> outs;
     for (unsigned s = 0; s < seeds; ++s) {
         ChildRun r;
         r.args = {"run"};
         r.args.insert(r.args.end(), base.begin(), base.end());
-        const std::string out = dir.path() + "/seed-" + std::to_string(seed + s);
+        const std::string out = outs.emplace_back(dir.path() + "/seed-" + std::to_string(seed + s));
         for (const std::string& a : {std::string("--fidelity"), std::string("tile"), std::string("--no-search"),
                                      std::string("--no-feasibility"), std::string("--policy"), policy,
                                      std::string("--rate"), rate_text.str(), std::string("--seed"),
@@ -85,13 +78,14 @@ bool tile_level_passes(const std::vector<std::string>& args, const std::string& 
     const std::vector<int> status = run_children(runs, jobs);
     bool all = true;
     for (std::size_t i = 0; i < runs.size(); ++i) {
-        std::ifstream log(runs[i].log);
-        const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-        if (status[i] != 0)
+        if (status[i] != 0) {
+            std::ifstream log(runs[i].log);
+            const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
             throw std::runtime_error("the tile-level run of " + policy + " at " + rate_text.str() + " req/s, seed " +
                                      std::to_string(seed + i) + " failed (exit " + std::to_string(status[i]) +
                                      "):\n" + text);
-        const std::string summary = runs[i].args[runs[i].args.size() - 1] + "/summary.json";
+        }
+        const std::string summary = outs[i] + "/summary.json";
         std::ifstream f(summary);
         const nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
         if (j.is_discarded() || !j.contains("policies") || !j["policies"].contains(policy))

@@ -108,6 +108,18 @@ CsvWriter csv_table(const std::string& header) {
     return CsvWriter(names);
 }
 
+/// The policies of Fig. 12-15 on workload `w`.
+std::vector<Contender> multitenant_contenders(const ExperimentSetup& s, const std::string& w) {
+    std::vector<Contender> cs = contenders(s);
+    // Workload-B's depth-wise DNNs again with the baseline packing
+    // depth-wise channels block-diagonally: a sensitivity study of Fig. 12.
+    if (w == "B") cs.push_back({"prema", s.monolithic, DepthwiseMapping::BlockDiagonal, "prema-block-diagonal"});
+    return cs;
+}
+
+const std::vector<std::string> kMlperfWorkloads = {"A-MLPerf", "C-MLPerf"};
+const std::vector<double> kBandwidthScales = {0.5, 1.0, 2.0};
+
 /// Fig. 12-15's table for `workloads` (names after "workload-", e.g. "A" or "C-MLPerf").
 std::vector<std::string> multitenant_table(const ExperimentSetup& s, const std::string& path,
                                            const std::vector<std::string>& workloads) {
@@ -116,11 +128,7 @@ std::vector<std::string> multitenant_table(const ExperimentSetup& s, const std::
                                      "energy_j_idle_pes_ungated");
     for (const std::string& w : workloads) {
         const Scenario sc = workload(s, w);
-        std::vector<Contender> cs = contenders(s);
-        // Workload-B's depth-wise DNNs again with the baseline packing
-        // depth-wise channels block-diagonally: a sensitivity study of Fig. 12.
-        if (w == "B") cs.push_back({"prema", s.monolithic, DepthwiseMapping::BlockDiagonal, "prema-block-diagonal"});
-        for (const Contender& c : cs) {
+        for (const Contender& c : multitenant_contenders(s, w)) {
             const auto node = node_setup(c, sc);
             // Fig. 15 again with idle PEs ungated (energy.pe_gating): the same
             // runs, their tables priced with the other figure.
@@ -145,7 +153,7 @@ std::vector<std::string> multitenant(const ExperimentSetup& s, const std::string
 
 /// The sensitivity to the model set: SSD-ResNet34 at MLPerf's 1200x1200.
 std::vector<std::string> mlperf(const ExperimentSetup& s, const std::string& dir) {
-    return multitenant_table(s, dir + "/mlperf.csv", {"A-MLPerf", "C-MLPerf"});
+    return multitenant_table(s, dir + "/mlperf.csv", kMlperfWorkloads);
 }
 
 std::vector<std::string> scaleout(const ExperimentSetup& s, const std::string& dir) {
@@ -172,7 +180,7 @@ std::vector<std::string> scaleout(const ExperimentSetup& s, const std::string& d
 
 std::vector<std::string> single(const ExperimentSetup& s, const std::string& dir) {
     // The paper's set (Workload-C holds all nine DNNs), or the profile's choice;
-    // the MLPerf-size SSD-ResNet34 is the sensitivity section's (multitenant-mlperf).
+    // the MLPerf-size SSD-ResNet34 is the sensitivity study's (the mlperf experiment).
     const Scenario paper_set = workload(s, "C");
     std::vector<std::string> keys = s.profile.single_dnns.empty() ? paper_set.models : s.profile.single_dnns;
     std::sort(keys.begin(), keys.end());
@@ -188,7 +196,7 @@ std::vector<std::string> single(const ExperimentSetup& s, const std::string& dir
     const SingleDnnDesigns designs{s.planaria, s.monolithic, arch("granularity-16"), arch("granularity-64")};
     emit(fig19(s.planaria, s.monolithic), "fig19");
     for (const auto& [name, table] : single_dnn_reports(designs, models, Objective::Cycles,
-                                                        {"table2", "fig17", "fig18", "gap", "feasibility"}, paper_set.qos_ms))
+                                                        {"table2", "fig17", "fig18", "gap", "feasibility"}, &paper_set))
         emit(table, name);
     return written;
 }
@@ -197,7 +205,7 @@ std::vector<std::string> bandwidth(const ExperimentSetup& s, const std::string& 
     const std::string path = dir + "/bandwidth.csv";
     CsvWriter f = csv_table("bandwidth_scale,workload,qos,policy,throughput_rps,sla_satisfaction,energy_j,utilization");
     const Scenario sc = workload(s, "C");
-    for (double scale : {0.5, 1.0, 2.0})
+    for (double scale : kBandwidthScales)
         for (const Contender& c : contenders(s, scale)) {
             s.log("bandwidth: x" + number(scale) + ", " + c.policy);
             const auto node = node_setup(c, sc);
@@ -242,13 +250,17 @@ std::string write_profile(const ExperimentProfile& p, const std::string& out_dir
     return path;
 }
 
-unsigned experiment_units(const std::string& name, const ExperimentSetup&) {
-    const unsigned qos = unsigned(kQos.size()), policies = 2;
-    // multitenant: Workload-B has a third contender (PREMA packing depth-wise channels).
-    if (name == "multitenant") return unsigned(kWorkloads.size() * policies + 1) * qos;
-    if (name == "mlperf") return 2 * policies * qos;
-    if (name == "scaleout") return unsigned(kWorkloads.size()) * policies * qos;
-    if (name == "bandwidth") return 3 * policies;
+unsigned experiment_units(const std::string& name, const ExperimentSetup& s) {
+    const std::size_t qos = kQos.size(), policies = contenders(s).size();
+    const auto multitenant_units = [&](const std::vector<std::string>& workloads) {
+        std::size_t units = 0;
+        for (const std::string& w : workloads) units += multitenant_contenders(s, w).size() * qos;
+        return unsigned(units);
+    };
+    if (name == "multitenant") return multitenant_units(kWorkloads);
+    if (name == "mlperf") return multitenant_units(kMlperfWorkloads);
+    if (name == "scaleout") return unsigned(kWorkloads.size() * policies * qos);
+    if (name == "bandwidth") return unsigned(kBandwidthScales.size() * policies);
     if (name == "timeline" || name == "single") return 1;
     throw std::invalid_argument("unknown experiment '" + name + "'");
 }

@@ -1,5 +1,6 @@
 #include "testbench/feasibility.h"
 
+#include <algorithm>
 #include <iomanip>
 #include <sstream>
 
@@ -20,19 +21,15 @@ constexpr double kVisionTail = 0.01, kTranslationTail = 0.03;
 
 std::vector<Blocker> Feasibility::blockers(std::size_t chip, QosLevel level) const {
     std::vector<Blocker> out;
-    for (const FeasibilityRow& r : rows) {
-        const double bound = r.bound_s_ms / qos_divisor(level);
-        if (r.latency_ms.at(chip) > bound) out.push_back({r.model, r.latency_ms.at(chip), bound});
-    }
+    for (const FeasibilityRow& r : rows)
+        if (r.misses(chip, level)) out.push_back({r.model, r.latency_ms.at(chip), r.bound_ms(level)});
     return out;
 }
 
 bool Feasibility::sla_unreachable(std::size_t chip, QosLevel level) const {
     double vision = 0, translation = 0;
-    for (const Blocker& b : blockers(chip, level)) {
-        for (const FeasibilityRow& r : rows)
-            if (r.model == b.model) (r.translation ? translation : vision) += 1;
-    }
+    for (const FeasibilityRow& r : rows)
+        if (r.misses(chip, level)) (r.translation ? translation : vision) += 1;
     return vision * vision_share > kVisionTail || translation * translation_share > kTranslationTail;
 }
 
@@ -69,9 +66,9 @@ std::string Feasibility::table(QosLevel level) const {
     for (const FeasibilityRow& r : rows) {
         os << std::left << std::setw(20) << r.model << std::right;
         for (QosLevel q : {QosLevel::Soft, QosLevel::Medium, QosLevel::Hard})
-            os << std::setw(9) << fixed(r.bound_s_ms / qos_divisor(q), q == QosLevel::Soft ? 1 : 3);
-        for (double l : r.latency_ms)
-            os << std::setw(14) << fixed(l, 3) << (l > r.bound_s_ms / qos_divisor(level) ? "*" : " ");
+            os << std::setw(9) << fixed(r.bound_ms(q), q == QosLevel::Soft ? 1 : 3);
+        for (std::size_t c = 0; c < chips.size(); ++c)
+            os << std::setw(14) << fixed(r.latency_ms[c], 3) << (r.misses(c, level) ? "*" : " ");
         os << "\n";
     }
     return os.str();
@@ -86,24 +83,41 @@ nlohmann::ordered_json Feasibility::to_json() const {
         row["model"] = r.model;
         row["translation"] = r.translation;
         for (QosLevel q : {QosLevel::Soft, QosLevel::Medium, QosLevel::Hard})
-            row["bound_ms"][to_string(q)] = r.bound_s_ms / qos_divisor(q);
+            row["bound_ms"][to_string(q)] = r.bound_ms(q);
         for (std::size_t c = 0; c < chips.size(); ++c) row["latency_ms"][chips[c]] = r.latency_ms[c];
         j["rows"].push_back(row);
     }
     return j;
 }
 
+Feasibility feasibility_of(const WholeChipReplays& runs, const std::vector<std::size_t>& designs,
+                           const Scenario& scenario) {
+    Feasibility f;
+    for (std::size_t d : designs) f.chips.push_back(runs.design(d).name);
+    std::size_t vision = 0, translation = 0;
+    for (const std::string& key : scenario.models) ++(scenario.translation.count(key) ? translation : vision);
+    for (std::size_t m = 0; m < runs.models().size(); ++m) {
+        const std::string& key = runs.models()[m].key;
+        if (std::find(scenario.models.begin(), scenario.models.end(), key) == scenario.models.end()) continue;
+        FeasibilityRow row;
+        row.model = key;
+        row.bound_s_ms = scenario.qos_ms.at(key);
+        row.translation = scenario.translation.count(key) > 0;
+        for (std::size_t d : designs) row.latency_ms.push_back(runs.latency_s(d, m) * 1e3);
+        f.rows.push_back(std::move(row));
+    }
+    // A model draws 1/n of all requests, so 1/vision of the vision ones.
+    f.vision_share = vision ? 1.0 / double(vision) : 0;
+    f.translation_share = translation ? 1.0 / double(translation) : 0;
+    return f;
+}
+
 FeasibilityStudy::FeasibilityStudy(const Scenario& scenario, const std::vector<ArchConfig>& chips,
                                    const std::vector<InputOverride>& inputs)
     : scenario_(scenario) {
-    std::vector<ArchConfig> designs;
-    for (const ArchConfig& c : chips) {
-        chips_.push_back(c.name);
-        designs.push_back(c);
-    }
     std::vector<Model> models;
     for (const std::string& key : scenario.models) models.push_back(load_model_file(model_file(scenario, key), inputs));
-    replays_ = std::make_unique<WholeChipReplays>(std::move(designs), std::move(models), Objective::Cycles,
+    replays_ = std::make_unique<WholeChipReplays>(chips, std::move(models), Objective::Cycles,
                                                   std::vector<DesignChoice>{}, WholeChipReplays::Start::WithOthers);
 }
 
@@ -116,23 +130,9 @@ Feasibility FeasibilityStudy::run() {
 
 Feasibility FeasibilityStudy::result() {
     replays_->collect();
-    Feasibility f;
-    f.chips = chips_;
-    std::size_t vision = 0, translation = 0;
-    for (std::size_t m = 0; m < scenario_.models.size(); ++m) {
-        const std::string& key = scenario_.models[m];
-        FeasibilityRow row;
-        row.model = key;
-        row.bound_s_ms = scenario_.qos_ms.at(key);
-        row.translation = scenario_.translation.count(key) > 0;
-        ++(row.translation ? translation : vision);
-        for (std::size_t c = 0; c < chips_.size(); ++c) row.latency_ms.push_back(replays_->latency_s(c, m) * 1e3);
-        f.rows.push_back(std::move(row));
-    }
-    // A model draws 1/n of all requests, so 1/vision of the vision ones.
-    f.vision_share = vision ? 1.0 / double(vision) : 0;
-    f.translation_share = translation ? 1.0 / double(translation) : 0;
-    return f;
+    std::vector<std::size_t> designs(replays_->designs());
+    for (std::size_t d = 0; d < designs.size(); ++d) designs[d] = d;
+    return feasibility_of(*replays_, designs, scenario_);
 }
 
 }  // namespace planaria

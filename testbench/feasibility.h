@@ -26,6 +26,10 @@ struct FeasibilityRow {
     double bound_s_ms = 0;            ///< the scenario's QoS-S bound (ms); QoS-M and -H divide it
     bool translation = false;
     std::vector<double> latency_ms;   ///< alone on each chip's whole chip, tile level
+
+    double bound_ms(QosLevel level) const { return bound_s_ms / qos_divisor(level); }
+    /// Slower alone on `chip` than its bound at `level`.
+    bool misses(std::size_t chip, QosLevel level) const { return latency_ms.at(chip) > bound_ms(level); }
 };
 
 /// A DNN that misses its bound alone on a chip, at a QoS level.
@@ -53,6 +57,12 @@ struct Feasibility {
     nlohmann::ordered_json to_json() const;
 };
 
+/// The feasibility of the models `runs` replayed that are `scenario`'s (in
+/// the runs' order; the others are left out), with the latencies of designs
+/// `designs`. The request shares count every model of the scenario.
+Feasibility feasibility_of(const WholeChipReplays& runs, const std::vector<std::size_t>& designs,
+                           const Scenario& scenario);
+
 /// The replays behind a Feasibility, elaborated in the constructor (one
 /// platform per distinct chip). SystemC runs a design once per process, so
 /// the caller runs them, alone (run()) or in the same sc_start as its other
@@ -70,7 +80,6 @@ public:
 
 private:
     Scenario scenario_;
-    std::vector<std::string> chips_;
     std::unique_ptr<WholeChipReplays> replays_;
 };
 

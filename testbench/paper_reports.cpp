@@ -1,5 +1,6 @@
 #include "testbench/paper_reports.h"
 
+#include "testbench/feasibility.h"
 #include "testbench/workload.h"
 
 #include <algorithm>
@@ -292,25 +293,25 @@ ReportTable fig19(const ArchConfig& planaria, const ArchConfig& monolithic) {
     return t;
 }
 
-ReportTable feasibility_table(const WholeChipReplays& runs, std::size_t planaria, std::size_t monolithic,
-                              const std::map<std::string, double>& qos_s_ms) {
+ReportTable feasibility_table(const Feasibility& f) {
     ReportTable t;
     t.title = "Feasibility: each DNN alone on the whole chip (tile level) against its QoS bounds";
-    const std::string p = runs.design(planaria).name, m = runs.design(monolithic).name;
-    t.header = {"DNN", "QoS-S ms", "QoS-M ms", "QoS-H ms", p + " ms", m + " ms", p + " misses", m + " misses"};
-    const std::vector<QosLevel> levels = {QosLevel::Soft, QosLevel::Medium, QosLevel::Hard};
-    for (std::size_t i = 0; i < runs.models().size(); ++i) {
-        const auto bound = qos_s_ms.find(runs.models()[i].key);
-        if (bound == qos_s_ms.end()) continue;
-        const double lp = runs.latency_s(planaria, i) * 1e3, lm = runs.latency_s(monolithic, i) * 1e3;
-        const auto misses = [&](double latency) {
-            std::string out;
-            for (QosLevel q : levels)
-                if (latency > bound->second / qos_divisor(q)) out += (out.empty() ? "" : " ") + to_string(q);
-            return out.empty() ? std::string("none") : out;
-        };
-        t.rows.push_back({runs.models()[i].key, fixed(bound->second, 1), fixed(bound->second / 4, 3),
-                          fixed(bound->second / 16, 4), fixed(lp, 3), fixed(lm, 3), misses(lp), misses(lm)});
+    t.header = {"DNN", "QoS-S ms", "QoS-M ms", "QoS-H ms"};
+    for (const std::string& c : f.chips) t.header.push_back(c + " ms");
+    for (const std::string& c : f.chips) t.header.push_back(c + " misses");
+    const std::vector<std::pair<QosLevel, int>> levels = {
+        {QosLevel::Soft, 1}, {QosLevel::Medium, 3}, {QosLevel::Hard, 4}};  // with the digits each bound shows
+    for (const FeasibilityRow& r : f.rows) {
+        std::vector<std::string> row = {r.model};
+        for (const auto& [q, digits] : levels) row.push_back(fixed(r.bound_ms(q), digits));
+        for (double latency : r.latency_ms) row.push_back(fixed(latency, 3));
+        for (std::size_t c = 0; c < f.chips.size(); ++c) {
+            std::string misses;
+            for (const auto& [q, digits] : levels)
+                if (r.misses(c, q)) misses += (misses.empty() ? "" : " ") + to_string(q);
+            row.push_back(misses.empty() ? "none" : misses);
+        }
+        t.rows.push_back(std::move(row));
     }
     t.notes.push_back("A DNN that misses its bound alone misses it under any policy and load; when it draws more "
                       "requests than the SLA's tail (1 % of the vision ones, 3 % of the translation ones), no rate "
@@ -323,7 +324,7 @@ std::vector<std::pair<std::string, ReportTable>> single_dnn_reports(const Single
                                                                     const std::vector<Model>& models,
                                                                     Objective objective,
                                                                     const std::vector<std::string>& which,
-                                                                    const std::map<std::string, double>& qos_s_ms) {
+                                                                    const Scenario* bounds) {
     const auto wants = [&](const char* name) { return std::find(which.begin(), which.end(), name) != which.end(); };
     std::vector<std::pair<std::string, ReportTable>> out;
     if (wants("table2")) out.emplace_back("table2", table2(designs.planaria, models, objective));
@@ -354,7 +355,8 @@ std::vector<std::pair<std::string, ReportTable>> single_dnn_reports(const Single
         out.emplace_back("fig17_energy", fig17_energy(runs, 0, mono));
     }
     if (wants("fig18")) out.emplace_back("fig18", fig18(runs, {g16, 0, g64}, 0));
-    if (wants("feasibility")) out.emplace_back("feasibility", feasibility_table(runs, 0, mono, qos_s_ms));
+    if (wants("feasibility") && bounds)
+        out.emplace_back("feasibility", feasibility_table(feasibility_of(runs, {0, mono}, *bounds)));
     if (wants("gap")) {
         GapReports gap = fission_gap(runs, one_array, mono, gap_tables);
         out.emplace_back("gap", std::move(gap.dnns));

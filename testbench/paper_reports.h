@@ -7,7 +7,6 @@
 // paper's figure beside ours where the paper gives one.
 
 #include <array>
-#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -47,6 +46,9 @@ struct DesignChoice {
 /// platform per design; with Start::Now it also runs them (sc_start) and
 /// collects the results, with Start::WithOthers the caller runs them beside
 /// the rest of its design and then calls collect().
+struct Feasibility;
+struct Scenario;
+
 class WholeChipReplays {
 public:
     enum class Start { Now, WithOthers };
@@ -59,6 +61,7 @@ public:
     /// After sc_start (Start::WithOthers): reads every platform's results.
     void collect();
     const ArchConfig& design(std::size_t d) const { return designs_.at(d); }
+    std::size_t designs() const { return designs_.size(); }
     const std::vector<Model>& models() const { return models_; }
     /// Latency (in the design's cycles) and energy from the chip's own activity.
     const WholeChipRun& chip(std::size_t design, std::size_t model) const { return chip_.at(design).at(model); }
@@ -100,20 +103,17 @@ struct SingleDnnDesigns {
     ArchConfig planaria, monolithic, granularity_16, granularity_64;
 };
 
-/// Feasibility (testbench/feasibility.h) from the whole-chip runs: per DNN
-/// with a bound in `qos_s_ms` (its QoS-S bound, ms), the QoS-S/M/H bounds,
-/// its latency alone on design `planaria` and `monolithic`, and the levels
-/// each misses alone.
-ReportTable feasibility_table(const WholeChipReplays& runs, std::size_t planaria, std::size_t monolithic,
-                              const std::map<std::string, double>& qos_s_ms);
+/// Feasibility (testbench/feasibility.h) as a report: per DNN the QoS-S/M/H
+/// bounds, its latency alone on each chip, and the levels each misses alone.
+ReportTable feasibility_table(const Feasibility& feasibility);
 
 /// The reports named in `which` ("table2", "fig17", "fig18", "gap",
-/// "feasibility" with the QoS-S bounds `qos_s_ms`), in that order, the
-/// figures from one simulation of just the designs they need.
+/// "feasibility" of the models of `bounds`, which it then needs), in that
+/// order, the figures from one simulation of just the designs they need.
 std::vector<std::pair<std::string, ReportTable>> single_dnn_reports(const SingleDnnDesigns& designs,
                                                                     const std::vector<Model>& models,
                                                                     Objective objective,
                                                                     const std::vector<std::string>& which,
-                                                                    const std::map<std::string, double>& qos_s_ms = {});
+                                                                    const Scenario* bounds = nullptr);
 
 }  // namespace planaria

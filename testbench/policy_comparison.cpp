@@ -37,13 +37,11 @@ namespace {
 /// Useful MACs (each finished task's model) over the PE-cycles of the
 /// chips for the run's makespan.
 double mac_utilization(const WorkloadRun& run, const NodeSetup& setup, unsigned nodes) {
-    const ArchConfig& a = setup.arch();
     const auto bundles = setup.bundles();
     double macs = 0;
     for (const TaskRecord& t : run.tasks) macs += double(bundles.at(t.model)->model_macs);
-    const double pes = double(a.subarray.count) * a.subarray.rows * a.subarray.cols * nodes;
-    const double cycles = run.metrics.makespan / (a.clock_period_ns() * 1e-9);
-    return pes * cycles > 0 ? macs / (pes * cycles) : 0;
+    const double capacity = setup.arch().peak_macs_per_second() * nodes * run.metrics.makespan;
+    return capacity > 0 ? macs / capacity : 0;
 }
 
 }  // namespace
@@ -117,21 +115,24 @@ Comparison compare_policies(const ComparisonRequest& rq, const std::function<voi
         col.policy = rq.policies[p];
         col.arch = setups[p]->arch();
         std::vector<WorkloadMetrics> metrics;
-        std::vector<double> fairness, energy, utilization, macs, tps, p99, within;
         for (unsigned s = 0; s < seeds; ++s) {
             const WorkloadRun& run = at_rate[p][s];
-            const SeedRow row{rq.seed + s, run.metrics, mac_utilization(run, *setups[p], rq.nodes)};
-            col.seeds.push_back(row);
+            col.seeds.push_back({rq.seed + s, run.metrics, mac_utilization(run, *setups[p], rq.nodes)});
             metrics.push_back(run.metrics);
-            fairness.push_back(run.metrics.fairness), energy.push_back(run.metrics.energy_j);
-            utilization.push_back(run.metrics.utilization), macs.push_back(row.mac_utilization);
-            tps.push_back(run.metrics.tasks_per_second), p99.push_back(run.metrics.p99_latency);
-            within.push_back(run.metrics.vision_met);
             col.energy_by_component += run.metrics.energy.scaled(1.0 / seeds);
         }
-        col.fairness = Spread::of(fairness), col.energy = Spread::of(energy);
-        col.utilization = Spread::of(utilization), col.mac_utilization = Spread::of(macs);
-        col.tasks_per_s = Spread::of(tps), col.p99_latency = Spread::of(p99), col.within_qos = Spread::of(within);
+        const auto over_seeds = [&](double WorkloadMetrics::*field) {
+            std::vector<double> values;
+            for (const WorkloadMetrics& m : metrics) values.push_back(m.*field);
+            return Spread::of(values);
+        };
+        col.fairness = over_seeds(&WorkloadMetrics::fairness), col.energy = over_seeds(&WorkloadMetrics::energy_j);
+        col.utilization = over_seeds(&WorkloadMetrics::utilization);
+        col.tasks_per_s = over_seeds(&WorkloadMetrics::tasks_per_second);
+        col.p99_latency = over_seeds(&WorkloadMetrics::p99_latency), col.within_qos = over_seeds(&WorkloadMetrics::vision_met);
+        std::vector<double> macs;
+        for (const SeedRow& r : col.seeds) macs.push_back(r.mac_utilization);
+        col.mac_utilization = Spread::of(macs);
         col.run = std::move(at_rate[p].front());
         col.first = metrics.front();
         col.sla_rate = sla_satisfaction_rate(metrics);
@@ -200,12 +201,11 @@ std::string Comparison::table() const {
         else os << "undefined (neither meets the SLA at any rate)\n";
     }
     // A zero is explained by the DNNs that cannot meet their bound even alone.
-    bool zero = false;
-    for (const PolicyResult& c : policies) zero = zero || (searched() && c.throughput == 0) || c.sla_rate == 0;
-    if (zero && feasibility) {
+    const auto has_zero = [&](const PolicyResult& c) { return (searched() && c.throughput == 0) || c.sla_rate == 0; };
+    if (std::any_of(policies.begin(), policies.end(), has_zero) && feasibility) {
         os << "\n" << feasibility->table(rq.qos);
         for (const PolicyResult& c : policies) {
-            if (!((searched() && c.throughput == 0) || c.sla_rate == 0)) continue;
+            if (!has_zero(c)) continue;
             const std::string why = feasibility->explain(chip_index(c), rq.qos);
             std::string cause = why;
             if (cause.empty() && searched() && c.throughput > 0 && rq.rate > c.throughput)

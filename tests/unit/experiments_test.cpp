@@ -44,6 +44,17 @@ TEST_CASE("experiment profiles and names are checked", "[experiments]") {
     CHECK(experiment_names().size() == 6);
 }
 
+TEST_CASE("an experiment logs one line per unit of work it announces (the progress bar's total)", "[experiments]") {
+    for (const std::string name : {"multitenant", "timeline"}) {
+        ExperimentSetup setup = smoke_setup();
+        unsigned lines = 0;
+        setup.log = [&](const std::string&) { ++lines; };
+        run_experiment(name, setup, "experiments-units-test");
+        CHECK(lines == experiment_units(name, setup));
+    }
+    CHECK_THROWS_WITH(experiment_units("fig99", smoke_setup()), Catch::Contains("fig99"));
+}
+
 TEST_CASE("the timeline experiment never gives one subarray to two tasks at once", "[experiments]") {
     const std::string dir = "experiments-timeline-test";
     const auto files = run_experiment("timeline", smoke_setup(), dir);
