@@ -23,12 +23,26 @@ ChannelMemory<W>::ChannelMemory(sc_core::sc_module_name name, std::uint64_t size
 
 template <unsigned W>
 unsigned char* ChannelMemory<W>::page(std::uint64_t index, bool allocate) {
-    const auto it = pages_->find(index);
-    if (it != pages_->end()) return it->second.get();
-    if (!allocate) return nullptr;
+    RecentPage& recent = recent_[index % recent_.size()];
+    if (recent.index == index) {
+        if (recent.page) return recent.page;  // a page, once there, stays
+        if (!allocate && recent.allocations == store_->allocations) return nullptr;
+    }
+    const auto it = store_->pages.find(index);
+    if (it != store_->pages.end()) {
+        recent = {index, it->second.get(), 0};
+        return recent.page;
+    }
+    if (!allocate) {
+        recent = {index, nullptr, store_->allocations};
+        return nullptr;
+    }
     auto fresh = std::make_unique<unsigned char[]>(kPageBytes);
     std::memset(fresh.get(), 0, kPageBytes);
-    return ((*pages_)[index] = std::move(fresh)).get();
+    ++store_->allocations;
+    recent = {index, fresh.get(), 0};
+    store_->pages[index] = std::move(fresh);
+    return recent.page;
 }
 
 template <unsigned W>
@@ -97,35 +111,48 @@ constexpr std::uint64_t kExtendAhead = 255;
 }  // namespace
 
 template <unsigned W>
-void ChannelMemory<W>::Calendar::extend(std::uint64_t base, std::uint64_t slot) {
-    while (base + level.size() <= slot) {
-        skip.push_back(base + level.size());
-        level.push_back(0.0);
+void ChannelMemory<W>::extend(std::uint64_t slot) {
+    while (base_ + slots_.size() <= slot) slots_.push_back(Slot{{0.0, 0.0}});
+    while (word_base_ + full_[kAll].size() <= slot >> 6) {
+        full_[kReads].push_back(0);
+        full_[kAll].push_back(0);
     }
 }
 
 template <unsigned W>
-void ChannelMemory<W>::Calendar::drop_front(std::size_t n) {
-    level.pop_front(n);
-    skip.pop_front(n);
+void ChannelMemory<W>::drop_before(std::uint64_t slot) {
+    if (base_ < slot && !slots_.empty()) {
+        const std::size_t gone = std::size_t(std::min<std::uint64_t>(slot - base_, slots_.size()));
+        slots_.pop_front(gone);
+        base_ += gone;
+    }
+    if (slots_.empty()) base_ = std::max(base_, slot);
+    // The words wholly before base_ go; all of them once no slot is left.
+    const std::uint64_t first_word = base_ >> 6;
+    const std::size_t words = slots_.empty() ? full_[kAll].size()
+                                             : std::size_t(std::min<std::uint64_t>(first_word - word_base_, full_[kAll].size()));
+    full_[kReads].pop_front(words);
+    full_[kAll].pop_front(words);
+    word_base_ = full_[kAll].empty() ? first_word : word_base_ + words;
 }
 
 template <unsigned W>
-std::uint64_t ChannelMemory<W>::Calendar::first_open(std::uint64_t base, std::uint64_t slot) {
-    // A full slot points to a later one; follow, then shorten the path behind.
-    std::uint64_t root = slot;
-    while (root - base < skip.size() && skip[root - base] != root) root = skip[root - base];
-    while (slot != root && slot - base < skip.size()) {
-        const std::uint64_t next = skip[slot - base];
-        skip[slot - base] = root;
-        slot = next;
+std::uint64_t ChannelMemory<W>::first_open(Calendar cal, std::uint64_t slot) {
+    // Beyond the words kept, nothing is booked yet.
+    std::uint64_t word = slot >> 6;
+    const SlotRing<std::uint64_t>& full = full_[cal];
+    if (word - word_base_ >= full.size()) return slot;
+    std::uint64_t open = ~full[word - word_base_] & (~std::uint64_t(0) << (slot & 63));
+    while (open == 0) {
+        if (++word - word_base_ >= full.size()) return word << 6;
+        open = ~full[word - word_base_];
     }
-    return root;
+    return (word << 6) + std::uint64_t(__builtin_ctzll(open));
 }
 
 template <unsigned W>
 template <class Take>
-sc_core::sc_time ChannelMemory<W>::fill(Calendar& cal, const sc_core::sc_time& arrival, double bytes, Take&& take) {
+sc_core::sc_time ChannelMemory<W>::fill(Calendar cal, const sc_core::sc_time& arrival, double bytes, Take&& take) {
     // The request starts at its arrival, within its first slot, and fills
     // the free capacity of the slots from there on.
     std::uint64_t slot = std::max(std::uint64_t(arrival / slot_), base_);
@@ -133,61 +160,67 @@ sc_core::sc_time ChannelMemory<W>::fill(Calendar& cal, const sc_core::sc_time& a
     if (position < 0) position = 0;
     double left = bytes;
     for (;;) {
-        const std::uint64_t open = cal.first_open(base_, slot);
+        const std::uint64_t open = first_open(cal, slot);
         if (open != slot) position = 0;
         slot = open;
-        if (slot - base_ >= all_.level.size()) {  // both calendars always cover the same slots
-            // Some slots ahead at once: empty slots book nothing, and a request runs on through them.
-            reads_.extend(base_, slot + kExtendAhead);
-            all_.extend(base_, slot + kExtendAhead);
-        }
-        double& b = cal.level[slot - base_];
+        // Some slots ahead at once: empty slots book nothing, and a request runs on through them.
+        if (slot - base_ >= slots_.size()) extend(slot + kExtendAhead);
+        Slot& s = slots_[slot - base_];
+        double& b = s.level[cal];
         const double start = std::max(b, position);
         const double free = slot_bytes_ - start;
         if (free >= left) {
             b = start + left;
-            if (b >= slot_bytes_ * (1 - 1e-12)) cal.skip[slot - base_] = slot + 1;
-            take(slot, left);
+            if (b >= slot_bytes_ * (1 - 1e-12)) mark_full(cal, slot);
+            take(s, slot, left);
             return slot_ * (double(slot) + b / slot_bytes_);
         }
         if (free > 0) {
             left -= free;
-            take(slot, free);
+            take(s, slot, free);
         }
         b = slot_bytes_;
-        cal.skip[slot - base_] = slot + 1;
+        mark_full(cal, slot);
         ++slot;
         position = 0;
+        // The open slots right behind, filled whole: as above, without the
+        // search for an open slot (a stream's slots mostly are).
+        while (slot - base_ < slots_.size()) {
+            if (is_full(cal, slot)) break;
+            Slot& next = slots_[slot - base_];
+            const double room = slot_bytes_ - next.level[cal];
+            if (room >= left) break;  // the request ends here
+            if (room > 0) {
+                left -= room;
+                take(next, slot, room);
+            }
+            next.level[cal] = slot_bytes_;
+            mark_full(cal, slot);
+            ++slot;
+        }
     }
 }
 
 template <unsigned W>
 sc_core::sc_time ChannelMemory<W>::book(const sc_core::sc_time& arrival, std::uint64_t bytes, bool write) {
     // Slots before the present take no more requests: drop them.
-    const std::uint64_t now_slot = std::uint64_t(sc_core::sc_time_stamp() / slot_);
-    if (base_ < now_slot && !all_.level.empty()) {
-        const std::size_t gone = std::size_t(std::min<std::uint64_t>(now_slot - base_, all_.level.size()));
-        all_.drop_front(gone);
-        reads_.drop_front(gone);
-        base_ += gone;
-    }
-    if (all_.level.empty()) base_ = std::max(base_, now_slot);
-    if (write) return fill(all_, arrival, double(bytes), [](std::uint64_t, double) {});
+    drop_before(std::uint64_t(sc_core::sc_time_stamp() / slot_));
+    if (write) return fill(kAll, arrival, double(bytes), [](Slot&, std::uint64_t, double) {});
     // A read sees only the reads before it: the write bytes it meets in a
     // slot move on to the channel's next free time.
     double displaced = 0;
     std::uint64_t first_displaced = 0;
-    const sc_core::sc_time done = fill(reads_, arrival, double(bytes), [&](std::uint64_t slot, double amount) {
-        double& all = all_.level[slot - base_];
+    const sc_core::sc_time done = fill(kReads, arrival, double(bytes), [&](Slot& s, std::uint64_t slot, double amount) {
+        double& all = s.level[kAll];
         all += amount;
         if (all > slot_bytes_ * (1 - 1e-12)) {
             if (all > slot_bytes_ && displaced == 0) first_displaced = slot;
             displaced += std::max(0.0, all - slot_bytes_);
             all = slot_bytes_;
-            all_.skip[slot - base_] = slot + 1;
+            mark_full(kAll, slot);
         }
     });
-    if (displaced > 0) fill(all_, slot_ * double(first_displaced), displaced, [](std::uint64_t, double) {});
+    if (displaced > 0) fill(kAll, slot_ * double(first_displaced), displaced, [](Slot&, std::uint64_t, double) {});
     return done;
 }
 

@@ -26,6 +26,7 @@
 // DMI granted page by page (latencies annotated from the bandwidth), and
 // withdrawn with invalidate_direct_mem_ptr when asked to.
 
+#include <array>
 #include <map>
 #include <memory>
 #include <vector>
@@ -59,7 +60,10 @@ public:
     void peek(std::uint64_t address, void* data, std::uint64_t bytes);
     /// Serves the same bytes as `other` from now on (channels that are views of
     /// one address space, each with its own bandwidth); call before any access.
-    void share_storage(ChannelMemory& other) { pages_ = other.pages_; }
+    void share_storage(ChannelMemory& other) {
+        store_ = other.store_;
+        recent_ = {};
+    }
 
     static constexpr std::uint64_t kPageBytes = 1 << 20;
 
@@ -75,8 +79,22 @@ private:
     std::uint64_t size_;
     sc_core::sc_time per_byte_, latency_;
     unsigned burst_limit_;
-    using Pages = std::map<std::uint64_t, std::unique_ptr<unsigned char[]>>;
-    std::shared_ptr<Pages> pages_ = std::make_shared<Pages>();
+    /// The pages, and how many were ever allocated (channels sharing the
+    /// store see each other's new pages by it).
+    struct Store {
+        std::map<std::uint64_t, std::unique_ptr<unsigned char[]>> pages;
+        std::uint64_t allocations = 0;
+    };
+    std::shared_ptr<Store> store_ = std::make_shared<Store>();
+    /// The pages accesses found lately, present or absent (a lookup in the
+    /// map showed in the profile; initiators walk a few regions in order).
+    /// An absent one is known absent while no page has been allocated since.
+    struct RecentPage {
+        std::uint64_t index = ~std::uint64_t(0);
+        unsigned char* page = nullptr;
+        std::uint64_t allocations = 0;
+    };
+    std::array<RecentPage, 64> recent_{};
     /// Books `bytes` from `arrival` on; returns when the last byte has moved.
     sc_core::sc_time book(const sc_core::sc_time& arrival, std::uint64_t bytes, bool write);
 
@@ -89,6 +107,7 @@ private:
         std::size_t size() const { return size_; }
         bool empty() const { return size_ == 0; }
         T& operator[](std::size_t i) { return ring_[(head_ + i) & (ring_.size() - 1)]; }
+        const T& operator[](std::size_t i) const { return ring_[(head_ + i) & (ring_.size() - 1)]; }
         void push_back(T v) {
             if (size_ == ring_.size()) grow();
             ring_[(head_ + size_++) & (ring_.size() - 1)] = v;
@@ -109,24 +128,34 @@ private:
         std::vector<T> ring_;
         std::size_t head_ = 0, size_ = 0;
     };
-    /// Bytes booked per slot (a fill level), from base_ on.
-    struct Calendar {
-        SlotRing<double> level;
-        SlotRing<std::uint64_t> skip;  ///< a full slot: a later slot, maybe open; else itself
-        void extend(std::uint64_t base, std::uint64_t slot);
-        void drop_front(std::size_t n);
-        /// The first slot at or after `slot` with capacity left.
-        std::uint64_t first_open(std::uint64_t base, std::uint64_t slot);
+    /// One slot of the two calendars: the bytes booked in it (a fill level)
+    /// by the reads alone and by reads and writes.
+    enum Calendar { kReads = 0, kAll = 1 };
+    struct Slot {
+        double level[2];
     };
+    SlotRing<Slot> slots_;  ///< from base_ on
+    /// Which slots of each calendar are full: a bit per slot, word w for
+    /// slots 64w to 64w + 63, from word_base_ on. The search for an open
+    /// slot passes 64 full ones at a time: a busy channel is full behind its
+    /// latest booking, and the requests of its other initiators arrive there.
+    SlotRing<std::uint64_t> full_[2];
+    std::uint64_t word_base_ = 0;
+    /// Empty slots up to `slot` at least.
+    void extend(std::uint64_t slot);
+    /// Drops the slots before `slot` (simulation time has passed them).
+    void drop_before(std::uint64_t slot);
+    bool is_full(Calendar cal, std::uint64_t slot) { return full_[cal][(slot >> 6) - word_base_] >> (slot & 63) & 1; }
+    void mark_full(Calendar cal, std::uint64_t slot) { full_[cal][(slot >> 6) - word_base_] |= std::uint64_t(1) << (slot & 63); }
+    /// The first slot at or after `slot` with capacity left in `cal`.
+    std::uint64_t first_open(Calendar cal, std::uint64_t slot);
     /// Fills `cal` from `arrival` on; `take(slot, bytes)` for each slot's share.
     template <class Take>
-    sc_core::sc_time fill(Calendar& cal, const sc_core::sc_time& arrival, double bytes, Take&& take);
+    sc_core::sc_time fill(Calendar cal, const sc_core::sc_time& arrival, double bytes, Take&& take);
 
     double slot_bytes_;                ///< capacity of one calendar slot
     sc_core::sc_time slot_;            ///< length of one calendar slot
     std::uint64_t base_ = 0;           ///< slot index of the calendars' first slot
-    Calendar all_;                     ///< reads and writes
-    Calendar reads_;                   ///< reads alone: they go first
     sc_core::sc_time busy_ = sc_core::SC_ZERO_TIME;
     std::uint64_t bytes_read_ = 0, bytes_written_ = 0;
     bool dmi_granted_ = false;

@@ -39,8 +39,16 @@ std::optional<ActivationTile> activation_tile(const LayerDescriptor& d, std::uin
     return t;
 }
 
+const std::vector<PlaneRun>& FootprintCache::runs(const ActivationWindow& w, std::uint64_t p0, std::uint64_t p1,
+                                                  TapRange taps, std::uint64_t gap) {
+    const Key key{p0, p1, taps.first, taps.last, gap};
+    const auto it = runs_.find(key);
+    if (it != runs_.end()) return it->second;
+    return runs_.emplace(key, window_runs(w, p0, p1, taps, gap)).first->second;
+}
+
 void activation_spans(const LayerDescriptor& d, const BlockPosition& at, const ActivationTile& t, std::uint64_t gap,
-                      std::vector<PixelSpan>& spans) {
+                      std::vector<PixelSpan>& spans, FootprintCache* cache) {
     const std::uint64_t R = d.tile_rows;
     const auto rows_in = [&](std::uint64_t kt) {
         return std::uint64_t(block_extent(std::min<std::uint64_t>(R, d.k - kt * R), at.row, at.rows));
@@ -86,6 +94,10 @@ void activation_spans(const LayerDescriptor& d, const BlockPosition& at, const A
     std::vector<std::pair<TapRange, std::vector<PlaneRun>>> footprints;  // the few tap ranges of a load
     for (const auto& [channel, taps] : wanted) {
         if (t.instance * channels + channel >= in.c) continue;  // beyond the last packed depth-wise channel
+        if (cache) {
+            for (const PlaneRun& r : cache->runs(w, p0, p1, taps, gap)) spans.push_back({channel, r.first, r.count});
+            continue;
+        }
         auto it = std::find_if(footprints.begin(), footprints.end(), [&](const auto& f) { return f.first == taps; });
         if (it == footprints.end()) it = footprints.insert(it, {taps, window_runs(w, p0, p1, taps, gap)});
         for (const PlaneRun& r : it->second) spans.push_back({channel, r.first, r.count});

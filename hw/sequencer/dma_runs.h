@@ -13,7 +13,9 @@
 // the compiler's tiled ranges, which only time their traffic.
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 #include "hw/isa/dma_run.h"
@@ -34,15 +36,29 @@ struct ActivationTile {
 };
 std::optional<ActivationTile> activation_tile(const LayerDescriptor& d, std::uint64_t tiled);
 
+/// The window footprints (window_runs) one layer's loads read, kept while
+/// the layer runs: its chunks' k tiles meet the same few tap ranges again
+/// and again. Cleared when the layer's descriptor changes.
+class FootprintCache {
+public:
+    const std::vector<PlaneRun>& runs(const ActivationWindow& w, std::uint64_t p0, std::uint64_t p1, TapRange taps,
+                                      std::uint64_t gap);
+    void clear() { runs_.clear(); }
+
+private:
+    using Key = std::tuple<std::uint64_t, std::uint64_t, unsigned, unsigned, std::uint64_t>;
+    std::map<Key, std::vector<PlaneRun>> runs_;
+};
+
 /// The elements the LoadActivations of tile `t` by the subarray at `at`
 /// fetches, in memory order (compiler/activation_fetch.h): per channel, the
 /// pixels its windows touch, in runs that read through gaps of at most `gap`
 /// pixels (raw: the channels its block row meets first in this k tile, under
 /// all taps; else every channel of the tile's rows, under the taps the rows
 /// hold of it); an FC layer's rows over the chunk's positions. Appended to
-/// `spans`.
+/// `spans`. `cache`: the layer's footprints computed so far (or none).
 void activation_spans(const LayerDescriptor& d, const BlockPosition& at, const ActivationTile& t, std::uint64_t gap,
-                      std::vector<PixelSpan>& spans);
+                      std::vector<PixelSpan>& spans, FootprintCache* cache = nullptr);
 /// Where the spans lie in memory, adjacent ones merged.
 std::vector<DmaRun> activation_runs(const LayerDescriptor& d, const ActivationTile& t, const std::vector<PixelSpan>& spans);
 

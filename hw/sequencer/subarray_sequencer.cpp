@@ -43,6 +43,7 @@ bool SubarraySequencer::start(const TenantMemory& memory, std::uint32_t tenant) 
     loops_.clear();
     act_shift_ = store_shift_ = 0;
     described_ = false;
+    new_descriptor();
     weights_.assign(cfg_.subarray.weight_buffer_bytes / 2, {});
     weights_after_tile_ = false;
     held_vectors_ = held_cols_ = 0;
@@ -230,6 +231,7 @@ void SubarraySequencer::describe(std::uint32_t bytes, unsigned slots) {
     try {
         desc_ = LayerDescriptor::decode(data, bytes);
         described_ = true;
+        new_descriptor();
         raw_load_ = 0;
     } catch (const std::invalid_argument&) {
         fail(rm::kSeqErrorBadInstruction);
@@ -239,6 +241,11 @@ void SubarraySequencer::describe(std::uint32_t bytes, unsigned slots) {
         b->layer = desc_;
         b->described = true;
     }
+}
+
+void SubarraySequencer::new_descriptor() {
+    footprints_.clear();
+    operands_known_ = false;
 }
 
 void SubarraySequencer::checkpoint(const Horizon& h) {
@@ -329,6 +336,7 @@ void SubarraySequencer::restore(Horizon& h) {
     // The PE weight buffers were lost to the subarrays' other users: reload the resident set.
     desc_ = c.descriptor;
     described_ = c.described != 0;
+    new_descriptor();
     TileBuffers* b = services_.buffers(subarray_);
     if (b) {
         b->layer = desc_;
@@ -517,7 +525,7 @@ void SubarraySequencer::fetch_activations(Horizon& h, std::uint64_t tiled, std::
     // Raw pixels serve the chunk's later k tiles: a preempted run fetches them again when it resumes.
     raw_load_ = desc_.raw ? tiled + 1 : 0;
     spans_.clear();
-    activation_spans(desc_, block(), *tile, cfg_.offchip.read_through_bytes / 2, spans_);
+    activation_spans(desc_, block(), *tile, cfg_.offchip.read_through_bytes / 2, spans_, &footprints_);
     const std::vector<DmaRun> runs = activation_runs(desc_, *tile, spans_);
     if (!read_generated(h, runs, bytes, not_before)) return;
     if (!functional::load_activations(*services_.buffers(subarray_), desc_, *tile, spans_, staging_.data(), vectors,
@@ -526,10 +534,14 @@ void SubarraySequencer::fetch_activations(Horizon& h, std::uint64_t tiled, std::
 }
 
 void SubarraySequencer::fetch_operands(Horizon& h, std::uint64_t bytes, sc_core::sc_time not_before) {
-    spans_.clear();
-    simd_operand_spans(desc_, cfg_.offchip.read_through_bytes / 2, spans_);
-    if (!read_generated(h, simd_operand_runs(desc_, spans_), bytes, not_before)) return;
-    functional::load_operands(*services_.buffers(subarray_), spans_, staging_.data());
+    if (!operands_known_) {
+        operand_spans_.clear();
+        simd_operand_spans(desc_, cfg_.offchip.read_through_bytes / 2, operand_spans_);
+        operand_runs_ = simd_operand_runs(desc_, operand_spans_);
+        operands_known_ = true;
+    }
+    if (!read_generated(h, operand_runs_, bytes, not_before)) return;
+    functional::load_operands(*services_.buffers(subarray_), operand_spans_, staging_.data());
 }
 
 bool SubarraySequencer::read_generated(Horizon& h, const std::vector<DmaRun>& runs, std::uint64_t bytes,

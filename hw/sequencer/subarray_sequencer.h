@@ -296,6 +296,14 @@ private:
     std::vector<SequencerContext::WeightLoad> weights_;  ///< resident weights: those loaded since the last tile run began
     std::uint64_t raw_load_ = 0;             ///< 1 + the tiled address of the last load of raw pixels (SequencerContext)
     std::vector<PixelSpan> spans_;           ///< the activation or operand load in flight
+    /// What the address generators worked out for the layer described now:
+    /// its window footprints, and a SIMD share's operand loads (one set per layer).
+    FootprintCache footprints_;
+    std::vector<PixelSpan> operand_spans_;
+    std::vector<DmaRun> operand_runs_;
+    bool operands_known_ = false;
+    /// The layer's descriptor changed: forget what was worked out for the last one.
+    void new_descriptor();
     bool weights_after_tile_ = false;                     ///< a tile ran since the last weight load
     std::uint64_t held_vectors_ = 0, held_cols_ = 0;      ///< intermediate results in the output buffer
     Activity activity_;

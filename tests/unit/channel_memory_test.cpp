@@ -218,3 +218,32 @@ TEST_CASE("protocol: channel memory: ignore command and no DMI or debug access b
     mem.invalidate_all();
     CHECK(host.invalid_start > host.invalid_end);
 }
+
+TEST_CASE("channel memory: channels sharing a store see each other's new pages", "[memory]") {
+    // Views of one address space (one per Fission Pod): a page one of them
+    // allocates is there for the other, also after it found the page absent.
+    ChannelMemory<> first{"shared_first", 512ull << 20, 62.5, 100.0, 64};
+    ChannelMemory<> second{"shared_second", 512ull << 20, 62.5, 100.0, 64};
+    second.share_storage(first);
+    constexpr std::uint64_t page = ChannelMemory<>::kPageBytes;
+    unsigned char seen = 0xFF;
+    first.peek(3 * page + 17, &seen, 1);
+    CHECK(seen == 0);
+    const unsigned char value = 42;
+    second.load(3 * page + 17, &value, 1);
+    first.peek(3 * page + 17, &seen, 1);
+    CHECK(seen == 42);
+    // More pages than the channels remember at once, read before and after they exist.
+    for (std::uint64_t p = 0; p < 300; ++p) first.peek(p * page + 5, &seen, 1);
+    for (std::uint64_t p = 0; p < 300; ++p) {
+        const unsigned char v = static_cast<unsigned char>(p * 7 + 1);
+        (p % 2 ? first : second).load(p * page + 5, &v, 1);
+    }
+    for (std::uint64_t p = 0; p < 300; ++p) {
+        unsigned char a = 0, b = 0;
+        first.peek(p * page + 5, &a, 1);
+        second.peek(p * page + 5, &b, 1);
+        CHECK(a == static_cast<unsigned char>(p * 7 + 1));
+        CHECK(b == a);
+    }
+}
