@@ -5,7 +5,8 @@ Usage: scripts/check_report.py REPORT.md
 
 Exits 0 when the report
   - has a heading for every section (Fig. 12 ... Fig. 19, Table II, the energy breakdown, the
-    depth-wise mapping study, bandwidth, timeline, feasibility, the model set),
+    depth-wise mapping study, bandwidth, timeline, feasibility, the model set, table level
+    against tile level),
   - states the commit that produced its numbers (a 'Commit: <id>' line, not 'unknown'),
   - embeds only images that exist next to it,
   - has no empty Markdown table cell (blank, only whitespace, or missing from a short row);
@@ -19,8 +20,9 @@ from pathlib import Path
 # Heading text each section must contain; the last two are matched without case.
 REQUIRED_SECTIONS = ("Fig. 12", "Fig. 13", "Fig. 14", "Fig. 15", "Fig. 16", "Fig. 17",
                      "Fig. 18", "Fig. 19", "Table II", "energy goes", "depth-wise mapping", "bandwidth", "timeline",
-                     "feasibility", "model set")
-CASE_INSENSITIVE = ("bandwidth", "timeline", "energy goes", "depth-wise mapping", "feasibility", "model set")
+                     "feasibility", "model set", "against tile level")
+CASE_INSENSITIVE = ("bandwidth", "timeline", "energy goes", "depth-wise mapping", "feasibility", "model set",
+                    "against tile level")
 
 COMMIT_LINE = re.compile(r"^\W*commit\W*:\W*([0-9A-Za-z][^`\s]*)", re.IGNORECASE)
 IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)>\s]+)>?(?:\s+\"[^\"]*\")?\s*\)")

@@ -243,6 +243,7 @@ def header(report, results_dir):
         "`experiments/paper-results.csv`; \"difference\" is (ours - paper) / paper. Every row "
         "that differs by more than 20 %, or where one side has no finite value, has a sentence "
         "below its table, from `experiments/explanations.csv`.", "")
+    return meta
 
 
 MULTITENANT_SECTIONS = {
@@ -597,6 +598,36 @@ def feasibility_section(report, rows):
     csv_as_table(report, rows)
 
 
+def tile_check_section(report, rows, tile_check):
+    title = "Table level against tile level: Fig. 12's throughput on the TLM chip"
+    report.add(f"## {title}", "",
+               "The sections above come from the configuration tables (the host scheduler's view; "
+               "`planaria experiment`). Here each Fig. 12 cell is run again with "
+               f"`{tile_check}`: its throughput is searched at table level, then confirmed and "
+               "bisected by tile-level runs on the chip-level TLM model (the host a TLM initiator "
+               "programming the chip, every tile timed, off-chip traffic as TLM transactions "
+               "contending on the channels), one process per rate and seed. These runs use fewer "
+               "requests and seeds than the experiments, so their table-level column can differ "
+               "from Fig. 12's. \"tile\" is the highest rate at which every seed met the SLA at "
+               "tile level, \"fails at\" the lowest at which one did not; a cell whose table-level "
+               "throughput is 0 is not run at tile level (the feasibility table says why). From "
+               "`tile_check.csv`.", "")
+    if rows is None:
+        report.missing("tile_check.csv")
+        return
+    body = []
+    for r in rows:
+        table, tile = data.number(r["table_rps"]), data.number(r["tile_rps"])
+        runs = int(r["tile_rates_run"])
+        ratio = data.number(r["tile_over_table"]) if r["tile_over_table"] else None
+        body.append([r["workload"], r["qos"], r["policy"], f"{r['requests']} x {r['seeds']}", fmt(table),
+                     fmt(tile) if runs else "not run", fmt(data.number(r["tile_failing_rps"])) if runs else "-",
+                     str(runs), fmt(ratio) if ratio is not None else "-",
+                     signed(100 * (ratio - 1)) + " %" if ratio is not None else "-"])
+    report.table(("workload", "QoS", "policy", "requests x seeds", "table (req/s)", "tile (req/s)",
+                  "fails at (req/s)", "tile rates run", "tile / table", "difference"), body)
+
+
 def mlperf_section(report, paper_set, mlperf):
     title = "The model set: SSD-ResNet34 at 300x300 and at MLPerf's 1200x1200"
     report.add(f"## {title}", "",
@@ -664,13 +695,14 @@ def main(argv):
     paper = data.load_paper(args.paper)
     report = Report(load_explanations(args.explanations))
 
-    header(report, results_dir)
+    meta = header(report, results_dir)
     multitenant = load(results_dir, "multitenant.csv")
     table = data.index_multitenant(multitenant) if multitenant else None
     for figure in ("fig12", "fig13", "fig14", "fig15"):
         multitenant_section(report, table, figure, paper)
     fig15_gating_section(report, table)
     feasibility_section(report, load(results_dir, "feasibility.csv"))
+    tile_check_section(report, load(results_dir, "tile_check.csv"), meta.get("tile_check", "planaria run --confirm tile"))
     mlperf_section(report, multitenant, load(results_dir, "mlperf.csv"))
     fig16_section(report, load(results_dir, "scaleout.csv"), paper)
     fig17_section(report, load(results_dir, "fig17.csv"), paper)

@@ -69,11 +69,15 @@ void activation_spans(const LayerDescriptor& d, const BlockPosition& at, const A
     const std::uint64_t channels = w.channels;
     if (!w.present || channels == 0) return;
     const TapRange all{0, w.taps() - 1};
-    std::vector<std::pair<std::uint64_t, TapRange>> wanted;  // channel, taps
+    // Scratch kept between calls (a load's few entries were most of its
+    // allocations); the function does not yield, so one set per thread serves.
+    static thread_local std::vector<std::pair<std::uint64_t, TapRange>> wanted;  // channel, taps
+    static thread_local std::vector<bool> seen;
+    wanted.clear();
     if (d.raw) {
         // The channels this block row meets first in this k tile (it holds
         // the chunk's pixels of the others already).
-        std::vector<bool> seen(channels, false);
+        seen.assign(channels, false);
         std::uint64_t known = 0;
         for (std::uint64_t kt = 0; kt < t.k_tile && known < channels; ++kt) {
             const std::uint64_t first = kt * R + std::uint64_t(at.row) * at.rows;
