@@ -38,7 +38,9 @@ const char* kRunUsage =
     "--confirm tile confirms and refines each policy's table-level throughput with tile-level runs, one\n"
     "process per seed and rate, --jobs at a time (default: the machine's cores): from the search's\n"
     "bracket, then --confirm-steps bisections; the table shows the tile-level throughput beside the\n"
-    "table-level one.\n"
+    "table-level one. --confirm-requests and --confirm-seeds give the tile-level runs a size of their\n"
+    "own (each simulates every tile): the search is then made again at that size for them to start from,\n"
+    "and the table shows both at that size.\n"
     "--fidelity table (default) plays the host's decisions out on the compiler's configuration tables:\n"
     "fast enough for the throughput search. --fidelity tile runs the host module as a TLM initiator\n"
     "programming the chip-level model (every tile, every register access): all policies and seeds in one\n"
@@ -50,11 +52,11 @@ const char* kRunUsage =
 /// Whether every seed meets the SLA at `rate` at tile level: the run's own
 /// arguments, with the policy, the rate and one seed each, in child processes.
 bool tile_level_passes(const std::vector<std::string>& args, const std::string& policy, double rate,
-                       std::uint64_t seed, unsigned seeds, unsigned jobs) {
+                       unsigned requests, std::uint64_t seed, unsigned seeds, unsigned jobs) {
     // The options the child gets its own values of.
     const std::vector<std::string> base =
-        without_options(args, {"--policy", "--rate", "--seed", "--seeds", "--out", "--confirm", "--confirm-steps",
-                               "--jobs", "--fidelity"},
+        without_options(args, {"--policy", "--rate", "--requests", "--seed", "--seeds", "--out", "--confirm",
+                               "--confirm-steps", "--confirm-requests", "--confirm-seeds", "--jobs", "--fidelity"},
                         {"--no-search", "--no-feasibility"});
     const TemporaryFolder dir("planaria-confirm");
     std::ostringstream rate_text;
@@ -68,7 +70,8 @@ bool tile_level_passes(const std::vector<std::string>& args, const std::string& 
         const std::string out = outs.emplace_back(dir.path() + "/seed-" + std::to_string(seed + s));
         for (const std::string& a : {std::string("--fidelity"), std::string("tile"), std::string("--no-search"),
                                      std::string("--no-feasibility"), std::string("--policy"), policy,
-                                     std::string("--rate"), rate_text.str(), std::string("--seed"),
+                                     std::string("--rate"), rate_text.str(), std::string("--requests"),
+                                     std::to_string(requests), std::string("--seed"),
                                      std::to_string(seed + s), std::string("--seeds"), std::string("1"),
                                      std::string("--out"), out})
             r.args.push_back(a);
@@ -113,6 +116,8 @@ int run_command(const std::vector<std::string>& args) {
         "input", po::value<std::vector<std::string>>(), "NAME=CxHxW: an input resolution for every model (repeatable)")(
         "confirm", po::value<std::string>(), "tile: confirm the table-level throughput with tile-level runs")(
         "confirm-steps", po::value<std::string>()->default_value("3"), "bisection steps of the confirmation")(
+        "confirm-requests", po::value<std::string>(), "requests per tile-level run of --confirm (default: --requests)")(
+        "confirm-seeds", po::value<std::string>(), "seeds per rate of --confirm (default: --seeds)")(
         "jobs", po::value<std::string>(), "child runs at once for --confirm (default: the cores)")(
         "no-feasibility", "skip the feasibility table (each DNN alone on each chip)");
     add_arch_options(opts);
@@ -177,6 +182,12 @@ int run_command(const std::vector<std::string>& args) {
         if (confirm && !search)
             throw UsageError("--confirm", "confirms a table-level throughput search: not with --fidelity tile|cycle or --no-search");
         const unsigned confirm_steps = unsigned(whole_number(vm, "confirm-steps", 0, 20));
+        const unsigned confirm_requests = unsigned(whole_number(vm, "confirm-requests", 1, kMaxRequests, requests));
+        const unsigned confirm_seeds = unsigned(whole_number(vm, "confirm-seeds", 1, 10000, seeds));
+        if (!confirm && (vm.count("confirm-requests") || vm.count("confirm-seeds")))
+            throw UsageError(vm.count("confirm-requests") ? "--confirm-requests" : "--confirm-seeds",
+                             "sizes the tile-level runs of --confirm tile: not without it");
+        check_workload_size(rate, confirm_requests, "--rate/--confirm-requests");
         const unsigned jobs =
             unsigned(whole_number(vm, "jobs", 1, 1024, std::max(1u, std::thread::hardware_concurrency())));
         request.command_line = command_line("run", args);
@@ -187,21 +198,34 @@ int run_command(const std::vector<std::string>& args) {
             comparison = compare_policies(request, bar.callback());
         }
         if (confirm) {
+            // The tile-level runs start from a table-level search at their own size.
+            Comparison sized;
+            const bool own_size = confirm_requests != requests || confirm_seeds != seeds;
+            if (own_size) {
+                ComparisonRequest small = request;
+                small.requests = confirm_requests;
+                small.seeds = confirm_seeds;
+                small.feasibility = false;
+                sized = compare_policies(small);
+            }
             ProgressBar bar("confirm at tile level");
             // About two rates to find the bracket, then the bisections, per policy.
             const unsigned estimate = unsigned(comparison.policies.size()) * (2 + confirm_steps);
             unsigned done = 0;
-            for (PolicyResult& p : comparison.policies) {
+            for (std::size_t i = 0; i < comparison.policies.size(); ++i) {
+                PolicyResult& p = comparison.policies[i];
+                const PolicyResult& from = own_size ? sized.policies.at(i) : p;
                 const auto passes = [&](double rate) {
                     std::ostringstream what;
                     what << "  " << p.policy << ": tile-level runs at " << rate << " req/s";
                     bar.note(what.str());
-                    const bool ok = tile_level_passes(args, p.policy, rate, seed, seeds, jobs);
+                    const bool ok = tile_level_passes(args, p.policy, rate, confirm_requests, seed, confirm_seeds, jobs);
                     ++done;
                     bar.update(done, std::max(estimate, done + 1));
                     return ok;
                 };
-                p.tile_search = confirm_throughput(passes, p.search, confirm_steps);
+                p.tile_check = TileConfirmation{confirm_requests, confirm_seeds, from.throughput,
+                                                confirm_throughput(passes, from.search, confirm_steps, kMaxRate)};
             }
         }
         std::cout << comparison.table();

@@ -29,14 +29,15 @@ def rows_of(summary):
         if confirmation is None:
             raise ValueError(f"{summary['scenario']} QoS-{summary['qos']}: {policy} has no tile_confirmation "
                              "(was the run made with --confirm tile?)")
-        table = p["throughput"]
+        # The table-level search the confirmation started from, at its own size.
+        table = confirmation["table_throughput"]
         tile = confirmation["passing_rate"]
         yield {
             "workload": workload,
             "qos": summary["qos"],
             "policy": policy,
-            "requests": summary["requests"],
-            "seeds": summary["seeds"],
+            "requests": confirmation["requests"],
+            "seeds": confirmation["seeds"],
             "table_rps": f"{table:.6g}",
             "tile_rps": f"{tile:.6g}",
             "tile_failing_rps": f"{confirmation['failing_rate']:.6g}",

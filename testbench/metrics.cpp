@@ -190,10 +190,11 @@ ThroughputResult find_throughput(const std::function<WorkloadMetrics(double rate
 }
 
 ThroughputResult confirm_throughput(const std::function<bool(double rate)>& passes, const ThroughputResult& found,
-                                    unsigned steps) {
+                                    unsigned steps, double max_rate) {
     if (!passes) throw std::invalid_argument("confirm_throughput: no function");
     if (!(found.rate >= 0) || !std::isfinite(found.rate) || !(found.failing >= 0) || !std::isfinite(found.failing))
         throw std::invalid_argument("confirm_throughput: the found rates must be >= 0 and finite");
+    if (found.rate > max_rate) throw std::invalid_argument("confirm_throughput: the found rate is above max_rate");
     ThroughputResult r;
     if (found.rate == 0) {
         r.failing = found.failing;
@@ -208,11 +209,12 @@ ThroughputResult confirm_throughput(const std::function<bool(double rate)>& pass
     if (ok(found.rate)) {
         lo = found.rate;
         double top = found.failing > found.rate ? found.failing : 2 * found.rate;
-        for (int i = 0; i < kMaxMoves && hi == 0; ++i) {
+        for (int i = 0; i < kMaxMoves && hi == 0 && lo < max_rate; ++i) {
+            top = std::min(top, max_rate);
             if (ok(top)) lo = top, top *= 2;
             else hi = top;
         }
-        if (hi == 0) {  // still passing after the doublings: the last one is the answer
+        if (hi == 0) {  // still passing after the doublings, or at the ceiling: the last one is the answer
             r.rate = lo;
             return r;
         }

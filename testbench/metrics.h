@@ -109,10 +109,12 @@ ThroughputResult find_throughput(const std::function<WorkloadMetrics(double rate
 /// faster); when it fails, found.rate is halved until a rate passes (at most
 /// 4 times, else the result is 0 with that bracket). Then `steps`
 /// bisections. evaluations counts the calls of passes(). A found rate of 0
-/// gives 0 without a call (nothing to confirm). Throws std::invalid_argument
-/// for no function or a negative or non-finite rate.
+/// gives 0 without a call (nothing to confirm). No rate above `max_rate` is
+/// tried (the search's own ceiling): passing there ends the climb. Throws
+/// std::invalid_argument for no function, a negative or non-finite rate, or a
+/// found rate above max_rate.
 ThroughputResult confirm_throughput(const std::function<bool(double rate)>& passes, const ThroughputResult& found,
-                                    unsigned steps);
+                                    unsigned steps, double max_rate = 1e6);
 
 /// The smallest n in [1, max_nodes] with SLA satisfaction rate >= 0.99 over
 /// seeds 0..seeds-1, or 0 if none. Throws std::invalid_argument for seeds == 0.

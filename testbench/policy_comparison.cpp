@@ -170,14 +170,24 @@ std::string Comparison::table() const {
     row("", [](const PolicyResult& c) { return c.policy; });
     row("chip", [](const PolicyResult& c) { return c.arch.name; });
     if (searched()) row("throughput at the SLA (req/s)", [&](const PolicyResult& c) { return fixed(c.throughput, 1); });
-    const bool confirmed = std::any_of(policies.begin(), policies.end(), [](const PolicyResult& c) { return c.tile_search; });
+    const bool confirmed = std::any_of(policies.begin(), policies.end(), [](const PolicyResult& c) { return c.tile_check; });
     if (confirmed) {
-        row("  confirmed at tile level", [&](const PolicyResult& c) {
-            return c.tile_search ? fixed(c.tile_search->rate, 1) : std::string("-");
+        // The confirmation's size is the same for every policy.
+        const TileConfirmation& size = *std::find_if(policies.begin(), policies.end(), [](const PolicyResult& c) {
+                                            return c.tile_check.has_value();
+                                        })->tile_check;
+        const bool own_size = size.requests != rq.requests || size.seeds != rq.seeds;
+        if (own_size)
+            row("  table level, " + std::to_string(size.requests) + " req x " + std::to_string(size.seeds) + " seeds",
+                [&](const PolicyResult& c) {
+                return c.tile_check ? fixed(c.tile_check->table_throughput, 1) : std::string("-");
+            });
+        row(own_size ? "  tile level, same size" : "  confirmed at tile level", [&](const PolicyResult& c) {
+            return c.tile_check ? fixed(c.tile_check->tile.rate, 1) : std::string("-");
         });
         row("  tile / table", [&](const PolicyResult& c) {
-            if (!c.tile_search || c.throughput == 0) return std::string("-");
-            return fixed(c.tile_search->rate / c.throughput, 2);
+            if (!c.tile_check || c.tile_check->table_throughput == 0) return std::string("-");
+            return fixed(c.tile_check->tile.rate / c.tile_check->table_throughput, 2);
         });
     }
     row("SLA satisfaction (share of seeds)", [&](const PolicyResult& c) { return fixed(c.sla_rate * 100, 0) + " %"; });
@@ -266,10 +276,13 @@ void Comparison::write(const std::string& dir) const {
                            {"runs", c.search.evaluations},
                            {"start_rate", rq.rate}};
         }
-        if (c.tile_search)
-            j["tile_confirmation"] = {{"passing_rate", c.tile_search->rate},
-                                      {"failing_rate", c.tile_search->failing},
-                                      {"rates_run", c.tile_search->evaluations},
+        if (c.tile_check)
+            j["tile_confirmation"] = {{"requests", c.tile_check->requests},
+                                      {"seeds", c.tile_check->seeds},
+                                      {"table_throughput", c.tile_check->table_throughput},
+                                      {"passing_rate", c.tile_check->tile.rate},
+                                      {"failing_rate", c.tile_check->tile.failing},
+                                      {"rates_run", c.tile_check->tile.evaluations},
                                       {"method", "tile-level runs (one process each, every seed) from the table-level "
                                                  "bracket, then bisection"}};
         nlohmann::ordered_json mean;

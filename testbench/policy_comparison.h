@@ -58,6 +58,15 @@ struct SeedRow {
     double mac_utilization = 0;  ///< useful MACs / (the chip's PEs x cycles of the makespan)
 };
 
+/// A table-level throughput confirmed and refined by tile-level runs
+/// (confirm_throughput), at a size of its own: each tile-level run simulates
+/// every tile, so it may run fewer requests and seeds than the table level.
+struct TileConfirmation {
+    unsigned requests = 0, seeds = 0;  ///< of the runs at each rate
+    double table_throughput = 0;       ///< the table-level search at that size, whose bracket it starts from
+    ThroughputResult tile;             ///< the tile-level bracket
+};
+
 /// One policy on its chip, evaluated.
 struct PolicyResult {
     std::string policy;
@@ -65,7 +74,7 @@ struct PolicyResult {
     double throughput = 0, sla_rate = 0;
     ThroughputResult search;  ///< the throughput search's bracket (searched runs only)
     /// The search confirmed and refined at tile level (confirm_throughput), when asked for.
-    std::optional<ThroughputResult> tile_search;
+    std::optional<TileConfirmation> tile_check;
     WorkloadMetrics first;  ///< the run at the given rate and first seed
     WorkloadRun run;        ///< that run
     std::vector<SeedRow> seeds;  ///< every seed's run at the given rate

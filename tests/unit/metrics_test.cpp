@@ -285,6 +285,19 @@ TEST_CASE("a confirmation refines a found throughput against the costlier model'
     CHECK(tried.empty());
     CHECK(r.rate == 0);
     CHECK(r.failing == 3);
+    // Never above the ceiling: found 600 (failing 900) under a ceiling of 1000 passes everywhere:
+    // 600, 900, then 1000 (not 1800), and the climb ends there.
+    tried.clear();
+    r = confirm_throughput(below(1e9), ThroughputResult{600, 0, 900}, 3, 1000);
+    CHECK(tried == std::vector<double>{600, 900, 1000});
+    CHECK(r.rate == 1000);
+    CHECK(r.failing == 0);
+    // A found rate at the ceiling that passes is the answer without a climb.
+    tried.clear();
+    r = confirm_throughput(below(1e9), ThroughputResult{1000, 0, 0}, 3, 1000);
+    CHECK(tried == std::vector<double>{1000});
+    CHECK(r.rate == 1000);
+    CHECK_THROWS_AS(confirm_throughput(below(1), ThroughputResult{2000, 0, 0}, 1, 1000), std::invalid_argument);
     CHECK_THROWS_AS(confirm_throughput({}, found, 1), std::invalid_argument);
     CHECK_THROWS_AS(confirm_throughput(below(1), ThroughputResult{-1, 0, 0}, 1), std::invalid_argument);
 }
