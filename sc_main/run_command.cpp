@@ -192,22 +192,25 @@ int run_command(const std::vector<std::string>& args) {
             unsigned(whole_number(vm, "jobs", 1, 1024, std::max(1u, std::thread::hardware_concurrency())));
         request.command_line = command_line("run", args);
         request.commit = build_commit();
+        // The tile-level runs of --confirm start from a table-level search at
+        // their own size. It runs first: the feasibility replays simulate, and
+        // after a simulation AddressSanitizer misreads the exceptions the
+        // table-level placement throws and catches (google/sanitizers#189).
+        Comparison sized;
+        const bool own_size = confirm && (confirm_requests != requests || confirm_seeds != seeds);
+        if (own_size) {
+            ComparisonRequest small = request;
+            small.requests = confirm_requests;
+            small.seeds = confirm_seeds;
+            small.feasibility = false;
+            sized = compare_policies(small);
+        }
         Comparison comparison;
         {
             ProgressBar bar("run");
             comparison = compare_policies(request, bar.callback());
         }
         if (confirm) {
-            // The tile-level runs start from a table-level search at their own size.
-            Comparison sized;
-            const bool own_size = confirm_requests != requests || confirm_seeds != seeds;
-            if (own_size) {
-                ComparisonRequest small = request;
-                small.requests = confirm_requests;
-                small.seeds = confirm_seeds;
-                small.feasibility = false;
-                sized = compare_policies(small);
-            }
             ProgressBar bar("confirm at tile level");
             // About two rates to find the bracket, then the bisections, per policy.
             const unsigned estimate = unsigned(comparison.policies.size()) * (2 + confirm_steps);
