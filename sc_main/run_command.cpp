@@ -228,7 +228,7 @@ int run_command(const std::vector<std::string>& args) {
                     return ok;
                 };
                 p.tile_check = TileConfirmation{confirm_requests, confirm_seeds, from.throughput,
-                                                confirm_throughput(passes, from.search, confirm_steps, kMaxRate)};
+                                                confirm_throughput(passes, from.search, confirm_steps)};
             }
         }
         std::cout << comparison.table();

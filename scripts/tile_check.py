@@ -5,7 +5,8 @@ Usage: scripts/tile_check.py RUNS_DIR OUT.csv
 
 RUNS_DIR holds one folder per Fig. 12 cell, each the --out folder of a
 `planaria run SCENARIO --qos Q --confirm tile` (its summary.json). One row per
-cell and policy: the table-level throughput the run's search found, the
+cell and policy: the table-level throughput the confirmation started from (the
+run's search, or the search at --confirm-requests/--confirm-seeds), the
 tile-level bracket that confirmed it (the highest rate every seed passed at tile
 level and the lowest one a seed failed), and their ratio. A cell whose
 table-level throughput is 0 has no tile-level runs (rates_run 0): the

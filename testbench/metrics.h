@@ -98,7 +98,7 @@ struct ThroughputResult {
 /// start_rate <= 0, seeds == 0, required outside (0, 1] or max_rate < start_rate.
 ThroughputResult find_throughput(const std::function<WorkloadMetrics(double rate, std::uint64_t seed)>& run,
                                  double start_rate, unsigned seeds, unsigned steps, double required = 1.0,
-                                 double max_rate = 1e6);
+                                 double max_rate = kMaxRate);
 
 /// A throughput found by a cheaper model, confirmed and refined by a
 /// costlier one (issue 18: the configuration-table level's search, then the
@@ -114,7 +114,7 @@ ThroughputResult find_throughput(const std::function<WorkloadMetrics(double rate
 /// std::invalid_argument for no function, a negative or non-finite rate, or a
 /// found rate above max_rate.
 ThroughputResult confirm_throughput(const std::function<bool(double rate)>& passes, const ThroughputResult& found,
-                                    unsigned steps, double max_rate = 1e6);
+                                    unsigned steps, double max_rate = kMaxRate);
 
 /// The smallest n in [1, max_nodes] with SLA satisfaction rate >= 0.99 over
 /// seeds 0..seeds-1, or 0 if none. Throws std::invalid_argument for seeds == 0.

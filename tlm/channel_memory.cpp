@@ -191,21 +191,6 @@ sc_core::sc_time ChannelMemory<W>::fill(Calendar cal, const sc_core::sc_time& ar
         mark_full(cal, slot);
         ++slot;
         position = 0;
-        // The open slots right behind, filled whole: as above, without the
-        // search for an open slot (a stream's slots mostly are).
-        while (slot - base_ < slots_.size()) {
-            if (is_full(cal, slot)) break;
-            Slot& next = slots_[slot - base_];
-            const double room = slot_bytes_ - next.level[cal];
-            if (room >= left) break;  // the request ends here
-            if (room > 0) {
-                left -= room;
-                take(next, slot, room);
-            }
-            next.level[cal] = slot_bytes_;
-            mark_full(cal, slot);
-            ++slot;
-        }
     }
 }
 

@@ -145,11 +145,10 @@ private:
     void extend(std::uint64_t slot);
     /// Drops the slots before `slot` (simulation time has passed them).
     void drop_before(std::uint64_t slot);
-    bool is_full(Calendar cal, std::uint64_t slot) { return full_[cal][(slot >> 6) - word_base_] >> (slot & 63) & 1; }
     void mark_full(Calendar cal, std::uint64_t slot) { full_[cal][(slot >> 6) - word_base_] |= std::uint64_t(1) << (slot & 63); }
     /// The first slot at or after `slot` with capacity left in `cal`.
     std::uint64_t first_open(Calendar cal, std::uint64_t slot);
-    /// Fills `cal` from `arrival` on; `take(slot, bytes)` for each slot's share.
+    /// Fills `cal` from `arrival` on; `take(the slot, its index, bytes)` for each slot's share.
     template <class Take>
     sc_core::sc_time fill(Calendar cal, const sc_core::sc_time& arrival, double bytes, Take&& take);
 

@@ -95,16 +95,11 @@ void activation_spans(const LayerDescriptor& d, const BlockPosition& at, const A
     }
     std::sort(wanted.begin(), wanted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     const TensorShape in = d.in(0);
-    std::vector<std::pair<TapRange, std::vector<PlaneRun>>> footprints;  // the few tap ranges of a load
+    FootprintCache this_load;  // without the layer's cache, the few tap ranges of this load
+    FootprintCache& footprints = cache ? *cache : this_load;
     for (const auto& [channel, taps] : wanted) {
         if (t.instance * channels + channel >= in.c) continue;  // beyond the last packed depth-wise channel
-        if (cache) {
-            for (const PlaneRun& r : cache->runs(w, p0, p1, taps, gap)) spans.push_back({channel, r.first, r.count});
-            continue;
-        }
-        auto it = std::find_if(footprints.begin(), footprints.end(), [&](const auto& f) { return f.first == taps; });
-        if (it == footprints.end()) it = footprints.insert(it, {taps, window_runs(w, p0, p1, taps, gap)});
-        for (const PlaneRun& r : it->second) spans.push_back({channel, r.first, r.count});
+        for (const PlaneRun& r : footprints.runs(w, p0, p1, taps, gap)) spans.push_back({channel, r.first, r.count});
     }
 }
 
