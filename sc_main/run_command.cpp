@@ -43,11 +43,13 @@ const char* kRunUsage =
     "and the table shows both at that size.\n"
     "--fidelity table (default) plays the host's decisions out on the compiler's configuration tables:\n"
     "fast enough for the throughput search. --fidelity tile runs the host module as a TLM initiator\n"
-    "programming the chip-level model (every tile, every register access): all policies and seeds in one\n"
-    "simulation, at the given rate only (no throughput search). --fidelity cycle does the same with every\n"
-    "tile on the chip's datapath modules, cycle by cycle, checked against the closed form (fails on a\n"
-    "difference). --input NAME=CxHxW changes every model's\n"
-    "input resolution (e.g. image=3x64x64, to keep tile-level runs short).\n";
+    "programming the chip-level model (every tile, every register access): all policies and seeds at the\n"
+    "given rate in one simulation, shown beside the same runs at table level; its throughput is the\n"
+    "table-level search on the same requests and seeds, confirmed and bisected as --confirm tile does\n"
+    "(--no-search skips it). --fidelity cycle runs every tile on the chip's datapath modules, cycle by\n"
+    "cycle, checked against the closed form (fails on a difference), at the given rate only.\n"
+    "--input NAME=CxHxW changes every model's input resolution (e.g. image=3x64x64, to keep tile-level\n"
+    "runs short).\n";
 
 /// Whether every seed meets the SLA at `rate` at tile level: the run's own
 /// arguments, with the policy, the rate and one seed each, in child processes.
@@ -152,7 +154,9 @@ int run_command(const std::vector<std::string>& args) {
         if (fidelity != "table" && fidelity != "tile" && fidelity != "cycle")
             throw UsageError("--fidelity", "must be table, tile or cycle, not '" + fidelity + "'");
         const bool tile = fidelity != "table";
-        const bool search = !vm.count("no-search") && !tile;
+        // At tile level the throughput is the table-level search confirmed by
+        // tile-level runs; cycle-level runs are too slow for one.
+        const bool search = !vm.count("no-search") && fidelity != "cycle";
         std::vector<InputOverride> inputs;
         if (vm.count("input"))
             for (const auto& text : vm["input"].as<std::vector<std::string>>()) inputs.push_back(InputOverride::parse(text));
@@ -176,11 +180,14 @@ int run_command(const std::vector<std::string>& args) {
         request.search = search;
         request.inputs = inputs;
         request.feasibility = !vm.count("no-feasibility");
-        const bool confirm = vm.count("confirm") > 0;
-        if (confirm && vm["confirm"].as<std::string>() != "tile")
+        if (vm.count("confirm") && vm["confirm"].as<std::string>() != "tile")
             throw UsageError("--confirm", "must be tile, not '" + vm["confirm"].as<std::string>() + "'");
-        if (confirm && !search)
-            throw UsageError("--confirm", "confirms a table-level throughput search: not with --fidelity tile|cycle or --no-search");
+        if (vm.count("confirm") && !search)
+            throw UsageError("--confirm", "confirms a table-level throughput search: not with --fidelity cycle or --no-search");
+        if (tile && (vm.count("confirm-requests") || vm.count("confirm-seeds")))
+            throw UsageError(vm.count("confirm-requests") ? "--confirm-requests" : "--confirm-seeds",
+                             "at tile level the confirmation runs at the run's own size (--requests, --seeds)");
+        const bool confirm = search && (tile || vm.count("confirm"));
         const unsigned confirm_steps = unsigned(whole_number(vm, "confirm-steps", 0, 20));
         const unsigned confirm_requests = unsigned(whole_number(vm, "confirm-requests", 1, kMaxRequests, requests));
         const unsigned confirm_seeds = unsigned(whole_number(vm, "confirm-seeds", 1, 10000, seeds));
@@ -196,14 +203,18 @@ int run_command(const std::vector<std::string>& args) {
         // their own size. It runs first: the feasibility replays simulate, and
         // after a simulation AddressSanitizer misreads the exceptions the
         // table-level placement throws and catches (google/sanitizers#189).
+        // At tile level that search is of the run's own size, and its runs at
+        // the given rate are the estimator's view of the tile-level ones.
         Comparison sized;
-        const bool own_size = confirm && (confirm_requests != requests || confirm_seeds != seeds);
+        const bool own_size = confirm && (tile || confirm_requests != requests || confirm_seeds != seeds);
         if (own_size) {
             ComparisonRequest small = request;
             small.requests = confirm_requests;
             small.seeds = confirm_seeds;
             small.feasibility = false;
-            sized = compare_policies(small);
+            small.tile = false;
+            ProgressBar bar(tile ? "search at table level" : "search at the confirmation's size");
+            sized = compare_policies(small, bar.callback());
         }
         Comparison comparison;
         {
@@ -229,6 +240,12 @@ int run_command(const std::vector<std::string>& args) {
                 };
                 p.tile_check = TileConfirmation{confirm_requests, confirm_seeds, from.throughput,
                                                 confirm_throughput(passes, from.search, confirm_steps)};
+                if (tile) {
+                    // The tile level's throughput is the confirmed one.
+                    p.search = from.search;
+                    p.throughput = p.tile_check->tile.rate;
+                    p.table_level = from.figures();
+                }
             }
         }
         std::cout << comparison.table();

@@ -264,15 +264,46 @@ MULTITENANT_SECTIONS = {
 }
 
 
-def multitenant_section(report, table, figure, paper):
+# tile_check.csv's columns by the multitenant.csv column a figure reads: the
+# tile level's figures (runs at tile level of the same cells, fewer requests
+# and seeds) through the same derivation as the table level's.
+TILE_COLUMNS = {"throughput_rps": "tile_rps", "sla_satisfaction": "tile_sla", "fairness": "tile_fairness",
+                "energy_j": "tile_energy_j"}
+
+
+def tile_table(rows):
+    """tile_check.csv as data.index_multitenant indexes multitenant.csv, or None
+    when it is missing or has no figures at the scenario's rate (an older run)."""
+    if not rows or "tile_sla" not in rows[0]:
+        return None
+    return {(r["workload"], r["qos"], r["policy"]): {column: r[tile] for column, tile in TILE_COLUMNS.items()}
+            for r in rows}
+
+
+def tile_size(rows):
+    """How big the tile-level runs were, as 'R requests x S seeds'."""
+    sizes = sorted({(int(r["requests"]), int(r["seeds"])) for r in rows})
+    return ", ".join(f"{r} requests x {s} seed{'s' if s != 1 else ''}" for r, s in sizes)
+
+
+def multitenant_section(report, table, figure, paper, tile=None, size=""):
     title, intro, raw_header = MULTITENANT_SECTIONS[figure]
     spec = data.MULTITENANT_FIGURES[figure]
-    report.add(f"## {title}", "", intro + " From `multitenant.csv`.", "")
+    report.add(f"## {title}", "", intro + " From `multitenant.csv` (configuration-table level)" +
+               (f"; \"TLM chip\" is the gain from tile-level runs of the same cell ({size}, "
+                "`tile_check.csv`, section \"Table level against tile level\")" if tile else "") + ".", "")
     if table is None:
         report.missing("multitenant.csv")
         return
     gains = data.multitenant_gains(table, figure)
+    tile_gains = data.multitenant_gains(tile, figure) if tile else {}
     raw = fmt_percent if spec["kind"] == "points" else fmt
+
+    def gain_text(g):
+        if g is None:
+            return NOT_RUN
+        return Val(g["value"], g["label"]).show()
+
     body = []
     for w in data.WORKLOADS:
         for q in data.QOS_LEVELS:
@@ -283,8 +314,10 @@ def multitenant_section(report, table, figure, paper):
             else:
                 ours = Val(g["value"], g["label"])
                 extra = [NOT_RUN if v is None else raw(v) for v in (g["planaria"], g["prema"])]
+            if tile:
+                extra.append(gain_text(tile_gains.get((w, q))))
             body.append(Row([w, q], figure, w, q, p, ours, note, extra, f"{w}, QoS-{q}"))
-    report.compare(("workload", "QoS"), raw_header, body)
+    report.compare(("workload", "QoS"), tuple(raw_header) + (("TLM chip",) if tile else ()), body)
     report.image(title, spec["png"])
 
 
@@ -599,22 +632,22 @@ def feasibility_section(report, rows):
 
 
 def tile_check_section(report, rows, tile_check):
-    title = "Table level against tile level: Fig. 12's throughput on the TLM chip"
+    title = "Table level against tile level: Fig. 12-15 on the TLM chip"
     report.add(f"## {title}", "",
                "The sections above come from the configuration tables (the host scheduler's view; "
                "`planaria experiment`). Here each Fig. 12 cell is run again with "
-               f"`{tile_check}`: its throughput is searched at table level, then confirmed and "
-               "bisected by tile-level runs on the chip-level TLM model (the host a TLM initiator "
-               "programming the chip, every tile timed, off-chip traffic as TLM transactions "
-               "contending on the channels), one process per rate and seed. These runs use fewer "
-               "requests and seeds than the experiments, so their table-level column can differ "
-               "from Fig. 12's. \"tile\" is the highest rate at which every seed met the SLA at "
-               "tile level, \"fails at\" the lowest at which one did not; a cell whose table-level "
-               "throughput is 0 is not run at tile level (the feasibility table says why). From "
-               "`tile_check.csv`.", "")
+               f"`{tile_check}` on the chip-level TLM model (the host a TLM initiator programming "
+               "the chip, every tile timed, off-chip traffic as TLM transactions contending on the "
+               "channels), and the same requests and seeds at table level beside it. These runs use "
+               "fewer requests and seeds than the experiments, so their table-level columns can "
+               "differ from the sections above. From `tile_check.csv`.", "")
     if rows is None:
         report.missing("tile_check.csv")
         return
+    report.add("Throughput: searched at table level, then confirmed and bisected by tile-level runs, one "
+               "process per rate and seed. \"tile\" is the highest rate at which every seed met the SLA "
+               "at tile level, \"fails at\" the lowest at which one did not; a cell whose table-level "
+               "throughput is 0 is not run at tile level (the feasibility table says why).", "")
     body = []
     for r in rows:
         table, tile = data.number(r["table_rps"]), data.number(r["tile_rps"])
@@ -626,6 +659,30 @@ def tile_check_section(report, rows, tile_check):
                      signed(100 * (ratio - 1)) + " %" if ratio is not None else "-"])
     report.table(("workload", "QoS", "policy", "requests x seeds", "table (req/s)", "tile (req/s)",
                   "fails at (req/s)", "tile rates run", "tile / table", "difference"), body)
+    if "tile_sla" not in rows[0]:
+        report.add("`tile_check.csv` has no figures at the scenario's rate (made before they were "
+                   "recorded): run `scripts/reproduce` again for them.", "")
+        return
+    report.add("At the scenario's rate, each cell's figures as \"table / tile\" (means over the seeds; "
+               "SLA satisfaction is the share of seeds meeting the SLA, utilization useful MACs over the "
+               "chip's PE-cycles); the energy's difference is tile over table.", "")
+
+    def pair(r, name, show):
+        return f"{show(data.number(r['table_' + name]))} / {show(data.number(r['tile_' + name]))}"
+
+    def percent(x):
+        return fmt_percent(x)
+
+    body = []
+    for r in rows:
+        table_j, tile_j = data.number(r["table_energy_j"]), data.number(r["tile_energy_j"])
+        energy_diff = signed(100 * (tile_j / table_j - 1)) + " %" if table_j else "-"
+        body.append([r["workload"], r["qos"], r["policy"], fmt(data.number(r["rate_rps"])),
+                     pair(r, "sla", percent), pair(r, "within_qos", percent), pair(r, "fairness", fmt),
+                     pair(r, "energy_j", fmt), energy_diff, pair(r, "utilization", percent),
+                     pair(r, "p99_ms", fmt)])
+    report.table(("workload", "QoS", "policy", "rate (req/s)", "SLA satisfaction", "vision tasks within QoS",
+                  "fairness", "energy (J)", "energy difference", "utilization", "p99 latency (ms)"), body)
 
 
 def mlperf_section(report, paper_set, mlperf):
@@ -698,11 +755,13 @@ def main(argv):
     meta = header(report, results_dir)
     multitenant = load(results_dir, "multitenant.csv")
     table = data.index_multitenant(multitenant) if multitenant else None
+    tile_rows = load(results_dir, "tile_check.csv")
+    tile = tile_table(tile_rows)
     for figure in ("fig12", "fig13", "fig14", "fig15"):
-        multitenant_section(report, table, figure, paper)
+        multitenant_section(report, table, figure, paper, tile, tile_size(tile_rows) if tile else "")
     fig15_gating_section(report, table)
     feasibility_section(report, load(results_dir, "feasibility.csv"))
-    tile_check_section(report, load(results_dir, "tile_check.csv"), meta.get("tile_check", "planaria run --confirm tile"))
+    tile_check_section(report, tile_rows, meta.get("tile_check", "planaria run --fidelity tile"))
     mlperf_section(report, multitenant, load(results_dir, "mlperf.csv"))
     fig16_section(report, load(results_dir, "scaleout.csv"), paper)
     fig17_section(report, load(results_dir, "fig17.csv"), paper)

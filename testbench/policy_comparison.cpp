@@ -53,10 +53,15 @@ std::size_t Comparison::chip_index(const PolicyResult& policy) const {
     return 0;
 }
 
+bool Comparison::searched() const {
+    if (!request.search) return false;
+    return !request.tile || std::any_of(policies.begin(), policies.end(), [](const PolicyResult& c) { return c.tile_check; });
+}
+
 Comparison compare_policies(const ComparisonRequest& rq, const std::function<void(unsigned, unsigned)>& progress) {
     Comparison out;
     out.request = rq;
-    const bool search = out.searched();
+    const bool search = rq.search && !rq.tile;  // at tile level the caller confirms a table-level search
     const unsigned seeds = rq.seeds;
     std::vector<std::unique_ptr<NodeSetup>> setups;
     std::vector<ArchConfig> chips;  // distinct, in order of first use
@@ -153,7 +158,11 @@ std::string Comparison::table() const {
     if (rq.tile && rq.fidelity == Fidelity::Cycle)
         os << "cycle fidelity: " << cycle_check.tiles << " tiles ran on the datapath, " << cycle_check.differing
            << " took other cycles than the closed form\n";
-    os << "values at " << rq.rate << " req/s are the mean over the seeds (+- their standard deviation)\n\n";
+    os << "values at " << rq.rate << " req/s are the mean over the seeds (+- their standard deviation)\n";
+    if (rq.tile && searched())
+        os << "throughput: the table-level search on the same requests and seeds, confirmed and bisected by "
+              "tile-level runs\n";
+    os << "\n";
     const auto row = [&](const std::string& name, const std::function<std::string(const PolicyResult&)>& cell) {
         os << std::left << std::setw(34) << name << std::right;
         for (const auto& c : policies) os << std::setw(20) << cell(c);
@@ -176,15 +185,19 @@ std::string Comparison::table() const {
         const TileConfirmation& size = *std::find_if(policies.begin(), policies.end(), [](const PolicyResult& c) {
                                             return c.tile_check.has_value();
                                         })->tile_check;
-        const bool own_size = size.requests != rq.requests || size.seeds != rq.seeds;
+        // At tile level the confirmation is of the run's own size, and its throughput is the one above.
+        const bool own_size = !rq.tile && (size.requests != rq.requests || size.seeds != rq.seeds);
+        const auto table_value = [&](const PolicyResult& c) {
+            return c.tile_check ? fixed(c.tile_check->table_throughput, 1) : std::string("-");
+        };
+        if (rq.tile) row("  at configuration-table level", table_value);
         if (own_size)
             row("  table level, " + std::to_string(size.requests) + " req x " + std::to_string(size.seeds) + " seeds",
-                [&](const PolicyResult& c) {
-                return c.tile_check ? fixed(c.tile_check->table_throughput, 1) : std::string("-");
+                table_value);
+        if (!rq.tile)
+            row(own_size ? "  tile level, same size" : "  confirmed at tile level", [&](const PolicyResult& c) {
+                return c.tile_check ? fixed(c.tile_check->tile.rate, 1) : std::string("-");
             });
-        row(own_size ? "  tile level, same size" : "  confirmed at tile level", [&](const PolicyResult& c) {
-            return c.tile_check ? fixed(c.tile_check->tile.rate, 1) : std::string("-");
-        });
         row("  tile / table", [&](const PolicyResult& c) {
             if (!c.tile_check || c.tile_check->table_throughput == 0) return std::string("-");
             return fixed(c.tile_check->tile.rate / c.tile_check->table_throughput, 2);
@@ -203,6 +216,20 @@ std::string Comparison::table() const {
     row("tasks per second", [&](const PolicyResult& c) { return spread(c.tasks_per_s, 1, 1); });
     row("p99 latency (ms)", [&](const PolicyResult& c) { return spread(c.p99_latency, 1e3, 2); });
     row("preemptions (first seed)", [&](const PolicyResult& c) { return std::to_string(c.first.preemptions); });
+    if (std::any_of(policies.begin(), policies.end(), [](const PolicyResult& c) { return c.table_level; })) {
+        // The estimator's view of the same requests, to see where the two views part.
+        os << "the same runs at configuration-table level:\n";
+        const auto table_row = [&](const std::string& name, const std::function<std::string(const RateFigures&)>& cell) {
+            row("  " + name, [&](const PolicyResult& c) { return c.table_level ? cell(*c.table_level) : std::string("-"); });
+        };
+        table_row("SLA satisfaction", [&](const RateFigures& v) { return fixed(v.sla_rate * 100, 0) + " %"; });
+        table_row("vision tasks within QoS", [&](const RateFigures& v) { return spread(v.within_qos, 100, 1, " %"); });
+        table_row("fairness", [&](const RateFigures& v) { return spread(v.fairness, 1, 3); });
+        table_row("energy (J)", [&](const RateFigures& v) { return spread(v.energy, 1, 3); });
+        table_row("utilization (MACs / PE-cycles)", [&](const RateFigures& v) { return spread(v.mac_utilization, 100, 1, " %"); });
+        table_row("occupancy (busy subarrays)", [&](const RateFigures& v) { return spread(v.utilization, 100, 1, " %"); });
+        table_row("p99 latency (ms)", [&](const RateFigures& v) { return spread(v.p99_latency, 1e3, 2); });
+    }
     if (policies.size() == 2 && searched()) {
         const PolicyResult &a = policies[0], &b = policies[1];
         os << "\nthroughput gain " << a.policy << " / " << b.policy << ": ";
@@ -234,6 +261,18 @@ std::string Comparison::table() const {
 namespace {
 
 nlohmann::ordered_json spread_json(const Spread& s) { return {{"mean", s.mean}, {"std", s.std}}; }
+
+/// The figures at the given rate over the seeds, as both views give them.
+nlohmann::ordered_json over_seeds_json(const RateFigures& v) {
+    nlohmann::ordered_json j;
+    j["within_qos"] = spread_json(v.within_qos);
+    j["fairness"] = spread_json(v.fairness);
+    j["energy_j"] = spread_json(v.energy);
+    j["utilization"] = spread_json(v.mac_utilization);
+    j["occupancy"] = spread_json(v.utilization);
+    j["p99_latency_s"] = spread_json(v.p99_latency);
+    return j;
+}
 
 nlohmann::ordered_json arch_json(const ArchConfig& a) {
     // The fully expanded architecture: every field, as the YAML writer gives it.
@@ -276,6 +315,15 @@ void Comparison::write(const std::string& dir) const {
                            {"runs", c.search.evaluations},
                            {"start_rate", rq.rate}};
         }
+        if (searched())
+            j["throughput_fidelity"] = rq.tile ? "tile: the table-level search at the same size, confirmed and bisected "
+                                                 "by tile-level runs"
+                                               : "table";
+        if (c.table_level) {
+            nlohmann::ordered_json t = over_seeds_json(*c.table_level);
+            t["sla_satisfaction_rate"] = c.table_level->sla_rate;
+            j["table_level"] = t;
+        }
         if (c.tile_check)
             j["tile_confirmation"] = {{"requests", c.tile_check->requests},
                                       {"seeds", c.tile_check->seeds},
@@ -285,15 +333,9 @@ void Comparison::write(const std::string& dir) const {
                                       {"rates_run", c.tile_check->tile.evaluations},
                                       {"method", "tile-level runs (one process each, every seed) from the table-level "
                                                  "bracket, then bisection"}};
-        nlohmann::ordered_json mean;
-        mean["within_qos"] = spread_json(c.within_qos);
-        mean["fairness"] = spread_json(c.fairness);
-        mean["energy_j"] = spread_json(c.energy);
+        nlohmann::ordered_json mean = over_seeds_json(c.figures());
         mean["energy_by_component_j"] = to_json(c.energy_by_component);
-        mean["utilization"] = spread_json(c.mac_utilization);
-        mean["occupancy"] = spread_json(c.utilization);
         mean["tasks_per_second"] = spread_json(c.tasks_per_s);
-        mean["p99_latency_s"] = spread_json(c.p99_latency);
         j["over_seeds"] = mean;
         for (const SeedRow& r : c.seeds) {
             nlohmann::ordered_json row = to_json(r.metrics);

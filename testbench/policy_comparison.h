@@ -39,7 +39,9 @@ struct ComparisonRequest {
     ArchConfig fissionable, baseline;
     bool tile = false;               ///< tile level (host module on the TLM chip) or configuration-table level
     Fidelity fidelity = Fidelity::Tile;  ///< the TLM chip's (tile level only)
-    bool search = true;              ///< throughput search (table level only)
+    /// Throughput search: at table level the search; at tile level the
+    /// search's result as tile-level runs confirmed it (run_command).
+    bool search = true;
     bool feasibility = true;         ///< each DNN alone on each chip against its bounds (FeasibilityStudy)
     std::vector<InputOverride> inputs;
     std::string command_line, commit;  ///< recorded in summary.json
@@ -67,6 +69,13 @@ struct TileConfirmation {
     ThroughputResult tile;             ///< the tile-level bracket
 };
 
+/// A policy's figures at the given rate, over the seeds: of its own runs
+/// (PolicyResult::figures), or of the same runs in the other view.
+struct RateFigures {
+    double sla_rate = 0;
+    Spread within_qos, fairness, energy, mac_utilization, utilization, p99_latency;
+};
+
 /// One policy on its chip, evaluated.
 struct PolicyResult {
     std::string policy;
@@ -82,6 +91,11 @@ struct PolicyResult {
     /// (occupancy); mac_utilization: useful MACs over the chip's PE-cycles.
     Spread fairness, energy, utilization, mac_utilization, tasks_per_s, p99_latency, within_qos;
     EnergyBreakdown energy_by_component;  ///< `energy` by component (joules, averaged over the seeds)
+    /// At tile level: the same runs as the configuration tables play them out.
+    std::optional<RateFigures> table_level;
+    RateFigures figures() const {
+        return {sla_rate, within_qos, fairness, energy, mac_utilization, utilization, p99_latency};
+    }
 };
 
 struct Comparison {
@@ -90,7 +104,9 @@ struct Comparison {
     CycleCrossCheck cycle_check;  ///< cycle fidelity: every node's tiles on the datapath
     std::optional<Feasibility> feasibility;  ///< chips in order of first use by the policies
     std::size_t chip_index(const PolicyResult& policy) const;  ///< its chip among feasibility->chips
-    bool searched() const { return request.search && !request.tile; }
+    /// A throughput to show: searched at table level; at tile level, the
+    /// search confirmed by tile-level runs (the caller's, into tile_check).
+    bool searched() const;
     /// The summary for a person: one column per policy.
     std::string table() const;
     /// tasks-POLICY.csv, timeline-POLICY.json (Perfetto) and summary.json in `dir`.
