@@ -6,9 +6,12 @@ Usage: sweep_merge.py POINTS.txt POINTS_DIR MERGED.csv
 POINTS.txt holds ID<TAB>SCENARIO<TAB>OPTIONS per line (scripts/sweep-point
 --list); each finished point left POINTS_DIR/ID/summary.json (planaria run
 --out). One row per point and policy: the point, its options, then the
-policy's throughput and search bracket and every metric's mean and standard
-deviation over the seeds, in the order planaria run writes them. Exits 1,
-naming them, when points are missing (the CSV then holds the finished ones).
+policy's throughput and search bracket, its tile-level confirmation (tile_*,
+with --confirm tile or --fidelity tile), every metric's mean and standard
+deviation over the seeds, and at tile level the same runs' figures at table
+level (table_*), in the order planaria run writes them. Exits 1, naming them,
+when points are missing (the CSV then holds the finished ones). The CSV is
+written aside and renamed into place.
 """
 import csv
 import json
@@ -20,22 +23,37 @@ def cell(v):
     return str(v).lower() if isinstance(v, bool) else v
 
 
+def spreads(figures, prefix=""):
+    """Each figure's mean and standard deviation over the seeds (a figure that
+    is a table of its own, e.g. energy by component, a column per entry)."""
+    out = {}
+    for name, spread in figures.items():
+        if isinstance(spread, dict) and set(spread) == {"mean", "std"}:
+            out[f"{prefix}{name}_mean"], out[f"{prefix}{name}_std"] = spread["mean"], spread["std"]
+        elif isinstance(spread, dict):
+            out.update({f"{prefix}{name}_{k}": cell(v) for k, v in spread.items()})
+        elif not isinstance(spread, list):
+            out[f"{prefix}{name}"] = cell(spread)
+    return out
+
+
 def flatten(metrics):
-    """A policy's summary as columns: its scalars, the search bracket, and
-    each metric's mean and standard deviation over the seeds (the per-seed
-    rows and the expanded architecture stay in summary.json)."""
+    """A policy's summary as columns: its scalars, the search bracket, the
+    tile-level confirmation (tile_*), each metric's mean and standard deviation
+    over the seeds, and at tile level the same runs' at table level (table_*);
+    the per-seed rows and the expanded architecture stay in summary.json."""
     out = {}
     for key, value in metrics.items():
         if key == "architecture":
             out["architecture"] = value.get("name") if isinstance(value, dict) else value
         elif key == "search" and isinstance(value, dict):
             out.update({f"search_{k}": cell(v) for k, v in value.items()})
+        elif key == "tile_confirmation" and isinstance(value, dict):
+            out.update({f"tile_{k}": cell(v) for k, v in value.items() if k != "method"})
         elif key == "over_seeds" and isinstance(value, dict):
-            for name, spread in value.items():
-                if isinstance(spread, dict) and set(spread) == {"mean", "std"}:
-                    out[f"{name}_mean"], out[f"{name}_std"] = spread["mean"], spread["std"]
-                elif isinstance(spread, dict):
-                    out.update({f"{name}_{k}": cell(v) for k, v in spread.items()})
+            out.update(spreads(value))
+        elif key == "table_level" and isinstance(value, dict):
+            out.update(spreads(value, "table_"))
         elif not isinstance(value, (dict, list)):
             out[key] = cell(value)
     return out
@@ -69,10 +87,19 @@ def main(argv):
                 if key not in columns:
                     columns.append(key)
             rows.append(row)
-    with open(merged, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    # Complete or absent: written aside, then renamed into place.
+    staging = merged + ".partial"
+    try:
+        with open(staging, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(staging, merged)
+    except OSError as e:
+        sys.stderr.write(f"sweep: cannot write {merged}: {e}\n")
+        return 1
     print(f"sweep: {len(points) - len(missing)} of {len(points)} points, {len(rows)} rows in {merged}")
     if missing:
         sys.stderr.write("sweep: points not finished: " + " ".join(missing) + "\n")
