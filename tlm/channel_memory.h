@@ -24,7 +24,8 @@
 // TLM_ADDRESS_ERROR_RESPONSE outside [0, size); TLM_BURST_ERROR_RESPONSE for a
 // transfer longer than the channel's burst limit; transport_dbg without time;
 // DMI granted page by page (latencies annotated from the bandwidth), and
-// withdrawn with invalidate_direct_mem_ptr when asked to.
+// withdrawn with invalidate_direct_mem_ptr when asked to. A transaction
+// carrying a TimingOnlyExtension is timed and counted but moves no bytes.
 
 #include <array>
 #include <map>

@@ -8,6 +8,7 @@
 #include "tlm/memory_access.h"
 #include "tlm/register_map.h"
 #include "tlm/tenant_extension.h"
+#include "tlm/timing_only_extension.h"
 
 namespace planaria {
 
@@ -138,6 +139,8 @@ SubarraySequencer::BurstResult SubarraySequencer::bursts(tlm::tlm_command cmd, s
                                                          sc_core::sc_time issue) {
     const unsigned burst = cfg_.offchip.burst_bytes;
     TenantExtension tenant(tenant_);
+    // Bytes that only time the traffic (a timing-only run's scratch) say so.
+    TimingOnlyExtension timing_only;
     BurstResult r{now(), 0, true, {}};
     for (std::uint64_t offset = 0; offset < bytes; offset += burst) {
         const unsigned n = unsigned(std::min<std::uint64_t>(burst, bytes - offset));
@@ -156,11 +159,16 @@ SubarraySequencer::BurstResult SubarraySequencer::bursts(tlm::tlm_command cmd, s
         // The extension lives on this stack: it must leave the payload before
         // the payload's destructor would free it, also when transport throws.
         trans.set_extension(&tenant);
+        if (!advance_data) trans.set_extension(&timing_only);
         struct Detach {
             tlm::tlm_generic_payload& t;
             TenantExtension* e;
-            ~Detach() { t.clear_extension(e); }
-        } detach{trans, &tenant};
+            TimingOnlyExtension* timing_only;
+            ~Detach() {
+                t.clear_extension(e);
+                t.clear_extension(timing_only);
+            }
+        } detach{trans, &tenant, &timing_only};
         sc_core::sc_time delay = issue - sc_core::sc_time_stamp();
         services_.channel_transport(subarray_, trans, delay);
         if (!trans.is_response_ok()) {

@@ -6,6 +6,7 @@
 #include "support/tlm_test_host.h"
 #include "tlm/channel_memory.h"
 #include "tlm/protocol_checker.h"
+#include "tlm/timing_only_extension.h"
 
 using namespace planaria;
 using planaria::test::TestHost;
@@ -246,4 +247,44 @@ TEST_CASE("channel memory: channels sharing a store see each other's new pages",
         CHECK(a == static_cast<unsigned char>(p * 7 + 1));
         CHECK(b == a);
     }
+}
+
+TEST_CASE("channel memory: a timing-only transaction is timed and counted like any other, and moves no bytes",
+          "[memory][timing]") {
+    // Two identical channels: one sees the transfers with data, the other
+    // the same transfers marked timing-only.
+    Bench with_data, timing_only;
+    auto stored = bytes(64, 9);
+    REQUIRE(with_data.host.transact(tlm::TLM_WRITE_COMMAND, 0x40, stored.data(), 64) == tlm::TLM_OK_RESPONSE);
+    REQUIRE(timing_only.host.transact(tlm::TLM_WRITE_COMMAND, 0x40, stored.data(), 64) == tlm::TLM_OK_RESPONSE);
+    const auto transfer = [](Bench& b, tlm::tlm_command cmd, std::uint64_t address, unsigned char* data, bool mark) {
+        TimingOnlyExtension ext;
+        tlm::tlm_generic_payload t;
+        t.set_command(cmd);
+        t.set_address(address);
+        t.set_data_ptr(data);
+        t.set_data_length(64);
+        t.set_streaming_width(64);
+        if (mark) t.set_extension(&ext);
+        sc_time delay = sc_core::SC_ZERO_TIME;
+        b.host.socket->b_transport(t, delay);
+        if (mark) t.clear_extension(&ext);
+        CHECK(t.get_response_status() == tlm::TLM_OK_RESPONSE);
+        return delay;
+    };
+    std::vector<unsigned char> scratch(64, 0xAB);
+    for (const auto cmd : {tlm::TLM_READ_COMMAND, tlm::TLM_WRITE_COMMAND, tlm::TLM_READ_COMMAND}) {
+        std::vector<unsigned char> a = scratch, b = scratch;
+        CHECK(transfer(with_data, cmd, 0x40, a.data(), false) == transfer(timing_only, cmd, 0x40, b.data(), true));
+        CHECK(b == scratch);  // a read left the initiator's bytes alone
+    }
+    CHECK(timing_only.mem.bytes_read() == with_data.mem.bytes_read());
+    CHECK(timing_only.mem.bytes_written() == with_data.mem.bytes_written());
+    CHECK(timing_only.mem.busy_time() == with_data.mem.busy_time());
+    // The timing-only write did not overwrite what was stored.
+    std::vector<unsigned char> back(64, 0);
+    timing_only.mem.peek(0x40, back.data(), 64);
+    CHECK(back == stored);
+    with_data.mem.peek(0x40, back.data(), 64);
+    CHECK(back == scratch);
 }
