@@ -670,16 +670,13 @@ def tile_check_section(report, rows, tile_check):
     def pair(r, name, show):
         return f"{show(data.number(r['table_' + name]))} / {show(data.number(r['tile_' + name]))}"
 
-    def percent(x):
-        return fmt_percent(x)
-
     body = []
     for r in rows:
         table_j, tile_j = data.number(r["table_energy_j"]), data.number(r["tile_energy_j"])
         energy_diff = signed(100 * (tile_j / table_j - 1)) + " %" if table_j else "-"
         body.append([r["workload"], r["qos"], r["policy"], fmt(data.number(r["rate_rps"])),
-                     pair(r, "sla", percent), pair(r, "within_qos", percent), pair(r, "fairness", fmt),
-                     pair(r, "energy_j", fmt), energy_diff, pair(r, "utilization", percent),
+                     pair(r, "sla", fmt_percent), pair(r, "within_qos", fmt_percent), pair(r, "fairness", fmt),
+                     pair(r, "energy_j", fmt), energy_diff, pair(r, "utilization", fmt_percent),
                      pair(r, "p99_ms", fmt)])
     report.table(("workload", "QoS", "policy", "rate (req/s)", "SLA satisfaction", "vision tasks within QoS",
                   "fairness", "energy (J)", "energy difference", "utilization", "p99 latency (ms)"), body)

@@ -13,10 +13,14 @@ level (table_*), in the order planaria run writes them. Exits 1, naming them,
 when points are missing (the CSV then holds the finished ones). The CSV is
 written aside and renamed into place.
 """
-import csv
 import json
 import os
 import sys
+from pathlib import Path
+
+sys.dont_write_bytecode = True  # no __pycache__ left in scripts/ by the import below
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from csv_output import write_csv  # noqa: E402  (complete or absent)
 
 
 def cell(v):
@@ -87,16 +91,8 @@ def main(argv):
                 if key not in columns:
                     columns.append(key)
             rows.append(row)
-    # Complete or absent: written aside, then renamed into place.
-    staging = merged + ".partial"
     try:
-        with open(staging, "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(staging, merged)
+        write_csv(merged, columns, rows)
     except OSError as e:
         sys.stderr.write(f"sweep: cannot write {merged}: {e}\n")
         return 1

@@ -17,11 +17,13 @@ cell and policy, both views of the same requests and seeds:
 The CSV is written aside and renamed into place.
 """
 
-import csv
 import json
-import os
 import sys
 from pathlib import Path
+
+sys.dont_write_bytecode = True  # no __pycache__ left in scripts/ by the import below
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from csv_output import write_csv  # noqa: E402  (complete or absent)
 
 # The figures at the scenario's rate: (column, summary key, scale), each as
 # table_<column> and tile_<column>.
@@ -86,14 +88,11 @@ def main(argv):
             print(f"tile_check: {path}: {e}", file=sys.stderr)
             return 1
     rows.sort(key=lambda r: (r["workload"], "SMH".index(r["qos"]), r["policy"]))
-    staging = out.with_name(out.name + ".partial")
-    with open(staging, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(staging, out)
+    try:
+        write_csv(out, COLUMNS, rows)
+    except OSError as e:
+        print(f"tile_check: cannot write {out}: {e}", file=sys.stderr)
+        return 1
     print(f"tile_check: {len(rows)} rows from {len(summaries)} runs in {out}")
     return 0
 

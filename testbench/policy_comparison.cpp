@@ -185,50 +185,61 @@ std::string Comparison::table() const {
         const TileConfirmation& size = *std::find_if(policies.begin(), policies.end(), [](const PolicyResult& c) {
                                             return c.tile_check.has_value();
                                         })->tile_check;
-        // At tile level the confirmation is of the run's own size, and its throughput is the one above.
-        const bool own_size = !rq.tile && (size.requests != rq.requests || size.seeds != rq.seeds);
         const auto table_value = [&](const PolicyResult& c) {
             return c.tile_check ? fixed(c.tile_check->table_throughput, 1) : std::string("-");
         };
-        if (rq.tile) row("  at configuration-table level", table_value);
-        if (own_size)
-            row("  table level, " + std::to_string(size.requests) + " req x " + std::to_string(size.seeds) + " seeds",
-                table_value);
-        if (!rq.tile)
+        if (rq.tile) {
+            // The confirmation is of the run's own size, and its throughput is the one above.
+            row("  at configuration-table level", table_value);
+        } else {
+            const bool own_size = size.requests != rq.requests || size.seeds != rq.seeds;
+            if (own_size)
+                row("  table level, " + std::to_string(size.requests) + " req x " + std::to_string(size.seeds) +
+                        " seeds",
+                    table_value);
             row(own_size ? "  tile level, same size" : "  confirmed at tile level", [&](const PolicyResult& c) {
                 return c.tile_check ? fixed(c.tile_check->tile.rate, 1) : std::string("-");
             });
+        }
         row("  tile / table", [&](const PolicyResult& c) {
             if (!c.tile_check || c.tile_check->table_throughput == 0) return std::string("-");
             return fixed(c.tile_check->tile.rate / c.tile_check->table_throughput, 2);
         });
     }
-    row("SLA satisfaction (share of seeds)", [&](const PolicyResult& c) { return fixed(c.sla_rate * 100, 0) + " %"; });
-    row("vision tasks within QoS", [&](const PolicyResult& c) { return spread(c.within_qos, 100, 1, " %"); });
-    row("fairness", [&](const PolicyResult& c) { return spread(c.fairness, 1, 3); });
-    row("energy (J)", [&](const PolicyResult& c) { return spread(c.energy, 1, 3); });
+    // The figures at the rate, each formatted once: for a policy's own runs,
+    // and for the same runs at table level beside tile-level ones.
+    using FigureCell = std::function<std::string(const RateFigures&)>;
+    const FigureCell sla = [&](const RateFigures& v) { return fixed(v.sla_rate * 100, 0) + " %"; };
+    const FigureCell within_qos = [&](const RateFigures& v) { return spread(v.within_qos, 100, 1, " %"); };
+    const FigureCell fairness = [&](const RateFigures& v) { return spread(v.fairness, 1, 3); };
+    const FigureCell energy = [&](const RateFigures& v) { return spread(v.energy, 1, 3); };
+    const FigureCell mac_utilization = [&](const RateFigures& v) { return spread(v.mac_utilization, 100, 1, " %"); };
+    const FigureCell occupancy = [&](const RateFigures& v) { return spread(v.utilization, 100, 1, " %"); };
+    const FigureCell p99 = [&](const RateFigures& v) { return spread(v.p99_latency, 1e3, 2); };
+    const auto own = [](const FigureCell& cell) { return [&cell](const PolicyResult& c) { return cell(c.figures()); }; };
+    row("SLA satisfaction (share of seeds)", own(sla));
+    row("vision tasks within QoS", own(within_qos));
+    row("fairness", own(fairness));
+    row("energy (J)", own(energy));
     for (const auto& [name, field] : EnergyBreakdown::components())
         row(std::string("  ") + name, [&, field = field](const PolicyResult& c) {
             return fixed(c.energy_by_component.*field, 3);
         });
-    row("utilization (MACs / PE-cycles)", [&](const PolicyResult& c) { return spread(c.mac_utilization, 100, 1, " %"); });
-    row("occupancy (busy subarrays)", [&](const PolicyResult& c) { return spread(c.utilization, 100, 1, " %"); });
+    row("utilization (MACs / PE-cycles)", own(mac_utilization));
+    row("occupancy (busy subarrays)", own(occupancy));
     row("tasks per second", [&](const PolicyResult& c) { return spread(c.tasks_per_s, 1, 1); });
-    row("p99 latency (ms)", [&](const PolicyResult& c) { return spread(c.p99_latency, 1e3, 2); });
+    row("p99 latency (ms)", own(p99));
     row("preemptions (first seed)", [&](const PolicyResult& c) { return std::to_string(c.first.preemptions); });
     if (std::any_of(policies.begin(), policies.end(), [](const PolicyResult& c) { return c.table_level; })) {
         // The estimator's view of the same requests, to see where the two views part.
         os << "the same runs at configuration-table level:\n";
-        const auto table_row = [&](const std::string& name, const std::function<std::string(const RateFigures&)>& cell) {
-            row("  " + name, [&](const PolicyResult& c) { return c.table_level ? cell(*c.table_level) : std::string("-"); });
-        };
-        table_row("SLA satisfaction", [&](const RateFigures& v) { return fixed(v.sla_rate * 100, 0) + " %"; });
-        table_row("vision tasks within QoS", [&](const RateFigures& v) { return spread(v.within_qos, 100, 1, " %"); });
-        table_row("fairness", [&](const RateFigures& v) { return spread(v.fairness, 1, 3); });
-        table_row("energy (J)", [&](const RateFigures& v) { return spread(v.energy, 1, 3); });
-        table_row("utilization (MACs / PE-cycles)", [&](const RateFigures& v) { return spread(v.mac_utilization, 100, 1, " %"); });
-        table_row("occupancy (busy subarrays)", [&](const RateFigures& v) { return spread(v.utilization, 100, 1, " %"); });
-        table_row("p99 latency (ms)", [&](const RateFigures& v) { return spread(v.p99_latency, 1e3, 2); });
+        for (const auto& [name, cell] : {std::pair<const char*, const FigureCell&>{"SLA satisfaction", sla},
+                                         {"vision tasks within QoS", within_qos}, {"fairness", fairness},
+                                         {"energy (J)", energy}, {"utilization (MACs / PE-cycles)", mac_utilization},
+                                         {"occupancy (busy subarrays)", occupancy}, {"p99 latency (ms)", p99}})
+            row(std::string("  ") + name, [&, &cell = cell](const PolicyResult& c) {
+                return c.table_level ? cell(*c.table_level) : std::string("-");
+            });
     }
     if (policies.size() == 2 && searched()) {
         const PolicyResult &a = policies[0], &b = policies[1];
