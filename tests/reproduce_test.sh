@@ -14,4 +14,12 @@ for f in multitenant scaleout bandwidth timeline fig17 fig18 table2 tile_check; 
   [ -s "$2/$f.csv" ] || { echo "FAIL: $f.csv missing" >&2; exit 1; }
 done
 grep -q '^Commit: `[0-9a-f]\{40\}' "$2/REPORT.md" || { echo "FAIL: the report names no commit" >&2; exit 1; }
+# The cells run at tile level: both views of each figure at the rate in tile_check.csv, the
+# gain on the TLM chip in each of Fig. 12-15, both views side by side in the report.
+head -1 "$2/tile_check.csv" | grep -q 'table_sla,tile_sla,.*table_p99_ms,tile_p99_ms' ||
+  { echo "FAIL: tile_check.csv has no tile-level figures at the rate" >&2; exit 1; }
+[ "$(grep -c '^| workload | QoS | .* | TLM chip | paper | ours | difference |$' "$2/REPORT.md")" -eq 4 ] ||
+  { echo "FAIL: Fig. 12-15 do not each show the gain on the TLM chip" >&2; exit 1; }
+grep -q '^| workload | QoS | policy | rate (req/s) | SLA satisfaction | .* | p99 latency (ms) |$' "$2/REPORT.md" ||
+  { echo "FAIL: the report does not set the figures at the rate of both views side by side" >&2; exit 1; }
 echo "report complete: $(grep -c '^#' "$2/REPORT.md") headings, $(ls "$2"/*.png | wc -l) plots"
