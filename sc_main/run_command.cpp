@@ -5,6 +5,7 @@
 // satisfaction over seeds, fairness, energy, utilization.
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -37,7 +38,9 @@ const char* kRunUsage =
     "the shipped scenarios (workload-a.yaml, arch/monolithic.yaml).\n\n"
     "--confirm tile confirms and refines each policy's table-level throughput with tile-level runs, one\n"
     "process per seed and rate, --jobs at a time (default: the machine's cores): from the search's\n"
-    "bracket, then --confirm-steps bisections; the table shows the tile-level throughput beside the\n"
+    "bracket, in rounds of --confirm-probes rates tried at once (default 2: a round costs one rate's time\n"
+    "on two cores), then --confirm-steps rounds that cut the bracket into probes + 1 equal parts (one\n"
+    "probe: bisection). The table shows the tile-level throughput beside the\n"
     "table-level one. --confirm-requests and --confirm-seeds give the tile-level runs a size of their\n"
     "own (each simulates every tile): the search is then made again at that size for them to start from,\n"
     "and the table shows both at that size.\n"
@@ -51,51 +54,65 @@ const char* kRunUsage =
     "--input NAME=CxHxW changes every model's input resolution (e.g. image=3x64x64, to keep tile-level\n"
     "runs short).\n";
 
-/// Whether every seed meets the SLA at `rate` at tile level: the run's own
-/// arguments, with the policy, the rate and one seed each, in child processes.
-bool tile_level_passes(const std::vector<std::string>& args, const std::string& policy, double rate,
-                       unsigned requests, std::uint64_t seed, unsigned seeds, unsigned jobs) {
+/// Whether every seed meets the SLA at tile level, for each of `rates`: the
+/// run's own arguments, with the policy, the rate and one seed each, in
+/// child processes, all of a round's rates and seeds at once.
+std::vector<bool> tile_level_passes(const std::vector<std::string>& args, const std::string& policy,
+                                    const std::vector<double>& rates, unsigned requests, std::uint64_t seed,
+                                    unsigned seeds, unsigned jobs, const std::string& bundle_cache) {
     // The options the child gets its own values of.
     const std::vector<std::string> base =
         without_options(args, {"--policy", "--rate", "--requests", "--seed", "--seeds", "--out", "--confirm",
-                               "--confirm-steps", "--confirm-requests", "--confirm-seeds", "--jobs", "--fidelity"},
+                               "--confirm-steps", "--confirm-probes", "--confirm-requests", "--confirm-seeds", "--jobs",
+                               "--fidelity", "--bundle-cache"},
                         {"--no-search", "--no-feasibility"});
     const TemporaryFolder dir("planaria-confirm");
-    std::ostringstream rate_text;
-    rate_text << std::setprecision(17) << rate;
+    const auto text = [](double rate) {
+        std::ostringstream os;
+        os << std::setprecision(17) << rate;
+        return os.str();
+    };
+    struct Child {
+        std::size_t rate;
+        std::uint64_t seed;
+        std::string out;
+    };
     std::vector<ChildRun> runs;
-    std::vector<std::string> outs;
-    for (unsigned s = 0; s < seeds; ++s) {
-        ChildRun r;
-        r.args = {"run"};
-        r.args.insert(r.args.end(), base.begin(), base.end());
-        const std::string out = outs.emplace_back(dir.path() + "/seed-" + std::to_string(seed + s));
-        for (const std::string& a : {std::string("--fidelity"), std::string("tile"), std::string("--no-search"),
-                                     std::string("--no-feasibility"), std::string("--policy"), policy,
-                                     std::string("--rate"), rate_text.str(), std::string("--requests"),
-                                     std::to_string(requests), std::string("--seed"),
-                                     std::to_string(seed + s), std::string("--seeds"), std::string("1"),
-                                     std::string("--out"), out})
-            r.args.push_back(a);
-        r.log = out + ".log";
-        runs.push_back(std::move(r));
-    }
+    std::vector<Child> children;
+    for (std::size_t i = 0; i < rates.size(); ++i)
+        for (unsigned s = 0; s < seeds; ++s) {
+            ChildRun r;
+            r.args = {"run"};
+            r.args.insert(r.args.end(), base.begin(), base.end());
+            const std::string out = dir.path() + "/rate-" + std::to_string(i) + "-seed-" + std::to_string(seed + s);
+            children.push_back({i, seed + s, out});
+            for (const std::string& a : {std::string("--fidelity"), std::string("tile"), std::string("--no-search"),
+                                         std::string("--no-feasibility"), std::string("--policy"), policy,
+                                         std::string("--rate"), text(rates[i]), std::string("--requests"),
+                                         std::to_string(requests), std::string("--seed"), std::to_string(seed + s),
+                                         std::string("--seeds"), std::string("1"), std::string("--out"), out,
+                                         std::string("--bundle-cache"), bundle_cache})
+                r.args.push_back(a);
+            r.log = out + ".log";
+            runs.push_back(std::move(r));
+        }
     const std::vector<int> status = run_children(runs, jobs);
-    bool all = true;
+    std::vector<bool> all(rates.size(), true);
     for (std::size_t i = 0; i < runs.size(); ++i) {
+        const Child& c = children[i];
         if (status[i] != 0) {
             std::ifstream log(runs[i].log);
-            const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-            throw std::runtime_error("the tile-level run of " + policy + " at " + rate_text.str() + " req/s, seed " +
-                                     std::to_string(seed + i) + " failed (exit " + std::to_string(status[i]) +
-                                     "):\n" + text);
+            const std::string output((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+            throw std::runtime_error("the tile-level run of " + policy + " at " + text(rates[c.rate]) +
+                                     " req/s, seed " + std::to_string(c.seed) + " failed (exit " +
+                                     std::to_string(status[i]) + "):\n" + output);
         }
-        const std::string summary = outs[i] + "/summary.json";
+        const std::string summary = c.out + "/summary.json";
         std::ifstream f(summary);
         const nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
         if (j.is_discarded() || !j.contains("policies") || !j["policies"].contains(policy))
             throw std::runtime_error("the tile-level run wrote no readable " + summary);
-        all = all && j["policies"][policy]["per_seed"][0]["sla_met"].get<bool>();
+        if (!j["policies"][policy]["per_seed"][0]["sla_met"].get<bool>()) all[c.rate] = false;
     }
     return all;
 }
@@ -117,11 +134,16 @@ int run_command(const std::vector<std::string>& args) {
         "fidelity", po::value<std::string>()->default_value("table"), "table, tile or cycle")(
         "input", po::value<std::vector<std::string>>(), "NAME=CxHxW: an input resolution for every model (repeatable)")(
         "confirm", po::value<std::string>(), "tile: confirm the table-level throughput with tile-level runs")(
-        "confirm-steps", po::value<std::string>()->default_value("3"), "bisection steps of the confirmation")(
+        "confirm-steps", po::value<std::string>()->default_value("3"), "rounds of refinement of the confirmation")(
+        "confirm-probes", po::value<std::string>()->default_value("2"),
+        "rates tried at once in each round of the confirmation (its result depends on this, not on --jobs)")(
         "confirm-requests", po::value<std::string>(), "requests per tile-level run of --confirm (default: --requests)")(
         "confirm-seeds", po::value<std::string>(), "seeds per rate of --confirm (default: --seeds)")(
         "jobs", po::value<std::string>(), "child runs at once for --confirm (default: the cores)")(
-        "no-feasibility", "skip the feasibility table (each DNN alone on each chip)");
+        "no-feasibility", "skip the feasibility table (each DNN alone on each chip)")(
+        "bundle-cache", po::value<std::string>(),
+        "a folder where compiled models are kept for other runs (default with --confirm or --fidelity tile: a "
+        "temporary one shared with the tile-level runs)");
     add_arch_options(opts);
     po::variables_map vm;
     if (auto exit = parse_arguments("run", args, opts, {{"scenario", false}}, {}, kRunUsage, vm)) return *exit;
@@ -189,6 +211,7 @@ int run_command(const std::vector<std::string>& args) {
                              "at tile level the confirmation runs at the run's own size (--requests, --seeds)");
         const bool confirm = search && (tile || vm.count("confirm"));
         const unsigned confirm_steps = unsigned(whole_number(vm, "confirm-steps", 0, 20));
+        const unsigned probes = unsigned(whole_number(vm, "confirm-probes", 1, 16));
         const unsigned confirm_requests = unsigned(whole_number(vm, "confirm-requests", 1, kMaxRequests, requests));
         const unsigned confirm_seeds = unsigned(whole_number(vm, "confirm-seeds", 1, 10000, seeds));
         if (!confirm && (vm.count("confirm-requests") || vm.count("confirm-seeds")))
@@ -197,6 +220,17 @@ int run_command(const std::vector<std::string>& args) {
         check_workload_size(rate, confirm_requests, "--rate/--confirm-requests");
         const unsigned jobs =
             unsigned(whole_number(vm, "jobs", 1, 1024, std::max(1u, std::thread::hardware_concurrency())));
+        // The tile-level runs of the confirmation are processes of their
+        // own: they read the models this one compiled instead of compiling
+        // them again.
+        std::optional<TemporaryFolder> own_cache;
+        if (vm.count("bundle-cache")) {
+            request.bundle_cache = vm["bundle-cache"].as<std::string>();
+            if (!std::filesystem::is_directory(request.bundle_cache))
+                throw UsageError("--bundle-cache", "'" + request.bundle_cache + "' is not a folder");
+        } else if (confirm) {
+            request.bundle_cache = own_cache.emplace("planaria-bundles").path();
+        }
         request.command_line = command_line("run", args);
         request.commit = build_commit();
         // The tile-level runs of --confirm start from a table-level search at
@@ -223,23 +257,27 @@ int run_command(const std::vector<std::string>& args) {
         }
         if (confirm) {
             ProgressBar bar("confirm at tile level");
-            // About two rates to find the bracket, then the bisections, per policy.
-            const unsigned estimate = unsigned(comparison.policies.size()) * (2 + confirm_steps);
+            // About two rounds to find the bracket (one when a round tries several rates), then the refinements, per policy.
+            const unsigned estimate = unsigned(comparison.policies.size()) * ((probes > 1 ? 1 : 2) + confirm_steps);
             unsigned done = 0;
             for (std::size_t i = 0; i < comparison.policies.size(); ++i) {
                 PolicyResult& p = comparison.policies[i];
                 const PolicyResult& from = own_size ? sized.policies.at(i) : p;
-                const auto passes = [&](double rate) {
+                const auto passes = [&](const std::vector<double>& rates) {
                     std::ostringstream what;
-                    what << "  " << p.policy << ": tile-level runs at " << rate << " req/s";
+                    what << "  " << p.policy << ": tile-level runs at";
+                    for (std::size_t r = 0; r < rates.size(); ++r) what << (r ? ", " : " ") << rates[r];
+                    what << " req/s";
                     bar.note(what.str());
-                    const bool ok = tile_level_passes(args, p.policy, rate, confirm_requests, seed, confirm_seeds, jobs);
+                    const std::vector<bool> ok =
+                        tile_level_passes(args, p.policy, rates, confirm_requests, seed, confirm_seeds, jobs,
+                                          request.bundle_cache);
                     ++done;
                     bar.update(done, std::max(estimate, done + 1));
                     return ok;
                 };
                 p.tile_check = TileConfirmation{confirm_requests, confirm_seeds, from.throughput,
-                                                confirm_throughput(passes, from.search, confirm_steps)};
+                                                confirm_throughput_in_rounds(passes, from.search, confirm_steps, probes)};
                 if (tile) {
                     // The tile level's throughput is the confirmed one.
                     p.search = from.search;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 namespace planaria {
@@ -192,6 +193,19 @@ ThroughputResult find_throughput(const std::function<WorkloadMetrics(double rate
 ThroughputResult confirm_throughput(const std::function<bool(double rate)>& passes, const ThroughputResult& found,
                                     unsigned steps, double max_rate) {
     if (!passes) throw std::invalid_argument("confirm_throughput: no function");
+    const auto one_by_one = [&](const std::vector<double>& rates) {
+        std::vector<bool> ok;
+        for (double rate : rates) ok.push_back(passes(rate));
+        return ok;
+    };
+    return confirm_throughput_in_rounds(one_by_one, found, steps, 1, max_rate);
+}
+
+ThroughputResult confirm_throughput_in_rounds(
+    const std::function<std::vector<bool>(const std::vector<double>& rates)>& passes, const ThroughputResult& found,
+    unsigned steps, unsigned probes, double max_rate) {
+    if (!passes) throw std::invalid_argument("confirm_throughput: no function");
+    if (probes == 0) throw std::invalid_argument("confirm_throughput: at least one rate per round");
     if (!(found.rate >= 0) || !std::isfinite(found.rate) || !(found.failing >= 0) || !std::isfinite(found.failing))
         throw std::invalid_argument("confirm_throughput: the found rates must be >= 0 and finite");
     if (found.rate > max_rate) throw std::invalid_argument("confirm_throughput: the found rate is above max_rate");
@@ -200,18 +214,42 @@ ThroughputResult confirm_throughput(const std::function<bool(double rate)>& pass
         r.failing = found.failing;
         return r;
     }
-    const auto ok = [&](double rate) {
-        ++r.evaluations;
-        return passes(rate);
+    std::map<double, bool> seen;
+    const auto round = [&](const std::vector<double>& rates) {
+        std::vector<double> fresh;
+        for (double rate : rates)
+            if (!seen.count(rate) && std::find(fresh.begin(), fresh.end(), rate) == fresh.end()) fresh.push_back(rate);
+        if (fresh.empty()) return;
+        const std::vector<bool> ok = passes(fresh);
+        if (ok.size() != fresh.size()) throw std::logic_error("confirm_throughput: passes() must answer every rate");
+        r.evaluations += unsigned(fresh.size());
+        for (std::size_t i = 0; i < fresh.size(); ++i) seen[fresh[i]] = ok[i];
     };
-    constexpr int kMaxMoves = 4;
+    constexpr unsigned kMaxMoves = 4;
+    // The moves are the sequential search's; a move to a rate not tried yet
+    // also tries, in the same round, the rates the next moves would take if
+    // this one went on the same way.
+    const auto ahead = [&](double rate, unsigned moves, double factor) {
+        if (seen.count(rate)) return;
+        std::vector<double> batch;
+        for (double t = rate; batch.size() < probes && moves + batch.size() < kMaxMoves; t *= factor) {
+            batch.push_back(std::min(t, max_rate));
+            if (t >= max_rate) break;
+        }
+        round(batch);
+    };
+    // The first round: found.rate and, in case it fails, its halvings.
+    std::vector<double> first{found.rate};
+    for (unsigned i = 1; i < probes && i <= kMaxMoves; ++i) first.push_back(first.back() / 2);
+    round(first);
     double lo = 0, hi = 0;
-    if (ok(found.rate)) {
+    if (seen.at(found.rate)) {
         lo = found.rate;
         double top = found.failing > found.rate ? found.failing : 2 * found.rate;
-        for (int i = 0; i < kMaxMoves && hi == 0 && lo < max_rate; ++i) {
+        for (unsigned moves = 0; moves < kMaxMoves && hi == 0 && lo < max_rate; ++moves) {
             top = std::min(top, max_rate);
-            if (ok(top)) lo = top, top *= 2;
+            ahead(top, moves, 2);
+            if (seen.at(top)) lo = top, top *= 2;
             else hi = top;
         }
         if (hi == 0) {  // still passing after the doublings, or at the ceiling: the last one is the answer
@@ -220,9 +258,10 @@ ThroughputResult confirm_throughput(const std::function<bool(double rate)>& pass
         }
     } else {
         hi = found.rate;
-        for (int i = 0; i < kMaxMoves && lo == 0; ++i) {
+        for (unsigned moves = 0; moves < kMaxMoves && lo == 0; ++moves) {
             const double next = hi / 2;
-            if (ok(next)) lo = next;
+            ahead(next, moves, 0.5);
+            if (seen.at(next)) lo = next;
             else hi = next;
         }
         if (lo == 0) {
@@ -230,7 +269,22 @@ ThroughputResult confirm_throughput(const std::function<bool(double rate)>& pass
             return r;
         }
     }
-    bisect(ok, lo, hi, steps, r);
+    for (unsigned s = 0; s < steps; ++s) {
+        std::vector<double> cuts;
+        // One cut is the midpoint, computed as the sequential bisection always has.
+        for (unsigned j = 1; j <= probes; ++j)
+            cuts.push_back(probes == 1 ? (lo + hi) / 2 : lo + (hi - lo) * double(j) / double(probes + 1));
+        round(cuts);
+        for (double rate : cuts) {
+            if (!seen.at(rate)) {
+                hi = rate;
+                break;
+            }
+            lo = rate;
+        }
+    }
+    r.rate = lo;
+    r.failing = hi;
     return r;
 }
 

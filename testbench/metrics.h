@@ -116,6 +116,21 @@ ThroughputResult find_throughput(const std::function<WorkloadMetrics(double rate
 ThroughputResult confirm_throughput(const std::function<bool(double rate)>& passes, const ThroughputResult& found,
                                     unsigned steps, double max_rate = kMaxRate);
 
+/// The same in rounds of up to `probes` rates tried at once (each rate's runs
+/// are processes of their own, so a round costs the time of one rate on
+/// enough cores): `passes(rates)` answers for every rate of a round. The
+/// first round tries found.rate and, in case it fails, its first probes - 1
+/// halvings; a climb or a descent tries its next `probes` rates at once
+/// (still at most 4 in all); each of the `steps` rounds of refinement cuts
+/// the bracket into probes + 1 equal parts. The bracket is the highest
+/// passing rate below the lowest failing one. With probes = 1 it is the
+/// sequential search above, rate for rate. evaluations counts the rates
+/// tried, speculative ones included. Also throws std::invalid_argument for
+/// probes = 0, and std::logic_error when passes() does not answer every rate.
+ThroughputResult confirm_throughput_in_rounds(
+    const std::function<std::vector<bool>(const std::vector<double>& rates)>& passes, const ThroughputResult& found,
+    unsigned steps, unsigned probes, double max_rate = kMaxRate);
+
 /// The smallest n in [1, max_nodes] with SLA satisfaction rate >= 0.99 over
 /// seeds 0..seeds-1, or 0 if none. Throws std::invalid_argument for seeds == 0.
 unsigned nodes_needed(const std::function<WorkloadMetrics(unsigned nodes, std::uint64_t seed)>& run, unsigned seeds,

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "hw/config/arch_yaml.h"
 #include "hw/config/output_file.h"
 #include "planaria/version.h"
+#include "testbench/bundle_cache.h"
 
 namespace planaria {
 
@@ -65,10 +67,13 @@ Comparison compare_policies(const ComparisonRequest& rq, const std::function<voi
     const unsigned seeds = rq.seeds;
     std::vector<std::unique_ptr<NodeSetup>> setups;
     std::vector<ArchConfig> chips;  // distinct, in order of first use
+    const std::optional<BundleCache> cache =
+        rq.bundle_cache.empty() ? std::nullopt : std::optional<BundleCache>(BundleCache(rq.bundle_cache));
     for (const std::string& policy : rq.policies) {
         const ArchConfig& arch = chip_for_policy(policy, rq.fissionable, rq.baseline);
         const PolicyOptions options = PolicyOptions::for_chip(arch);
-        setups.push_back(std::make_unique<NodeSetup>(arch, policy, rq.scenario, options, rq.tile, rq.inputs));
+        setups.push_back(std::make_unique<NodeSetup>(arch, policy, rq.scenario, options, rq.tile, rq.inputs,
+                                                     DepthwiseMapping::Column, cache ? &*cache : nullptr));
         if (std::none_of(chips.begin(), chips.end(), [&](const ArchConfig& c) { return c.name == arch.name; }))
             chips.push_back(arch);
     }

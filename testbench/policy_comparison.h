@@ -44,6 +44,9 @@ struct ComparisonRequest {
     bool search = true;
     bool feasibility = true;         ///< each DNN alone on each chip against its bounds (FeasibilityStudy)
     std::vector<InputOverride> inputs;
+    /// A folder of compiled models shared with the run's other processes
+    /// (testbench/bundle_cache.h); empty: each compiles its own.
+    std::string bundle_cache;
     std::string command_line, commit;  ///< recorded in summary.json
 };
 

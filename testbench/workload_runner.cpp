@@ -8,18 +8,23 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/compiler.h"
+#include "testbench/bundle_cache.h"
 
 namespace planaria {
 
 NodeSetup::NodeSetup(const ArchConfig& arch, std::string policy, const Scenario& scenario, PolicyOptions options,
-                     bool instructions, const std::vector<InputOverride>& inputs, DepthwiseMapping depthwise)
+                     bool instructions, const std::vector<InputOverride>& inputs, DepthwiseMapping depthwise,
+                     const BundleCache* cache)
     : arch_(arch), policy_(std::move(policy)), options_(options), instructions_(instructions), keys_(scenario.models) {
     (void)make_policy(policy_, options_);  // an unknown name fails here, before compiling
     CompileOptions compile(Objective::Cycles, 0, instructions_);
     compile.depthwise = depthwise;
     const Compiler compiler(arch_, compile);
     bundles_.reserve(scenario.models.size());
-    for (const std::string& key : scenario.models) bundles_.push_back(compiler.compile(load_model_file(model_file(scenario, key), inputs)));
+    for (const std::string& key : scenario.models) {
+        const std::string file = model_file(scenario, key);
+        bundles_.push_back(cache ? cache->get(arch_, compile, file, inputs) : compiler.compile(load_model_file(file, inputs)));
+    }
     build_profiles();
 }
 

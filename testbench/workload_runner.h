@@ -27,6 +27,8 @@
 namespace planaria {
 
 /// A kind of node: its architecture, its policy and every DNN compiled for it.
+class BundleCache;
+
 class NodeSetup {
 public:
     /// Compiles the scenario's models for `arch` (configuration tables for
@@ -34,9 +36,11 @@ public:
     /// level runs too). Throws on a bad model or policy name.
     /// `inputs` change the models' input resolutions (InputOverride);
     /// `depthwise` is the compiler's depth-wise mapping (CompileOptions).
+    /// `cache`: where compiled models are kept for other processes of the
+    /// same run (testbench/bundle_cache.h); none: compiled here.
     NodeSetup(const ArchConfig& arch, std::string policy, const Scenario& scenario, PolicyOptions options = {},
               bool instructions = false, const std::vector<InputOverride>& inputs = {},
-              DepthwiseMapping depthwise = DepthwiseMapping::Column);
+              DepthwiseMapping depthwise = DepthwiseMapping::Column, const BundleCache* cache = nullptr);
 
     /// The same compiled models with idle PE-cycles priced under `gating`
     /// (energy.pe_gating): the counts behind the tables do not depend on the

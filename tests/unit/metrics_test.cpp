@@ -302,6 +302,67 @@ TEST_CASE("a confirmation refines a found throughput against the costlier model'
     CHECK_THROWS_AS(confirm_throughput(below(1), ThroughputResult{-1, 0, 0}, 1), std::invalid_argument);
 }
 
+TEST_CASE("a confirmation in rounds tries several rates at once and cuts the bracket in equal parts", "[metrics]") {
+    std::vector<std::vector<double>> rounds;
+    const auto below = [&](double limit) {
+        return [&rounds, limit](const std::vector<double>& rates) {
+            rounds.push_back(rates);
+            std::vector<bool> ok;
+            for (double rate : rates) ok.push_back(rate <= limit);
+            return ok;
+        };
+    };
+    // Found 100 (failing 150), the costlier model passes up to 80, two rates a round:
+    // 100 and its halving 50 at once; then [50, 100) in thirds twice.
+    const ThroughputResult found{100, 0, 150};
+    ThroughputResult r = confirm_throughput_in_rounds(below(80), found, 2, 2);
+    REQUIRE(rounds.size() == 3);
+    CHECK(rounds[0] == std::vector<double>{100, 50});
+    CHECK(rounds[1][0] == Approx(50 + 50.0 / 3));
+    CHECK(rounds[1][1] == Approx(50 + 100.0 / 3));
+    CHECK(r.rate == Approx(50 + 50.0 / 3 + 2 * (50.0 / 9)));  // both thirds of [66.7, 83.3) pass
+    CHECK(r.failing == Approx(50 + 100.0 / 3));
+    CHECK(r.evaluations == 6);
+    // Up to 200: 100 passes (50 was speculative), then 150 and 300 at once: the bracket
+    // [150, 300) in thirds: 200 passes, 250 fails.
+    rounds.clear();
+    r = confirm_throughput_in_rounds(below(200), found, 1, 2);
+    REQUIRE(rounds.size() == 3);
+    CHECK(rounds[1] == std::vector<double>{150, 300});
+    CHECK(rounds[2] == std::vector<double>{200, 250});
+    CHECK(r.rate == 200);
+    CHECK(r.failing == 250);
+    CHECK(r.evaluations == 6);
+    // Nothing passes: the four halvings in two rounds, none asked twice.
+    rounds.clear();
+    r = confirm_throughput_in_rounds(below(1), found, 3, 2);
+    REQUIRE(rounds.size() == 3);
+    CHECK(rounds[1] == std::vector<double>{25, 12.5});
+    CHECK(rounds[2] == std::vector<double>{6.25});
+    CHECK(r.rate == 0);
+    CHECK(r.failing == 6.25);
+    // One rate a round is the sequential search, rate for rate.
+    std::vector<double> tried;
+    const auto sequential = [&tried](double rate) {
+        tried.push_back(rate);
+        return rate <= 80;
+    };
+    const ThroughputResult one = confirm_throughput(sequential, found, 3);
+    rounds.clear();
+    r = confirm_throughput_in_rounds(below(80), found, 3, 1);
+    std::vector<double> flat;
+    for (const auto& round : rounds) {
+        CHECK(round.size() == 1);
+        flat.insert(flat.end(), round.begin(), round.end());
+    }
+    CHECK(flat == tried);
+    CHECK(r.rate == one.rate);
+    CHECK(r.failing == one.failing);
+    CHECK_THROWS_AS(confirm_throughput_in_rounds(below(80), found, 1, 0), std::invalid_argument);
+    const auto short_answer = [](const std::vector<double>&) { return std::vector<bool>{true}; };
+    CHECK_THROWS_AS(confirm_throughput_in_rounds(short_answer, found, 1, 2), std::logic_error);
+}
+
 TEST_CASE("nodes needed is the smallest node count with 99 percent SLA satisfaction", "[metrics]") {
     // The SLA holds from 3 nodes on for every seed.
     CHECK(nodes_needed([](unsigned n, std::uint64_t) { return sla(n >= 3); }, 10, 8) == 3);
