@@ -29,6 +29,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # no __pycache__ left in scripts/ by the import below
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import plot_results as data  # noqa: E402  (shared loading and derivation)
+from csv_output import write_text  # noqa: E402
 
 EXPLANATIONS_CSV = data.REPO / "experiments" / "explanations.csv"
 THRESHOLD_PCT = 20.0
@@ -772,7 +773,11 @@ def main(argv):
     timeline_section(report, load(results_dir, "timeline.csv"))
 
     out = results_dir / "REPORT.md"
-    out.write_text("\n".join(report.lines).rstrip("\n") + "\n")
+    try:
+        write_text(out, "\n".join(report.lines).rstrip("\n") + "\n")
+    except OSError as e:
+        print(f"error: cannot write {out}: {e.strerror or e}", file=sys.stderr)
+        return 1
     print(f"wrote {out}")
     if report.unexplained:
         print(f"error: {len(report.unexplained)} row(s) differ from the paper without an "
