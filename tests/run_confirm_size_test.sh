@@ -11,7 +11,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cli="$1"; work="$2"
 rm -rf "$work"; mkdir -p "$work"
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
-common=("$root/scenarios/workload-b.yaml" --qos S --input image=3x64x64 --confirm tile --confirm-steps 1 --jobs 2
+common=("$root/scenarios/workload-b.yaml" --qos S --input image=3x64x64 --confirm tile --confirm-steps 1 --confirm-probes 1 --jobs 2
         --no-feasibility)
 "$cli" run "${common[@]}" --requests 60 --seeds 2 --confirm-requests 30 --confirm-seeds 1 --out "$work/own" \
   > "$work/own.txt"
@@ -33,7 +33,7 @@ for policy, p in own["policies"].items():
 PY
 echo "confirmation at its own size equals the run at that size"
 
-"$cli" run "$root/scenarios/workload-b.yaml" --qos S --input image=3x64x64 --confirm-steps 1 --jobs 2 \
+"$cli" run "$root/scenarios/workload-b.yaml" --qos S --input image=3x64x64 --confirm-steps 1 --confirm-probes 1 --jobs 2 \
   --no-feasibility --fidelity tile --requests 30 --seeds 1 --out "$work/tile" > "$work/tile.txt"
 grep -q "^the same runs at configuration-table level:" "$work/tile.txt" ||
   { echo "FAIL: the tile-level table does not show the table-level view" >&2; cat "$work/tile.txt" >&2; exit 1; }

@@ -13,7 +13,7 @@ manifest="$work/manifest.txt"
 {
   echo "# eight points of Workload-B at table level"
   for rate in 100 200 300 400 500 600 700 800; do
-    echo "b-$rate scenarios/workload-b.yaml --qos S --policy planaria --policy static --no-search --seeds 2 --requests 150 --rate $rate"
+    echo "b-$rate scenarios/workload-b.yaml --qos S --policy planaria --policy static --no-search --no-feasibility --seeds 2 --requests 150 --rate $rate"
   done
 } > "$manifest"
 

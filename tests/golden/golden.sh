@@ -38,7 +38,7 @@ run_case() {  # name, then the command's arguments (its output folder is appende
 run_case replay replay "$models/tiny_yolo.yaml" "$models/mobilenet_v1.yaml" --subarrays 4 --input image=3x64x64 --out
 run_case run-table run "$root/scenarios/workload-b.yaml" --qos S --requests 100 --seeds 2 --out
 run_case run-tile run "$root/scenarios/workload-b.yaml" --fidelity tile --qos S --requests 16 --seeds 1 \
-  --input image=3x64x64 --out
+  --confirm-probes 1 --input image=3x64x64 --out
 run_case "experiment-$profile" experiment all --profile "$profile" --out-dir
 
 # summary.json names the commit that made it and the command with its paths
