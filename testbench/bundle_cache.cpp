@@ -41,8 +41,13 @@ BundleCache::BundleCache(std::string folder) : folder_(std::move(folder)) {
 
 std::string BundleCache::path(const ArchConfig& arch, const CompileOptions& options, const std::string& model_file,
                               const std::vector<InputOverride>& inputs) const {
+    return path_for(to_yaml(arch), options, model_file, inputs);
+}
+
+std::string BundleCache::path_for(const std::string& arch_yaml, const CompileOptions& options,
+                                  const std::string& model_file, const std::vector<InputOverride>& inputs) const {
     std::ostringstream key;
-    key << to_yaml(arch) << '\0' << file_text(model_file) << '\0';
+    key << arch_yaml << '\0' << file_text(model_file) << '\0';
     for (const InputOverride& in : inputs)
         key << in.name << '=' << in.shape.c << 'x' << in.shape.h << 'x' << in.shape.w << ';';
     key << '\0' << int(options.objective) << ' ' << options.max_subarrays << ' ' << options.instructions << ' '
@@ -57,8 +62,9 @@ std::string BundleCache::path(const ArchConfig& arch, const CompileOptions& opti
 
 Bundle BundleCache::get(const ArchConfig& arch, const CompileOptions& options, const std::string& model_file,
                         const std::vector<InputOverride>& inputs) const {
-    const std::string at = path(arch, options, model_file, inputs);
-    const std::uint64_t fingerprint = arch_fingerprint(to_yaml(arch));
+    const std::string arch_yaml = to_yaml(arch);
+    const std::string at = path_for(arch_yaml, options, model_file, inputs);
+    const std::uint64_t fingerprint = arch_fingerprint(arch_yaml);
     std::error_code ec;
     if (fs::exists(at, ec)) {
         try {

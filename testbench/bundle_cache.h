@@ -39,6 +39,9 @@ public:
                      const std::vector<InputOverride>& inputs) const;
 
 private:
+    /// path() of the architecture whose expanded YAML is `arch_yaml`.
+    std::string path_for(const std::string& arch_yaml, const CompileOptions& options, const std::string& model_file,
+                         const std::vector<InputOverride>& inputs) const;
     std::string folder_;
 };
 

@@ -3,6 +3,7 @@
 #include "hw/config/output_file.h"
 
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -19,11 +20,14 @@ NodeSetup::NodeSetup(const ArchConfig& arch, std::string policy, const Scenario&
     (void)make_policy(policy_, options_);  // an unknown name fails here, before compiling
     CompileOptions compile(Objective::Cycles, 0, instructions_);
     compile.depthwise = depthwise;
-    const Compiler compiler(arch_, compile);
+    // With a cache, the cache compiles what it does not hold.
+    std::optional<Compiler> compiler;
+    if (!cache) compiler.emplace(arch_, compile);
     bundles_.reserve(scenario.models.size());
     for (const std::string& key : scenario.models) {
         const std::string file = model_file(scenario, key);
-        bundles_.push_back(cache ? cache->get(arch_, compile, file, inputs) : compiler.compile(load_model_file(file, inputs)));
+        bundles_.push_back(cache ? cache->get(arch_, compile, file, inputs)
+                                 : compiler->compile(load_model_file(file, inputs)));
     }
     build_profiles();
 }
